@@ -1,0 +1,64 @@
+// The kernel seam: every hot loop of the library goes through this interface.
+// Kernels are dumb: they take flat Float32Arrays with element offsets and sizes, never allocate, never check.
+// Wrappers above (tensor ops, recurrent layers) own shapes, allocation and errors.
+//
+// Dimension glossary: B batch, H hidden, M/N/K GEMM sizes (C[M,N] = op(A)[M,K] · op(B)[K,N]).
+// Gate buffers hold pre-activation inputs `gi` (input projection, with b_ih) and `gh` (recurrent projection, with b_hh).
+
+export type F32 = Float32Array;
+
+export interface Kernels {
+  readonly name: string;
+
+  /** C = alpha · op(A) · op(B) + beta · C, row-major; op(X) = Xᵀ when the flag is set. beta = 0 ignores C's old contents. */
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: F32, aOff: number, lda: number, B: F32, bOff: number, ldb: number,
+    beta: number, C: F32, cOff: number, ldc: number): void;
+
+  /** y[i] = act(x[i]) for i < n. */
+  sigmoid(n: number, x: F32, xOff: number, y: F32, yOff: number): void;
+  tanh(n: number, x: F32, xOff: number, y: F32, yOff: number): void;
+  relu(n: number, x: F32, xOff: number, y: F32, yOff: number): void;
+
+  /** Adds row vector v[N] to every row of X[M,N] (bias broadcast). */
+  addRowVector(M: number, N: number, v: F32, vOff: number, X: F32, xOff: number): void;
+  /** v[N] += Σ_rows X[M,N] (bias gradient). */
+  sumRowsInto(M: number, N: number, X: F32, xOff: number, v: F32, vOff: number): void;
+
+  // ---- GRU, reset after the recurrent product (PyTorch):  gi, gh: [B, 3H] in gate order r, z, n
+  //   r = σ(gi_r + gh_r),  z = σ(gi_z + gh_z),  n = tanh(gi_n + r ⊙ gh_n),  h = (1 − z) ⊙ n + z ⊙ hPrev
+  // saves [B, 4H] = r, z, n, gh_n for the backward step.
+  gruStepForward(B: number, H: number, gi: F32, giOff: number, gh: F32, ghOff: number,
+    hPrev: F32, hPrevOff: number, h: F32, hOff: number, save: F32, saveOff: number): void;
+  /** From dh [B,H]: dgi [B,3H] (pre-activation), dgh [B,3H] (= dgi except the n block is dn̂ ⊙ r), dhPrev = z ⊙ dh. */
+  gruStepBackward(B: number, H: number, dh: F32, dhOff: number, hPrev: F32, hPrevOff: number,
+    save: F32, saveOff: number, dgi: F32, dgiOff: number, dgh: F32, dghOff: number, dhPrev: F32, dhPrevOff: number): void;
+
+  // ---- GRU, reset before the recurrent product (Cho 2014):  n = tanh(gi_n + W_hn (r ⊙ hPrev) + b_hn)
+  // Two half-steps around the GEMM for W_hn. ghRZ: [B, 2H] (r, z blocks), save: [B, 4H] = r, z, n, r ⊙ hPrev.
+  gruResetBeforeGates(B: number, H: number, gi: F32, giOff: number, ghRZ: F32, ghOff: number,
+    hPrev: F32, hPrevOff: number, save: F32, saveOff: number): void;
+  /** ghN: [B, H] = W_hn (r ⊙ hPrev) + b_hn; finishes n and h. */
+  gruResetBeforeBlend(B: number, H: number, gi: F32, giOff: number, ghN: F32, ghNOff: number,
+    hPrev: F32, hPrevOff: number, h: F32, hOff: number, save: F32, saveOff: number): void;
+  /** First backward half: dgi [B,3H] gets dz̃, dn̂ (r block left for the second half); dhPrev = z ⊙ dh. */
+  gruResetBeforeBackwardBlend(B: number, H: number, dh: F32, dhOff: number, hPrev: F32, hPrevOff: number,
+    save: F32, saveOff: number, dgi: F32, dgiOff: number, dhPrev: F32, dhPrevOff: number): void;
+  /** Second half, given d(r ⊙ hPrev) [B,H] = dn̂ · W_hn: fills the r block of dgi, dhPrev += r ⊙ d(r ⊙ hPrev). */
+  gruResetBeforeBackwardGates(B: number, H: number, dRh: F32, dRhOff: number, hPrev: F32, hPrevOff: number,
+    save: F32, saveOff: number, dgi: F32, dgiOff: number, dhPrev: F32, dhPrevOff: number): void;
+
+  // ---- LSTM:  gi, gh: [B, 4H] in gate order i, f, g, o
+  //   i = σ(·), f = σ(·), g = tanh(·), o = σ(·);  c = f ⊙ cPrev + i ⊙ g;  m = o ⊙ tanh(c)
+  // save: [B, 5H] = i, f, g, o, tanh(c). m is the (unprojected) hidden output.
+  lstmStepForward(B: number, H: number, gi: F32, giOff: number, gh: F32, ghOff: number,
+    cPrev: F32, cPrevOff: number, c: F32, cOff: number, m: F32, mOff: number, save: F32, saveOff: number): void;
+  /** From dm [B,H] and the carried dc [B,H]: dg [B,4H] (pre-activation, same for input and hidden side), dcPrev. */
+  lstmStepBackward(B: number, H: number, dm: F32, dmOff: number, dc: F32, dcOff: number,
+    cPrev: F32, cPrevOff: number, save: F32, saveOff: number, dg: F32, dgOff: number, dcPrev: F32, dcPrevOff: number): void;
+
+  // ---- Elman RNN:  h = act(gi + gh), act = tanh or relu; gi, gh: [B, H]
+  rnnStepForward(B: number, H: number, relu: boolean, gi: F32, giOff: number, gh: F32, ghOff: number, h: F32, hOff: number): void;
+  /** dg = dh ⊙ act'(h) (pre-activation). */
+  rnnStepBackward(B: number, H: number, relu: boolean, dh: F32, dhOff: number, h: F32, hOff: number, dg: F32, dgOff: number): void;
+}

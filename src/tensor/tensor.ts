@@ -1,0 +1,233 @@
+// Tensor: a contiguous row-major Float32Array with a shape, plus reverse-mode autograd at op/layer granularity.
+// Each differentiable op records ONE GradFn node (a whole recurrent layer is one node with a fused BPTT backward);
+// `backward()` walks those nodes in reverse topological order. Ops themselves live in ops.ts.
+import { GatedError, check, fmtShape } from '../errors.js';
+import * as ops from './ops.js';
+
+export type DType = 'float32' | 'int32' | 'int64';
+export type Shape = readonly number[];
+
+/**
+ * One recorded operation. `backward` receives the gradient of every output (zeros where an output was unused)
+ * and returns the gradient for each input, in input order (null where the input needs none).
+ */
+export interface GradFn {
+  readonly name: string;
+  readonly inputs: readonly (Tensor | null)[];
+  readonly numOutputs: number;
+  backward(gradOutputs: Float32Array[]): (Float32Array | null)[];
+}
+
+let gradEnabled = true;
+
+/** Runs `fn` without recording the graph (like `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try { return fn(); } finally { gradEnabled = prev; }
+}
+
+export const isGradEnabled = (): boolean => gradEnabled;
+
+export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+export class Tensor {
+  /** Live storage, row-major. */
+  data: Float32Array;
+  readonly shape: number[];
+  readonly dtype: DType;
+  /** Exact integer values for int32/int64 tensors (e.g. read from safetensors). */
+  readonly intData?: Int32Array | BigInt64Array;
+  /** Accumulated gradient after `backward()` (leaves only). */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor, or null for a leaf. */
+  gradFn: GradFn | null = null;
+  /** Which output of `gradFn` this tensor is. */
+  outputIndex = 0;
+  private _requiresGrad = false;
+
+  constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; dtype?: DType; intData?: Int32Array | BigInt64Array } = {}) {
+    check(shape.every((d) => Number.isInteger(d) && d >= 0), 'SHAPE_MISMATCH',
+      () => `tensor shape must be non-negative integers, got ${fmtShape(shape)}`);
+    check(data.length === sizeOf(shape), 'SHAPE_MISMATCH',
+      () => `tensor data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
+    this.data = data;
+    this.shape = [...shape];
+    this.dtype = opts.dtype ?? 'float32';
+    if (opts.intData) this.intData = opts.intData;
+    if (opts.requiresGrad) this.requiresGrad = true;
+  }
+
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) {
+    check(this.gradFn === null || v, 'AUTOGRAD', 'requiresGrad can only be changed on leaf tensors (use detach())');
+    check(!v || this.dtype === 'float32', 'DTYPE', `only float32 tensors can require gradients, this one is ${this.dtype}`);
+    this._requiresGrad = v;
+  }
+
+  get size(): number { return this.data.length; }
+  get ndim(): number { return this.shape.length; }
+  get isLeaf(): boolean { return this.gradFn === null; }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    check(this.size === 1, 'SHAPE_MISMATCH', () => `item() needs a one-element tensor, got shape ${fmtShape(this.shape)}`);
+    return this.data[0];
+  }
+
+  /** A new leaf sharing this tensor's storage, cut from the graph. */
+  detach(): Tensor { return new Tensor(this.data, this.shape); }
+  /** A copy of the data, still connected to the graph. */
+  clone(): Tensor { return ops.reshape(this, this.shape, true); }
+
+  /** Nested JS arrays (for printing and tests). */
+  toArray(): unknown {
+    const rec = (off: number, dim: number): unknown => {
+      if (dim === this.shape.length) return this.data[off];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim] }, (_, i) => rec(off + i * stride, dim + 1));
+    };
+    return rec(0, 0);
+  }
+
+  toString(): string { return `Tensor(shape=${fmtShape(this.shape)}, data=${JSON.stringify(this.toArray())})`; }
+
+  // ---- ops (see ops.ts) ----
+  add(o: Tensor | number): Tensor { return ops.add(this, o); }
+  sub(o: Tensor | number): Tensor { return ops.sub(this, o); }
+  mul(o: Tensor | number): Tensor { return ops.mul(this, o); }
+  div(o: Tensor | number): Tensor { return ops.div(this, o); }
+  neg(): Tensor { return ops.mul(this, -1); }
+  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
+  sum(axis?: number, keepDim = false): Tensor { return ops.sum(this, axis, keepDim); }
+  mean(axis?: number, keepDim = false): Tensor { return ops.mean(this, axis, keepDim); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  relu(): Tensor { return ops.relu(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  reshape(shape: Shape): Tensor { return ops.reshape(this, shape); }
+  transpose(): Tensor { return ops.transpose(this); }
+  slice(axis: number, start: number, end?: number): Tensor { return ops.slice(this, axis, start, end); }
+
+  /**
+   * Back-propagates from this tensor. `grad` defaults to 1 for a one-element tensor (like PyTorch).
+   * Gradients accumulate into `.grad` of every leaf that requires grad.
+   */
+  backward(grad?: Tensor | Float32Array): void {
+    check(this.requiresGrad, 'AUTOGRAD', 'backward() called on a tensor that does not require grad (no input required grad, or it was made under noGrad)');
+    let seed: Float32Array;
+    if (grad === undefined) {
+      check(this.size === 1, 'AUTOGRAD', () => `backward() without a gradient needs a one-element output, got shape ${fmtShape(this.shape)}`);
+      seed = new Float32Array([1]);
+    } else {
+      seed = grad instanceof Tensor ? grad.data : grad;
+      check(seed.length === this.size, 'SHAPE_MISMATCH', () => `backward() gradient has ${seed.length} elements, output has shape ${fmtShape(this.shape)}`);
+    }
+    runBackward(this, seed);
+  }
+}
+
+/** Accumulates `g` into slot `i` of `slots` (allocating on first use). */
+function accumulate(slots: (Float32Array | null)[], i: number, g: Float32Array): void {
+  const cur = slots[i];
+  if (cur === null) { slots[i] = g.slice(); return; }
+  for (let k = 0; k < g.length; k++) cur[k] += g[k];
+}
+
+function accumulateLeaf(t: Tensor, g: Float32Array): void {
+  if (t.grad === null) t.grad = new Tensor(g.slice(), t.shape);
+  else { const d = t.grad.data; for (let k = 0; k < g.length; k++) d[k] += g[k]; }
+}
+
+function runBackward(root: Tensor, seed: Float32Array): void {
+  if (root.gradFn === null) { accumulateLeaf(root, seed); return; }
+  // reverse post-order DFS over nodes (iterative: graphs from long custom loops are deep)
+  const order: GradFn[] = [];
+  const seen = new Set<GradFn>();
+  const stack: [GradFn, number][] = [[root.gradFn, 0]];
+  seen.add(root.gradFn);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1]++;
+      const fn = node.inputs[i]?.gradFn;
+      if (fn && !seen.has(fn)) { seen.add(fn); stack.push([fn, 0]); }
+    } else { stack.pop(); order.push(node); }
+  }
+  const grads = new Map<GradFn, (Float32Array | null)[]>();
+  grads.set(root.gradFn, Array.from({ length: root.gradFn.numOutputs }, () => null));
+  accumulate(grads.get(root.gradFn)!, root.outputIndex, seed);
+  for (let n = order.length - 1; n >= 0; n--) {
+    const node = order[n];
+    const slots = grads.get(node);
+    if (!slots) continue; // not reached from the root
+    grads.delete(node);
+    const outs = slots.map((g, i) => g ?? new Float32Array(outputSize(node, i)));
+    const inGrads = node.backward(outs);
+    node.inputs.forEach((inp, i) => {
+      const g = inGrads[i];
+      if (!inp || !g || !inp.requiresGrad) return;
+      if (inp.gradFn) {
+        let s = grads.get(inp.gradFn);
+        if (!s) grads.set(inp.gradFn, (s = Array.from({ length: inp.gradFn.numOutputs }, () => null)));
+        accumulate(s, inp.outputIndex, g);
+      } else accumulateLeaf(inp, g);
+    });
+  }
+}
+
+// Output sizes are recorded when the node's outputs are made (see `record`).
+const outputSizes = new WeakMap<GradFn, number[]>();
+const outputSize = (node: GradFn, i: number): number => outputSizes.get(node)![i];
+
+/**
+ * Makes `outputs` the results of `fn` when any input requires grad (and grad mode is on); otherwise leaves them
+ * as plain constants. Returns the outputs for chaining.
+ */
+export function record<T extends Tensor[]>(fn: GradFn, outputs: T): T {
+  if (!gradEnabled || !fn.inputs.some((t) => t?.requiresGrad)) return outputs;
+  outputSizes.set(fn, outputs.map((o) => o.size));
+  outputs.forEach((o, i) => { o.gradFn = fn; o.outputIndex = i; (o as unknown as { _requiresGrad: boolean })._requiresGrad = true; });
+  return outputs;
+}
+
+/** `tensor(data, shape?, { requiresGrad })`: copies `data` (a flat or nested array, or a typed array). */
+export function tensor(data: number | ArrayLike<number> | NestedArray, shape?: Shape, opts: { requiresGrad?: boolean } = {}): Tensor {
+  let flat: Float32Array;
+  let inferred: number[];
+  if (typeof data === 'number') { flat = new Float32Array([data]); inferred = []; }
+  else if (ArrayBuffer.isView(data)) { flat = Float32Array.from(data as ArrayLike<number>); inferred = [flat.length]; }
+  else { inferred = nestedShape(data as NestedArray); flat = Float32Array.from(flatten(data as NestedArray)); }
+  const s = shape ?? inferred;
+  if (shape && sizeOf(shape) !== flat.length) {
+    throw new GatedError('SHAPE_MISMATCH', `tensor(): ${flat.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
+  }
+  return new Tensor(flat, s, opts);
+}
+
+export type NestedArray = (number | NestedArray)[];
+
+function nestedShape(a: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: number | NestedArray = a;
+  while (Array.isArray(cur)) { shape.push(cur.length); cur = cur[0]; }
+  const check1 = (x: number | NestedArray, d: number): void => {
+    if (d === shape.length) { if (typeof x !== 'number') throw new GatedError('SHAPE_MISMATCH', 'tensor(): ragged nested array'); return; }
+    if (!Array.isArray(x) || x.length !== shape[d]) throw new GatedError('SHAPE_MISMATCH', `tensor(): ragged nested array at depth ${d}, expected length ${shape[d]}`);
+    x.forEach((y) => check1(y, d + 1));
+  };
+  check1(a, 0);
+  return shape;
+}
+
+export const zeros = (shape: Shape, opts: { requiresGrad?: boolean } = {}): Tensor => new Tensor(new Float32Array(sizeOf(shape)), shape, opts);
+export const ones = (shape: Shape, opts: { requiresGrad?: boolean } = {}): Tensor => full(shape, 1, opts);
+export const full = (shape: Shape, value: number, opts: { requiresGrad?: boolean } = {}): Tensor =>
+  new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape, opts);
+
+function flatten(a: NestedArray, out: number[] = []): number[] {
+  for (const v of a) { if (Array.isArray(v)) flatten(v, out); else out.push(v); }
+  return out;
+}
