@@ -1,0 +1,110 @@
+// Single-step cells — GRUCell, LSTMCell, RNNCell — for streaming inference and custom loops, like torch.nn.*Cell.
+// Each step is one autograd node reusing the layer math of gru.ts / lstm.ts / rnn.ts with T = 1, so a loop of
+// cell calls is differentiable end to end. Parameters: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H].
+import { check, fmtShape } from '../errors.js';
+import { globalRng } from '../random.js';
+import { Tensor, record, sizeOf } from '../tensor/tensor.js';
+import type { CellMath, DirGrads, DirRun } from './_recurrent.js';
+import { gruResetAfter, gruResetBefore } from './gru.js';
+import { lstmMath } from './lstm.js';
+import { Module } from './module.js';
+import { checkNonlinearity, rnnMath, type Nonlinearity } from './rnn.js';
+
+export interface CellOptions { inputSize: number; hiddenSize: number; bias?: boolean }
+
+abstract class CellBase extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+  readonly weight_ih: Tensor;
+  readonly weight_hh: Tensor;
+  readonly bias_ih: Tensor | null;
+  readonly bias_hh: Tensor | null;
+
+  constructor(protected readonly kind: string, gates: number, opts: CellOptions) {
+    super();
+    const { inputSize, hiddenSize } = opts;
+    check(Number.isInteger(inputSize) && inputSize >= 0 && Number.isInteger(hiddenSize) && hiddenSize >= 1, 'INVALID_ARGUMENT',
+      () => `${kind}: inputSize must be an integer ≥ 0 and hiddenSize ≥ 1, got ${inputSize}, ${hiddenSize}`);
+    this.inputSize = inputSize; this.hiddenSize = hiddenSize; this.bias = opts.bias ?? true;
+    const bound = 1 / Math.sqrt(hiddenSize), GH = gates * hiddenSize;
+    const init = (shape: number[]): Tensor => {
+      const d = new Float32Array(sizeOf(shape));
+      for (let i = 0; i < d.length; i++) d[i] = globalRng.uniform(-bound, bound);
+      return new Tensor(d, shape);
+    };
+    this.weight_ih = this.param('weight_ih', init([GH, inputSize]));
+    this.weight_hh = this.param('weight_hh', init([GH, hiddenSize]));
+    this.bias_ih = this.bias ? this.param('bias_ih', init([GH])) : null;
+    this.bias_hh = this.bias ? this.param('bias_hh', init([GH])) : null;
+  }
+
+  /** One step: x [B, I] or [I]; h, c [B, H] or [H] (null = zeros). Returns h' (and c' for LSTM). */
+  protected step(math: CellMath, x: Tensor, h: Tensor | null, c: Tensor | null, withCell: boolean): Tensor[] {
+    const kind = this.kind, I = this.inputSize, H = this.hiddenSize;
+    check(x instanceof Tensor && (x.ndim === 1 || x.ndim === 2) && x.shape[x.ndim - 1] === I, 'SHAPE_MISMATCH',
+      () => `${kind}.forward: x must be [B, ${I}] or [${I}], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
+    const unbatched = x.ndim === 1, B = unbatched ? 1 : x.shape[0];
+    const stateShape = unbatched ? [H] : [B, H];
+    for (const [name, s] of [['h', h], ['c', c]] as const) {
+      check(!s || (s.ndim === stateShape.length && s.shape.every((d, i) => d === stateShape[i])), 'SHAPE_MISMATCH',
+        () => `${kind}.forward: ${name} must have shape ${fmtShape(stateShape)}, got ${fmtShape(s!.shape)}`);
+    }
+    const run: DirRun = {
+      T: 1, B, I, H, P: H, x: x.data, reverse: false, lengths: null,
+      wih: this.weight_ih.data, whh: this.weight_hh.data, bih: this.bias_ih?.data ?? null, bhh: this.bias_hh?.data ?? null, whr: null,
+      h0: h ? h.data : new Float32Array(B * H), c0: withCell ? (c ? c.data : new Float32Array(B * H)) : null,
+    };
+    const cache = math.forward(run);
+    const outs = [new Tensor(cache.hx.slice(B * H), stateShape)];
+    if (withCell) outs.push(new Tensor(cache.cx!.slice(B * H), stateShape));
+    const params = [this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh];
+    return record({
+      name: kind, inputs: [x, h, c, ...params], numOutputs: outs.length,
+      backward: ([gh, gc]) => {
+        const g: DirGrads = {
+          wih: new Float32Array(this.weight_ih.size), whh: new Float32Array(this.weight_hh.size),
+          bih: this.bias_ih ? new Float32Array(this.bias_ih.size) : null, bhh: this.bias_hh ? new Float32Array(this.bias_hh.size) : null,
+          whr: null, dx: new Float32Array(x.size),
+        };
+        const r = math.backward(run, cache, new Float32Array(B * H), gh, withCell ? gc : null, g);
+        return [g.dx, h ? r.dh0 : null, c ? r.dc0 : null, g.wih, g.whh, g.bih, g.bhh];
+      },
+    }, outs);
+  }
+}
+
+/** One GRU step (gate order r, z, n; see gru.ts). Option `resetAfter: false` gives Cho 2014's candidate. */
+export class GRUCell extends CellBase {
+  readonly resetAfter: boolean;
+  constructor(opts: CellOptions & { resetAfter?: boolean }) {
+    super('GRUCell', 3, opts);
+    this.resetAfter = opts.resetAfter ?? true;
+  }
+  forward(x: Tensor, h?: Tensor | null): Tensor {
+    return this.step(this.resetAfter ? gruResetAfter : gruResetBefore, x, h ?? null, null, false)[0];
+  }
+}
+
+/** One LSTM step (gate order i, f, g, o; see lstm.ts). State { h, c } together or not at all. */
+export class LSTMCell extends CellBase {
+  constructor(opts: CellOptions) { super('LSTMCell', 4, opts); }
+  forward(x: Tensor, state?: { h: Tensor; c: Tensor } | null): { h: Tensor; c: Tensor } {
+    check(!state || (state.h instanceof Tensor && state.c instanceof Tensor), 'INVALID_ARGUMENT',
+      'LSTMCell.forward: state must be { h, c } with both tensors, or omitted');
+    const [h, c] = this.step(lstmMath, x, state?.h ?? null, state?.c ?? null, true);
+    return { h, c };
+  }
+}
+
+/** One Elman RNN step: h' = act(W_ih x + b_ih + W_hh h + b_hh). */
+export class RNNCell extends CellBase {
+  readonly nonlinearity: Nonlinearity;
+  private readonly math: CellMath;
+  constructor(opts: CellOptions & { nonlinearity?: Nonlinearity }) {
+    super('RNNCell', 1, opts);
+    this.nonlinearity = checkNonlinearity('RNNCell', opts.nonlinearity ?? 'tanh');
+    this.math = rnnMath(this.nonlinearity);
+  }
+  forward(x: Tensor, h?: Tensor | null): Tensor { return this.step(this.math, x, h ?? null, null, false)[0]; }
+}

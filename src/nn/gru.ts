@@ -1,0 +1,137 @@
+// GRU — the Gated Recurrent Unit (Cho et al., 2014), PyTorch's semantics and parameter names.
+//
+// Weight blocks, gate order r, z, n:  weight_ih_l{k} = [W_ir; W_iz; W_in]  [3H, I],  weight_hh_l{k} = [W_hr; W_hz; W_hn]  [3H, H]
+//   r  = σ(W_ir x + b_ir + W_hr h + b_hr)            reset gate: how much of the past feeds the candidate
+//   z  = σ(W_iz x + b_iz + W_hz h + b_hz)            update gate: how much of the past is kept
+//   n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))    candidate ĥ — reset AFTER the recurrent product (PyTorch, cuDNN,
+//                                                     Keras reset_after=True, ONNX linear_before_reset=1), the default
+//   n  = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)    reset BEFORE it (Cho 2014, Keras reset_after=False, ONNX default):
+//                                                     option `resetAfter: false`
+//   h' = (1 − z) ⊙ n + z ⊙ h
+//
+// Backward (per step, dh = ∂L/∂h'):  dn̂ = dh ⊙ (1 − z) ⊙ (1 − n²),  dz̃ = dh ⊙ (h − n) ⊙ z(1 − z),
+//   reset after:  dr̃ = dn̂ ⊙ (W_hn h + b_hn) ⊙ r(1 − r);  ∂(W_hn h + b_hn) = dn̂ ⊙ r
+//   reset before: d(r ⊙ h) = dn̂ W_hn;  dr̃ = d(r ⊙ h) ⊙ h ⊙ r(1 − r)
+//   dh_prev = z ⊙ dh + (gate gradients) · W_hh (+ r ⊙ d(r ⊙ h) before).  Weight gradients: one GEMM each after the loop.
+//
+// Dimensions: T time, B batch, I input, H hidden.
+import type { F32 } from '../kernels/api.js';
+import { kernels } from '../kernels/select.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
+  timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
+} from './_recurrent.js';
+
+/** PyTorch's convention: reset applied to (W_hn h + b_hn). save: [T, B, 4H] = r, z, n, W_hn h + b_hn. */
+export const gruResetAfter: CellMath = {
+  gates: 3,
+
+  forward(run: DirRun): DirCache {
+    const { T, B, H } = run, k = kernels(), G3 = 3 * H;
+    const gi = inputProjection(run, 3);                       // [T, B, 3H]
+    const hx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
+    hx.set(run.h0, firstSlot(run) * B * H);
+    const gh = new Float32Array(B * G3);                      // [B, 3H]
+    const save = new Float32Array(T * B * 4 * H);             // [T, B, 4H]
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s), { prev, next } = stateIndex(run, t);
+      k.gemm(false, true, B, G3, H, 1, hx, prev * B * H, H, run.whh, 0, H, 0, gh, 0, G3);
+      if (run.bhh) k.addRowVector(B, G3, run.bhh, 0, gh, 0);
+      k.gruStepForward(B, H, gi, t * B * G3, gh, 0, hx, prev * B * H, hx, next * B * H, save, t * B * 4 * H);
+      if (!allActive(run, t)) carryInactive(run, t, H, hx, prev * B * H, hx, next * B * H);
+    }
+    return { hx, gi, save };
+  },
+
+  backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
+    const { T, B, H } = run, k = kernels(), G3 = 3 * H;
+    const dgi = new Float32Array(T * B * G3), dgh = new Float32Array(T * B * G3); // [T, B, 3H] by time
+    let dh = dhN.slice(), dhPrev = new Float32Array(B * H);                          // [B, H]
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s), { prev } = stateIndex(run, t);
+      addOutputGrad(run, t, dy, dh);
+      k.gruStepBackward(B, H, dh, 0, hx, prev * B * H, save, t * B * 4 * H, dgi, t * B * G3, dgh, t * B * G3, dhPrev, 0);
+      if (!allActive(run, t)) {
+        zeroInactive(run, t, G3, dgi, t * B * G3); zeroInactive(run, t, G3, dgh, t * B * G3);
+        carryInactive(run, t, H, dh, 0, dhPrev, 0);
+      }
+      k.gemm(false, false, B, H, G3, 1, dgh, t * B * G3, G3, run.whh, 0, H, 1, dhPrev, 0, H);
+      [dh, dhPrev] = [dhPrev, dh];
+    }
+    accumulateWeightGrads(run, 3, dgi, dgh, hx, g);
+    return { dh0: dh, dc0: null };
+  },
+};
+
+/** Cho 2014: reset applied to h before W_hn. save: [T, B, 4H] = r, z, n, r ⊙ h. */
+export const gruResetBefore: CellMath = {
+  gates: 3,
+
+  forward(run: DirRun): DirCache {
+    const { T, B, H } = run, k = kernels(), G3 = 3 * H, S = 4 * H;
+    const gi = inputProjection(run, 3);                       // [T, B, 3H]
+    const hx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
+    hx.set(run.h0, firstSlot(run) * B * H);
+    const ghRZ = new Float32Array(B * 2 * H), ghN = new Float32Array(B * H);
+    const save = new Float32Array(T * B * S);                 // [T, B, 4H]
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s), { prev, next } = stateIndex(run, t), so = t * B * S;
+      k.gemm(false, true, B, 2 * H, H, 1, hx, prev * B * H, H, run.whh, 0, H, 0, ghRZ, 0, 2 * H);
+      if (run.bhh) k.addRowVector(B, 2 * H, run.bhh, 0, ghRZ, 0);
+      k.gruResetBeforeGates(B, H, gi, t * B * G3, ghRZ, 0, hx, prev * B * H, save, so);
+      k.gemm(false, true, B, H, H, 1, save, so + 3 * H, S, run.whh, 2 * H * H, H, 0, ghN, 0, H);
+      if (run.bhh) k.addRowVector(B, H, run.bhh, 2 * H, ghN, 0);
+      k.gruResetBeforeBlend(B, H, gi, t * B * G3, ghN, 0, hx, prev * B * H, hx, next * B * H, save, so);
+      if (!allActive(run, t)) carryInactive(run, t, H, hx, prev * B * H, hx, next * B * H);
+    }
+    return { hx, gi, save };
+  },
+
+  backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
+    const { T, B, H } = run, k = kernels(), G3 = 3 * H, S = 4 * H;
+    // dgi [T, B, 3H]: pre-activation gradients; its n block is also ∂L/∂(W_hn (r ⊙ h) + b_hn)
+    const dgi = new Float32Array(T * B * G3), dRh = new Float32Array(B * H);
+    let dh = dhN.slice(), dhPrev = new Float32Array(B * H);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s), { prev } = stateIndex(run, t), go = t * B * G3, so = t * B * S;
+      addOutputGrad(run, t, dy, dh);
+      k.gruResetBeforeBackwardBlend(B, H, dh, 0, hx, prev * B * H, save, so, dgi, go, dhPrev, 0);
+      k.gemm(false, false, B, H, H, 1, dgi, go + 2 * H, G3, run.whh, 2 * H * H, H, 0, dRh, 0, H);
+      k.gruResetBeforeBackwardGates(B, H, dRh, 0, hx, prev * B * H, save, so, dgi, go, dhPrev, 0);
+      if (!allActive(run, t)) { zeroInactive(run, t, G3, dgi, go); carryInactive(run, t, H, dh, 0, dhPrev, 0); }
+      k.gemm(false, false, B, H, 2 * H, 1, dgi, go, G3, run.whh, 0, H, 1, dhPrev, 0, H);
+      [dh, dhPrev] = [dhPrev, dh];
+    }
+    accumulateWeightGrads(run, 3, dgi, null, hx, g);
+    const TB = T * B;
+    k.gemm(true, false, 2 * H, H, TB, 1, dgi, 0, G3, hx, run.reverse ? B * H : 0, H, 1, g.whh, 0, H); // W_hr, W_hz
+    k.gemm(true, false, H, H, TB, 1, dgi, 2 * H, G3, save, 3 * H, S, 1, g.whh, 2 * H * H, H);         // W_hn · (r ⊙ h)
+    if (g.bhh) k.sumRowsInto(TB, G3, dgi, 0, g.bhh, 0);
+    return { dh0: dh, dc0: null };
+  },
+};
+
+export interface GRUOptions extends RecurrentOptions {
+  /** true (default): PyTorch's reset after W_hn h; false: Cho 2014's reset before it. */
+  resetAfter?: boolean;
+}
+
+/** Multi-layer GRU over a sequence, like torch.nn.GRU. */
+export class GRU extends RecurrentBase {
+  readonly resetAfter: boolean;
+  protected readonly kind = 'GRU';
+  protected readonly math: CellMath;
+
+  constructor(opts: GRUOptions) {
+    super('GRU', 3, opts);
+    this.resetAfter = opts.resetAfter ?? true;
+    this.math = this.resetAfter ? gruResetAfter : gruResetBefore;
+  }
+
+  /** x: [T, B, I] (or [B, T, I] with batchFirst, or [T, I]) → output [T, B, D·H], h [L·D, B, H]. */
+  forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor } {
+    const { output, h } = this.run(x, opts);
+    return { output, h };
+  }
+}

@@ -1,0 +1,99 @@
+// LSTM — long short-term memory (Hochreiter & Schmidhuber, 1997), PyTorch's semantics and parameter names.
+//
+// Weight blocks, gate order i, f, g, o:  weight_ih_l{k} [4H, I],  weight_hh_l{k} [4H, P],  optional weight_hr_l{k} [P, H]
+//   i = σ(W_ii x + b_ii + W_hi h + b_hi)     input gate
+//   f = σ(W_if x + b_if + W_hf h + b_hf)     forget gate
+//   g = tanh(W_ig x + b_ig + W_hg h + b_hg)  cell candidate
+//   o = σ(W_io x + b_io + W_ho h + b_ho)     output gate
+//   c' = f ⊙ c + i ⊙ g;   m = o ⊙ tanh(c');   h' = m, or h' = W_hr m with projSize = P (then h has P units)
+//
+// Backward (per step): dm = dh (or dh W_hr), dc̄ = dc + dm ⊙ o ⊙ (1 − tanh²c'),
+//   dĩ = dc̄ ⊙ g ⊙ i(1−i), df̃ = dc̄ ⊙ c ⊙ f(1−f), dg̃ = dc̄ ⊙ i ⊙ (1−g²), dõ = dm ⊙ tanh c' ⊙ o(1−o),
+//   dc_prev = dc̄ ⊙ f, dh_prev = [dĩ df̃ dg̃ dõ] · W_hh.  Weight gradients: one GEMM each after the loop.
+//
+// Dimensions: T time, B batch, I input, H hidden (cell), P = projSize || H (size of h).
+import type { F32 } from '../kernels/api.js';
+import { kernels } from '../kernels/select.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
+  timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
+} from './_recurrent.js';
+
+/** save: [T, B, 5H] = i, f, g, o, tanh(c'); m: [T, B, H] kept only with a projection. */
+export const lstmMath: CellMath = {
+  gates: 4,
+
+  forward(run: DirRun): DirCache {
+    const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H, proj = run.whr !== null;
+    const gi = inputProjection(run, 4);                       // [T, B, 4H]
+    const hx = new Float32Array((T + 1) * B * P);             // [T+1, B, P]
+    const cx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
+    hx.set(run.h0, firstSlot(run) * B * P);
+    cx.set(run.c0!, firstSlot(run) * B * H);
+    const gh = new Float32Array(B * G4), save = new Float32Array(T * B * S);
+    const m = proj ? new Float32Array(T * B * H) : undefined;
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s), { prev, next } = stateIndex(run, t);
+      k.gemm(false, true, B, G4, P, 1, hx, prev * B * P, P, run.whh, 0, P, 0, gh, 0, G4);
+      if (run.bhh) k.addRowVector(B, G4, run.bhh, 0, gh, 0);
+      if (m) {
+        k.lstmStepForward(B, H, gi, t * B * G4, gh, 0, cx, prev * B * H, cx, next * B * H, m, t * B * H, save, t * B * S);
+        k.gemm(false, true, B, P, H, 1, m, t * B * H, H, run.whr!, 0, H, 0, hx, next * B * P, P);
+      } else {
+        k.lstmStepForward(B, H, gi, t * B * G4, gh, 0, cx, prev * B * H, cx, next * B * H, hx, next * B * H, save, t * B * S);
+      }
+      if (!allActive(run, t)) {
+        carryInactive(run, t, P, hx, prev * B * P, hx, next * B * P);
+        carryInactive(run, t, H, cx, prev * B * H, cx, next * B * H);
+      }
+    }
+    return { hx, cx, gi, save, m };
+  },
+
+  backward(run: DirRun, { hx, cx, save, m }: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads) {
+    const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H;
+    const dG = new Float32Array(T * B * G4);                  // [T, B, 4H] pre-activation, by time
+    const dhs = m ? new Float32Array(T * B * P) : null;       // [T, B, P] ∂L/∂h per step, for dW_hr
+    const dm = m ? new Float32Array(B * H) : null;
+    let dh = dhN.slice(), dhPrev = new Float32Array(B * P);
+    let dc = dcN ? dcN.slice() : new Float32Array(B * H), dcPrev = new Float32Array(B * H);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s), { prev } = stateIndex(run, t), active = allActive(run, t);
+      addOutputGrad(run, t, dy, dh);
+      if (dm && dhs) {
+        dhs.set(dh, t * B * P);
+        if (!active) zeroInactive(run, t, P, dhs, t * B * P);
+        k.gemm(false, false, B, H, P, 1, dh, 0, P, run.whr!, 0, H, 0, dm, 0, H);
+      }
+      k.lstmStepBackward(B, H, dm ?? dh, 0, dc, 0, cx!, prev * B * H, save, t * B * S, dG, t * B * G4, dcPrev, 0);
+      if (!active) { zeroInactive(run, t, G4, dG, t * B * G4); carryInactive(run, t, H, dc, 0, dcPrev, 0); }
+      k.gemm(false, false, B, P, G4, 1, dG, t * B * G4, G4, run.whh, 0, P, 0, dhPrev, 0, P);
+      if (!active) carryInactive(run, t, P, dh, 0, dhPrev, 0);
+      [dh, dhPrev] = [dhPrev, dh];
+      [dc, dcPrev] = [dcPrev, dc];
+    }
+    accumulateWeightGrads(run, 4, dG, dG, hx, g);
+    if (m && dhs) k.gemm(true, false, P, H, T * B, 1, dhs, 0, P, m, 0, H, 1, g.whr!, 0, H);
+    return { dh0: dh, dc0: dc };
+  },
+};
+
+export interface LSTMOptions extends RecurrentOptions {
+  /** Size of the projected hidden state h (0 = no projection), like PyTorch's proj_size. */
+  projSize?: number;
+}
+
+/** Multi-layer LSTM over a sequence, like torch.nn.LSTM. */
+export class LSTM extends RecurrentBase {
+  protected readonly kind = 'LSTM';
+  protected readonly math = lstmMath;
+
+  constructor(opts: LSTMOptions) { super('LSTM', 4, opts, opts.projSize ?? 0); }
+
+  /** Returns output [T, B, D·P], h [L·D, B, P], c [L·D, B, H]. h0 and c0 come together or not at all. */
+  forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor; c: Tensor } {
+    const { output, h, c } = this.run(x, opts);
+    return { output, h, c: c! };
+  }
+}

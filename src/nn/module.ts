@@ -1,0 +1,89 @@
+// Module: the base of every layer and model. Parameters are registered explicitly (`this.param(name, t)`);
+// child modules are found from the instance's own fields (and arrays of modules), in declaration order,
+// so `class LM extends Module { embed = new Embedding(..); rnn = new GRU(..) }` names `embed.weight`, `rnn.weight_ih_l0`.
+import { GatedError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export type StateDict = Record<string, Tensor>;
+
+export abstract class Module {
+  /** Training mode (dropout active). Switch with train() / eval(). */
+  training = true;
+  private readonly _parameters = new Map<string, Tensor>();
+
+  abstract forward(...args: never[]): unknown;
+
+  /** Registers `t` as a trainable parameter named `name` and returns it. */
+  protected param(name: string, t: Tensor): Tensor {
+    t.requiresGrad = true;
+    this._parameters.set(name, t);
+    return t;
+  }
+
+  /** Direct children with their names (fields holding a Module, or arrays of Modules as `name.i`). */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([k, v]);
+      else if (Array.isArray(v)) v.forEach((m, i) => { if (m instanceof Module) out.push([`${k}.${i}`, m]); });
+    }
+    return out;
+  }
+
+  /** Every parameter with its PyTorch-style dotted name, own parameters first, then children in order. */
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, p] of this._parameters) out.push([prefix + n, p]);
+    for (const [n, m] of this.namedChildren()) out.push(...m.namedParameters(`${prefix}${n}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] { return this.namedParameters().map(([, p]) => p); }
+
+  /** Parameters by name, sharing storage with the module (like PyTorch's state_dict, detached). */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [n, p] of this.namedParameters()) sd[n] = p.detach();
+    return sd;
+  }
+
+  /**
+   * Copies values into the module's own parameter tensors. With `strict` (default) every key must match exactly;
+   * a wrong shape is always an error naming the key, the expected and the actual shape.
+   */
+  loadStateDict(dict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): void {
+    const strict = opts.strict ?? true;
+    const src = dict instanceof Map ? Object.fromEntries(dict) : dict;
+    const own = new Map(this.namedParameters());
+    if (strict) {
+      const missing = [...own.keys()].filter((k) => !(k in src));
+      const unexpected = Object.keys(src).filter((k) => !own.has(k));
+      if (missing.length || unexpected.length) {
+        throw new GatedError('STATE_DICT', `loadStateDict: ${[
+          missing.length ? `missing key(s): ${missing.join(', ')}` : '',
+          unexpected.length ? `unexpected key(s): ${unexpected.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+      }
+    }
+    for (const [k, p] of own) {
+      const v = src[k];
+      if (v === undefined) continue;
+      if (!(v instanceof Tensor)) throw new GatedError('STATE_DICT', `loadStateDict: '${k}' is not a Tensor`);
+      if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
+        throw new GatedError('STATE_DICT', `loadStateDict: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(p.shape)}`);
+      }
+      p.data.set(v.data);
+    }
+  }
+
+  /** Sets training mode on this module and every child. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const [, m] of this.namedChildren()) m.train(mode);
+    return this;
+  }
+
+  eval(): this { return this.train(false); }
+
+  /** Clears `.grad` of every parameter. */
+  zeroGrad(): void { for (const p of this.parameters()) p.grad = null; }
+}
