@@ -10,6 +10,13 @@ export type F32 = Float32Array;
 export interface Kernels {
   readonly name: string;
 
+  /**
+   * Declares `a` read-only until `unpin(a)` (weights during one layer call). A backend may copy or pack it once
+   * (e.g. into WebAssembly memory) and reuse that copy whenever the same array object is passed. Pins nest.
+   */
+  pin(a: F32): void;
+  unpin(a: F32): void;
+
   /** C = alpha · op(A) · op(B) + beta · C, row-major; op(X) = Xᵀ when the flag is set. beta = 0 ignores C's old contents. */
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: F32, aOff: number, lda: number, B: F32, bOff: number, ldb: number,

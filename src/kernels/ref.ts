@@ -9,6 +9,8 @@ const scratch = (n: number): Float64Array => (rowAcc.length >= n ? rowAcc : (row
 
 export const refKernels: Kernels = {
   name: 'js',
+  pin() {},
+  unpin() {},
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M === 0 || N === 0) return;

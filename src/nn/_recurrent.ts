@@ -52,6 +52,13 @@ export const timeOf = (run: DirRun, s: number): number => (run.reverse ? run.T -
 export const firstSlot = (run: DirRun): number => (run.reverse ? run.T : 0);
 export const lastSlot = (run: DirRun): number => (run.reverse ? 0 : run.T);
 
+/** Runs `fn` with the direction's weights pinned (read-only for the kernels during the call; see Kernels.pin). */
+export function withPinnedWeights<R>(run: DirRun, fn: () => R): R {
+  const k = kernels(), ws = [run.wih, run.whh, run.bih, run.bhh, run.whr].filter((w): w is F32 => w !== null);
+  ws.forEach((w) => k.pin(w));
+  try { return fn(); } finally { ws.forEach((w) => k.unpin(w)); }
+}
+
 /** gi = x · W_ihᵀ + b_ih for all T steps in one GEMM: [T·B, G·H]. */
 export function inputProjection(run: DirRun, G: number): F32 {
   const { T, B, I, H } = run, k = kernels(), GH = G * H;
@@ -230,7 +237,7 @@ export abstract class RecurrentBase extends Module {
           h0: h0 ? h0.data.slice(sIdx * B * P, (sIdx + 1) * B * P) : new Float32Array(B * P),
           c0: this.hasCell ? (c0 ? c0.data.slice(sIdx * B * H, (sIdx + 1) * B * H) : new Float32Array(B * H)) : null,
         };
-        const cache = this.math.forward(run);
+        const cache = withPinnedWeights(run, () => this.math.forward(run));
         runs[l].push(run); caches[l].push(cache);
         // output[t, b, d·P : (d+1)·P] = state leaving t (zero past the end); h_n, c_n = final states
         for (let t = 0; t < T; t++) {
@@ -283,8 +290,8 @@ export abstract class RecurrentBase extends Module {
               bih: w.bih ? new Float32Array(w.bih.size) : null, bhh: w.bhh ? new Float32Array(w.bhh.size) : null,
               whr: w.whr ? new Float32Array(w.whr.size) : null, dx,
             };
-            const r = math.backward(run, caches[l][d], dy, gH.slice(sIdx * B * P, (sIdx + 1) * B * P),
-              gC ? gC.slice(sIdx * B * H, (sIdx + 1) * B * H) : null, g);
+            const r = withPinnedWeights(run, () => math.backward(run, caches[l][d], dy, gH.slice(sIdx * B * P, (sIdx + 1) * B * P),
+              gC ? gC.slice(sIdx * B * H, (sIdx + 1) * B * H) : null, g));
             dh0.set(r.dh0, sIdx * B * P);
             if (dc0 && r.dc0) dc0.set(r.dc0, sIdx * B * H);
             layerGrads.push(g.wih, g.whh, g.bih, g.bhh, g.whr);

@@ -4,7 +4,7 @@
 import { check, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
-import type { CellMath, DirGrads, DirRun } from './_recurrent.js';
+import { withPinnedWeights, type CellMath, type DirGrads, type DirRun } from './_recurrent.js';
 import { gruResetAfter, gruResetBefore } from './gru.js';
 import { lstmMath } from './lstm.js';
 import { Module } from './module.js';
@@ -55,7 +55,7 @@ abstract class CellBase extends Module {
       wih: this.weight_ih.data, whh: this.weight_hh.data, bih: this.bias_ih?.data ?? null, bhh: this.bias_hh?.data ?? null, whr: null,
       h0: h ? h.data : new Float32Array(B * H), c0: withCell ? (c ? c.data : new Float32Array(B * H)) : null,
     };
-    const cache = math.forward(run);
+    const cache = withPinnedWeights(run, () => math.forward(run));
     const outs = [new Tensor(cache.hx.slice(B * H), stateShape)];
     if (withCell) outs.push(new Tensor(cache.cx!.slice(B * H), stateShape));
     const params = [this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh];
@@ -67,7 +67,7 @@ abstract class CellBase extends Module {
           bih: this.bias_ih ? new Float32Array(this.bias_ih.size) : null, bhh: this.bias_hh ? new Float32Array(this.bias_hh.size) : null,
           whr: null, dx: new Float32Array(x.size),
         };
-        const r = math.backward(run, cache, new Float32Array(B * H), gh, withCell ? gc : null, g);
+        const r = withPinnedWeights(run, () => math.backward(run, cache, new Float32Array(B * H), gh, withCell ? gc : null, g));
         return [g.dx, h ? r.dh0 : null, c ? r.dc0 : null, g.wih, g.whh, g.bih, g.bhh];
       },
     }, outs);
