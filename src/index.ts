@@ -12,3 +12,8 @@ export { RNN, type RNNOptions, type Nonlinearity } from './nn/rnn.js';
 export { GRUCell, LSTMCell, RNNCell, type CellOptions } from './nn/cells.js';
 export type { RecurrentOptions, RecurrentInput, RecurrentOutput } from './nn/_recurrent.js';
 export { readSafetensors, readSafetensorsMetadata, writeSafetensors } from './io/safetensors.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { Embedding, type EmbeddingOptions, type EmbeddingIndices } from './nn/embedding.js';
+export { Dropout } from './nn/dropout.js';
+export { LayerNorm, type LayerNormOptions } from './nn/layernorm.js';
+export { Sequential, type TensorModule } from './nn/sequential.js';

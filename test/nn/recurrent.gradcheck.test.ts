@@ -34,8 +34,8 @@ describe('recurrent layers: finite-difference gradients', () => {
       const inputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...m.parameters()];
       const names = ['x', ...(h0 ? ['h0'] : []), ...(c0 ? ['c0'] : []), ...m.namedParameters().map(([n]) => n)];
       expectGradcheck(() => {
-        const r = m.forward(x, { h0, c0, lengths });
-        return 'c' in r && r.c ? [r.output, r.h, r.c] : [r.output, r.h];
+        const r: { output: Tensor; h: Tensor; c?: Tensor } = m.forward(x, { h0, c0, lengths });
+        return r.c ? [r.output, r.h, r.c] : [r.output, r.h];
       }, inputs, { names, what: name, maxPerTensor: 12, eps: name.includes('relu') ? 2e-3 : 1e-2 }); // small steps keep relu away from its kink
     });
   }
