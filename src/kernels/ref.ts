@@ -47,7 +47,8 @@ export const refKernels: Kernels = {
 
   sigmoid(n, x, xo, y, yo) { for (let i = 0; i < n; i++) y[yo + i] = sigm(x[xo + i]); },
   tanh(n, x, xo, y, yo) { for (let i = 0; i < n; i++) y[yo + i] = Math.tanh(x[xo + i]); },
-  relu(n, x, xo, y, yo) { for (let i = 0; i < n; i++) { const v = x[xo + i]; y[yo + i] = v > 0 ? v : 0; } },
+  // relu(v) = v < 0 ? 0 : v, like PyTorch's max(v, 0): NaN propagates (and −0 stays −0) instead of becoming 0
+  relu(n, x, xo, y, yo) { for (let i = 0; i < n; i++) { const v = x[xo + i]; y[yo + i] = v < 0 ? 0 : v; } },
 
   addRowVector(M, N, v, vo, X, xo) {
     for (let i = 0; i < M; i++) for (let j = 0, r = xo + i * N; j < N; j++) X[r + j] += v[vo + j];
@@ -176,15 +177,16 @@ export const refKernels: Kernels = {
     const n = B * H;
     for (let k = 0; k < n; k++) {
       const v = gi[gio + k] + gh[gho + k];
-      h[ho + k] = relu ? (v > 0 ? v : 0) : Math.tanh(v);
+      h[ho + k] = relu ? (v < 0 ? 0 : v) : Math.tanh(v);
     }
   },
 
   rnnStepBackward(B, H, relu, dh, dho, h, ho, dg, dgo) {
     const n = B * H;
     for (let k = 0; k < n; k++) {
-      const y = h[ho + k];
-      dg[dgo + k] = dh[dho + k] * (relu ? (y > 0 ? 1 : 0) : 1 - y * y);
+      const y = h[ho + k], d = dh[dho + k];
+      // relu: PyTorch's threshold_backward(grad, result, 0) = result <= 0 ? 0 : grad (a NaN result passes grad on)
+      dg[dgo + k] = relu ? (y <= 0 ? 0 : d) : d * (1 - y * y);
     }
   },
 };

@@ -58,7 +58,8 @@ function binary(name: string, a: Tensor, b: Tensor, f: Binary, dfa: (x: number, 
   const shape = broadcastShape(name, a.shape, b.shape);
   const out = new Float32Array(sizeOf(shape));
   const A = a.data, Bd = b.data;
-  const same = a.size === b.size && a.shape.length === b.shape.length;
+  // fast path only for identical shapes: equal sizes alone are not enough ([4, 1] + [1, 4] broadcasts to [4, 4])
+  const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
   const sa = broadcastStrides(a.shape, shape), sb = broadcastStrides(b.shape, shape);
   if (same) for (let i = 0; i < out.length; i++) out[i] = f(A[i], Bd[i]);
   else if (b.size === 1) { const y = Bd[0]; for (let i = 0; i < out.length; i++) out[i] = f(A[i], y); }
@@ -88,31 +89,33 @@ export const div = (a: Tensor, b: Tensor | number): Tensor =>
 
 // ---------------------------------------------------------------------------------------------- elementwise
 
-/** y = f(x) with dy/dx given from x and y. */
-function unary(name: string, x: Tensor, f: (v: Float32Array, out: Float32Array) => void, dfdx: (x: number, y: number) => number): Tensor {
+/** y = f(x); backward gx[i] = dx(g[i], x[i], y[i]). */
+function unary(name: string, x: Tensor, f: (v: Float32Array, out: Float32Array) => void, dx: (g: number, x: number, y: number) => number): Tensor {
   const y = new Float32Array(x.size);
   f(x.data, y);
   return record({
     name, inputs: [x], numOutputs: 1,
     backward: ([g]) => {
       const gx = new Float32Array(x.size), X = x.data;
-      for (let i = 0; i < gx.length; i++) gx[i] = g[i] * dfdx(X[i], y[i]);
+      for (let i = 0; i < gx.length; i++) gx[i] = dx(g[i], X[i], y[i]);
       return [gx];
     },
   }, [new Tensor(y, x.shape)])[0];
 }
 
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (v, o) => kernels().sigmoid(v.length, v, 0, o, 0), (_x, y) => y * (1 - y));
-export const tanh = (x: Tensor): Tensor => unary('tanh', x, (v, o) => kernels().tanh(v.length, v, 0, o, 0), (_x, y) => 1 - y * y);
-export const relu = (x: Tensor): Tensor => unary('relu', x, (v, o) => kernels().relu(v.length, v, 0, o, 0), (v) => (v > 0 ? 1 : 0));
-export const exp = (x: Tensor): Tensor => unary('exp', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.exp(v[i]); }, (_x, y) => y);
-export const log = (x: Tensor): Tensor => unary('log', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.log(v[i]); }, (v) => 1 / v);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (v, o) => kernels().sigmoid(v.length, v, 0, o, 0), (g, _x, y) => g * (y * (1 - y)));
+export const tanh = (x: Tensor): Tensor => unary('tanh', x, (v, o) => kernels().tanh(v.length, v, 0, o, 0), (g, _x, y) => g * (1 - y * y));
+// relu backward like PyTorch's threshold_backward(grad, result, 0): 0 where the result is <= 0, else grad (NaN passes)
+export const relu = (x: Tensor): Tensor => unary('relu', x, (v, o) => kernels().relu(v.length, v, 0, o, 0), (g, _x, y) => (y <= 0 ? 0 : g));
+export const exp = (x: Tensor): Tensor => unary('exp', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.exp(v[i]); }, (g, _x, y) => g * y);
+export const log = (x: Tensor): Tensor => unary('log', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.log(v[i]); }, (g, x) => g / x);
 
 // ---------------------------------------------------------------------------------------------- reductions
 
-const normAxis = (op: string, axis: number, nd: number): number => {
-  const a = axis < 0 ? axis + nd : axis;
-  check(Number.isInteger(a) && a >= 0 && a < nd, 'INVALID_ARGUMENT', () => `${op}: axis ${axis} out of range for a ${nd}-d tensor`);
+const normAxis = (op: string, axis: number, shape: Shape): number => {
+  const nd = shape.length, a = axis < 0 ? axis + nd : axis;
+  check(Number.isInteger(a) && a >= 0 && a < nd, 'INVALID_ARGUMENT',
+    () => `${op}: axis ${axis} out of range for a ${nd}-d tensor of shape ${fmtShape(shape)} (valid: ${-nd} to ${nd - 1})`);
   return a;
 };
 
@@ -127,7 +130,7 @@ export function sum(x: Tensor, axis?: number, keepDim = false): Tensor {
       backward: ([g]) => [new Float32Array(x.size).fill(g[0])],
     }, [new Tensor(new Float32Array([s]), keepDim ? x.shape.map(() => 1) : [])])[0];
   }
-  const a = normAxis('sum', axis, x.ndim);
+  const a = normAxis('sum', axis, x.shape);
   const outer = sizeOf(x.shape.slice(0, a)), n = x.shape[a], inner = sizeOf(x.shape.slice(a + 1));
   const out = new Float64Array(outer * inner);
   const X = x.data;
@@ -149,9 +152,10 @@ export function sum(x: Tensor, axis?: number, keepDim = false): Tensor {
   }, [new Tensor(Float32Array.from(out), shape)])[0];
 }
 
+/** Like torch.mean on CPU: the sum divided by the count (forward and backward divide, never multiply by 1/n). */
 export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
-  const n = axis === undefined ? x.size : x.shape[normAxis('mean', axis, x.ndim)];
-  return mul(sum(x, axis, keepDim), 1 / n);
+  const n = axis === undefined ? x.size : x.shape[normAxis('mean', axis, x.shape)];
+  return div(sum(x, axis, keepDim), n);
 }
 
 // ---------------------------------------------------------------------------------------------- shape ops
@@ -193,7 +197,7 @@ export function transpose(x: Tensor): Tensor {
 /** Joins tensors along `axis`; all other dimensions must match. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   check(xs.length > 0, 'INVALID_ARGUMENT', 'concat: needs at least one tensor');
-  const nd = xs[0].ndim, a = normAxis('concat', axis, nd);
+  const nd = xs[0].ndim, a = normAxis('concat', axis, xs[0].shape);
   for (const [i, t] of xs.entries()) {
     check(t.ndim === nd && t.shape.every((d, k) => k === a || d === xs[0].shape[k]), 'SHAPE_MISMATCH',
       () => `concat: tensor ${i} has shape ${fmtShape(t.shape)}, expected ${fmtShape(xs[0].shape.map((d, k) => (k === a ? -1 : d)))} (any size on axis ${a})`);
@@ -223,10 +227,10 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Elements start ≤ i < end along `axis` (negative indices count from the end, like Python). */
 export function slice(x: Tensor, axis: number, start: number, end?: number): Tensor {
-  const a = normAxis('slice', axis, x.ndim), n = x.shape[a];
+  const a = normAxis('slice', axis, x.shape), n = x.shape[a];
   const s = start < 0 ? start + n : start, e = end === undefined ? n : end < 0 ? end + n : end;
   check(Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e <= n && s <= e, 'INVALID_ARGUMENT',
-    () => `slice: range [${start}, ${end ?? n}) out of bounds for axis ${a} of size ${n}`);
+    () => `slice: range [${start}, ${end ?? n}) out of bounds for axis ${a} of size ${n} (shape ${fmtShape(x.shape)})`);
   const outer = sizeOf(x.shape.slice(0, a)), inner = sizeOf(x.shape.slice(a + 1));
   const w = (e - s) * inner, out = new Float32Array(outer * w);
   for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * n * inner + s * inner, o * n * inner + e * inner), o * w);
@@ -243,14 +247,15 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
 /** Rows of `weight` [N, D] picked by integer `indices` (any shape S): result [...S, D]. Embedding lookup. */
 export function indexSelect(weight: Tensor, indices: ArrayLike<number> | Tensor, shape?: Shape): Tensor {
   check(weight.ndim === 2, 'SHAPE_MISMATCH', () => `indexSelect: weight must be 2-d [N, D], got ${fmtShape(weight.shape)}`);
-  const idx = indices instanceof Tensor ? (indices.intData ? Array.from(indices.intData, Number) : indices.data) : indices;
+  // a private copy: backward must use the indices of this forward even if the caller reuses its buffer
+  const idx = indices instanceof Tensor ? Array.from(indices.intData ?? indices.data, Number) : Array.from(indices, Number);
   const S = shape ?? (indices instanceof Tensor ? indices.shape : [idx.length]);
   check(sizeOf(S) === idx.length, 'SHAPE_MISMATCH', () => `indexSelect: ${idx.length} indices do not fill shape ${fmtShape(S)}`);
   const [N, D] = weight.shape;
   const out = new Float32Array(idx.length * D);
   for (let k = 0; k < idx.length; k++) {
     const r = idx[k];
-    check(Number.isInteger(r) && r >= 0 && r < N, 'INVALID_ARGUMENT', () => `indexSelect: index ${r} at position ${k} out of range [0, ${N})`);
+    check(Number.isInteger(r) && r >= 0 && r < N, 'INVALID_ARGUMENT', () => `indexSelect: index ${r} at position ${k} out of range [0, ${N}) for weight of shape ${fmtShape(weight.shape)}`);
     out.set(weight.data.subarray(r * D, (r + 1) * D), k * D);
   }
   return record({
@@ -271,6 +276,9 @@ export function indexSelect(weight: Tensor, indices: ArrayLike<number> | Tensor,
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   check(a.ndim >= 1 && b.ndim >= 1, 'SHAPE_MISMATCH', () => `matmul: operands must be at least 1-d, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  // checked here (not after promoting 1-d operands) so the message names the shapes the caller passed
+  const Ka = a.shape[a.ndim - 1], Kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  check(Ka === Kb, 'SHAPE_MISMATCH', () => `matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${Ka} vs ${Kb})`);
   if (a.ndim === 1) return reshape(matmul(reshape(a, [1, a.size]), b), b.ndim === 1 ? [] : [...b.shape.slice(0, -2), b.shape[b.ndim - 1]]);
   if (b.ndim === 1) return reshape(matmul(a, reshape(b, [b.size, 1])), a.shape.slice(0, -1));
   const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], K2 = b.shape[b.ndim - 2], N = b.shape[b.ndim - 1];

@@ -76,7 +76,7 @@ export class Tensor {
   }
 
   /** A new leaf sharing this tensor's storage, cut from the graph. */
-  detach(): Tensor { return new Tensor(this.data, this.shape); }
+  detach(): Tensor { return new Tensor(this.data, this.shape, { dtype: this.dtype, intData: this.intData }); }
   /** A copy of the data, still connected to the graph. */
   clone(): Tensor { return ops.reshape(this, this.shape, true); }
 
