@@ -1,0 +1,144 @@
+// The main job as a library function: train a character-level language model on lines (names) or on one
+// continuous stream (truncated BPTT), with the bigram baseline measured on the same split. Browser-safe:
+// files and printing are the caller's (the CLI, the web playground).
+import { GatedError } from '../errors.js';
+import { manualSeed, Rng } from '../random.js';
+import type { ModelDir } from '../io/checkpoint.js';
+import { Bigram } from '../train/bigram.js';
+import { CharVocab, lineBatches, splitTrainVal, streamChunks, type Batch } from '../train/data.js';
+import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
+import { StateCarry } from '../train/tbptt.js';
+import { fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
+import { CharLM, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
+
+export interface LMTrainOptions {
+  cell: CellKind;
+  hidden: number;
+  layers: number;
+  embed: number;
+  dropout: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: OptimizerName;
+  clip: number;
+  seed: number;
+  /** Truncated-BPTT chunk length for streams. */
+  chunk: number;
+  valFraction: number;
+  /** Early-stopping patience in epochs (0 = off). */
+  patience: number;
+}
+
+export const defaultLMOptions: LMTrainOptions = {
+  cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.1, epochs: 12, batch: 32, lr: 3e-3, optimizer: 'adam',
+  clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0,
+};
+
+export type LMData = { kind: 'lines'; lines: string[]; source: string } | { kind: 'stream'; text: string; source: string };
+
+/** config.json of a language-model directory. */
+export interface LMConfig {
+  format: 'gated-charlm';
+  version: 1;
+  model: CharLMConfig;
+  vocab: string[];
+  data: { kind: LMData['kind']; source: string };
+  training: LMTrainOptions;
+}
+
+export interface LMCheckpoint { model: CharLM; dir: ModelDir<LMConfig> }
+
+export interface LMTrainHooks {
+  onEvent?: (e: TrainEvent) => void;
+  /** After each epoch: metrics, a few samples, and the full checkpoint to write. */
+  onEpochEnd?: (info: { metrics: EpochMetrics; samples: string[]; checkpoint: ModelDir<LMConfig> }) => void;
+  /** Continue from a checkpoint (config, weights, optimizer state, train state). */
+  resume?: ModelDir<LMConfig>;
+}
+
+function validate(o: LMTrainOptions): void {
+  const int = (v: number, name: string, min: number): void => {
+    if (!(Number.isInteger(v) && v >= min)) throw new GatedError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${v}`);
+  };
+  int(o.hidden, 'hidden', 1); int(o.layers, 'layers', 1); int(o.embed, 'embed', 1); int(o.epochs, 'epochs', 1);
+  int(o.batch, 'batch', 1); int(o.chunk, 'chunk', 1); int(o.seed, 'seed', 0); int(o.patience, 'patience', 0);
+  if (!(o.lr > 0)) throw new GatedError('INVALID_ARGUMENT', `lr must be > 0, got ${o.lr}`);
+  if (!(o.dropout >= 0 && o.dropout < 1)) throw new GatedError('INVALID_ARGUMENT', `dropout must be in [0, 1), got ${o.dropout}`);
+  if (!(o.clip >= 0)) throw new GatedError('INVALID_ARGUMENT', `clip must be ≥ 0 (0 = off), got ${o.clip}`);
+  if (!(o.valFraction > 0 && o.valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in (0, 1), got ${o.valFraction}`);
+}
+
+/** Splits and batches the data the same way on every run with the same seed (so resume sees the same split). */
+function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
+  const splitRng = new Rng(o.seed ^ 0x51ab);
+  if (data.kind === 'lines') {
+    const lines = data.lines.filter((l) => l.length > 0);
+    if (lines.length < 2) throw new GatedError('INVALID_ARGUMENT', `need at least 2 non-empty lines to train, got ${lines.length}`);
+    const { train, val } = splitTrainVal(lines.map((l) => vocab.encode(l)), o.valFraction, splitRng);
+    const valBatches = lineBatches(val, o.batch);
+    return { trainBatches: (rng: Rng) => lineBatches(train, o.batch, rng), allTrain: lineBatches(train, o.batch), valBatches, stream: false };
+  }
+  // stream: the last valFraction of the text is validation (contiguous, no leakage across the cut)
+  const ids = vocab.encode(data.text), cut = Math.floor(ids.length * (1 - o.valFraction));
+  const train = ids.subarray(0, cut), val = ids.subarray(cut);
+  const trainChunks = streamChunks(train, o.batch, o.chunk), valBatches = streamChunks(val, Math.max(1, Math.min(o.batch, Math.floor(val.length / (o.chunk + 1)))), o.chunk);
+  return { trainBatches: () => trainChunks, allTrain: trainChunks, valBatches, stream: true };
+}
+
+/** Trains (or resumes) and returns the model and its final checkpoint. */
+export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {}, hooks: LMTrainHooks = {}): LMCheckpoint {
+  const resume = hooks.resume;
+  const o: LMTrainOptions = resume ? { ...resume.config.training, epochs: options.epochs ?? resume.config.training.epochs } : { ...defaultLMOptions, ...options };
+  validate(o);
+  const texts = data.kind === 'lines' ? data.lines : [data.text];
+  const vocab = resume ? new CharVocab(resume.config.vocab) : CharVocab.fromTexts(texts);
+  const { trainBatches, allTrain, valBatches, stream } = prepare(data, o, vocab);
+
+  manualSeed(o.seed);
+  const modelConfig: CharLMConfig = { vocabSize: vocab.size, cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, dropout: o.dropout };
+  const model = new CharLM(modelConfig);
+  const optimizer = makeOptimizer(o.optimizer, model.parameters(), o.lr);
+  if (resume) {
+    model.loadStateDict(resume.weights);
+    if (resume.optimizer === undefined || resume.state === undefined) throw new GatedError('CHECKPOINT', 'cannot resume: the model directory has no optimizer.safetensors / state.json');
+    optimizer.loadStateDict(resume.optimizer as never);
+  }
+  const bigram = new Bigram(vocab.size).fit(allTrain);
+  const baselineValLoss = bigram.loss(valBatches);
+  const config: LMConfig = { format: 'gated-charlm', version: 1, model: modelConfig, vocab: vocab.toJSON(), data: { kind: data.kind, source: data.source }, training: o };
+  const carry = new StateCarry();
+  const checkpoint = (state?: TrainState): ModelDir<LMConfig> => ({ weights: model.stateDict(), config, optimizer: optimizer.stateDict(), state });
+
+  model.train();
+  const state = fit<Batch>({
+    params: model.parameters(), optimizer, epochs: o.epochs, seed: o.seed, clip: o.clip,
+    earlyStopping: o.patience > 0 ? { patience: o.patience } : undefined,
+    batches: (_epoch, rng) => { carry.reset(); return trainBatches(rng); },
+    lossOf: (b) => {
+      const r = model.batchLoss(b, stream ? carry.current : null);
+      if (stream) carry.keep(r.state);
+      return r;
+    },
+    validate: () => evaluateLoss(model, valBatches, stream),
+    extraMetrics: () => ({ baselineValLoss }),
+    onEvent: hooks.onEvent,
+    onEpochEnd: (s) => {
+      const rng = new Rng(o.seed * 1000 + s.epoch);
+      const samples = Array.from({ length: 5 }, () => sample(model, vocab, rng, stream ? { maxLength: 80, stopAtBoundary: false, prompt: 'The ' } : { maxLength: 32 }));
+      hooks.onEpochEnd?.({ metrics: s.metrics[s.metrics.length - 1], samples, checkpoint: checkpoint(s) });
+    },
+    resume: resume?.state as TrainState | undefined,
+  });
+  return { model, dir: checkpoint(state) };
+}
+
+/** Rebuilds a trained model from its directory contents. */
+export function loadCharLM(dir: ModelDir<LMConfig>): { model: CharLM; vocab: CharVocab; config: LMConfig } {
+  const c = dir.config;
+  if (c?.format !== 'gated-charlm') throw new GatedError('CHECKPOINT', `config.json is not a gated character model (format '${String(c?.format)}')`);
+  const model = new CharLM(c.model);
+  model.loadStateDict(dir.weights);
+  model.eval();
+  return { model, vocab: new CharVocab(c.vocab), config: c };
+}

@@ -1,0 +1,34 @@
+// Flag parsing shared by the commands: node:util parseArgs in strict mode (an unknown flag is an error),
+// typed number conversion, and the one-line usage error.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+export type Flags = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: Flags, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
+  }
+}
+
+/** A flag's value as a number, or `fallback` when absent; anything non-numeric is a usage error. */
+export function num(values: Record<string, unknown>, name: string, fallback: number, opts: { int?: boolean; min?: number } = {}): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} expects a number, got '${String(raw)}'`);
+  if (opts.int && !Number.isInteger(v)) throw new UsageError(`--${name} expects an integer, got '${raw}'`);
+  if (opts.min !== undefined && v < opts.min) throw new UsageError(`--${name} must be ≥ ${opts.min}, got ${raw}`);
+  return v;
+}
+
+export function choice<T extends string>(values: Record<string, unknown>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${String(raw)}'`);
+  return raw as T;
+}

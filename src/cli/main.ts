@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `gated` command: a thin shell over the public API. Errors are one line on stderr and a non-zero exit.
+import { GatedError } from '../errors.js';
+import { UsageError } from './args.js';
+import * as evalCmd from './commands/eval.js';
+import * as generate from './commands/generate.js';
+import * as train from './commands/train.js';
+
+const commands: Record<string, { help: string; run(argv: string[]): void }> = { train, generate, eval: evalCmd };
+
+const usage = `Usage: gated <command> [options]
+
+Gated recurrent networks (GRU, LSTM, RNN) in TypeScript.
+
+Commands:
+  train       train a character-level language model (default: GRU on English first names)
+  generate    sample text from a trained model
+  eval        loss of a trained model on a text file (nats and bits per character)
+
+Run \`gated <command> --help\` for a command's options.
+`;
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(usage); return 0; }
+  const c = commands[cmd];
+  if (!c) { process.stderr.write(`gated: unknown command '${cmd}' (expected one of: ${Object.keys(commands).join(', ')}; see gated --help)\n`); return 2; }
+  try {
+    c.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`gated ${cmd}: ${e.message} (see gated ${cmd} --help)\n`); return 2; }
+    if (e instanceof GatedError) { process.stderr.write(`gated ${cmd}: ${e.message}\n`); return 1; }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,123 @@
+// Character data for language models: a vocabulary, seeded splits and shuffles, and padded time-major batches
+// with lengths. Id 0 is the boundary token: it starts every line as input and ends it as target.
+import { GatedError } from '../errors.js';
+import type { Rng } from '../random.js';
+
+export const BOUNDARY = 0;
+/** Target id of padded positions, skipped by the loss (PyTorch's ignore_index default). */
+export const IGNORE = -100;
+
+/** Characters (Unicode code points) ↔ ids; id 0 is the line boundary. */
+export class CharVocab {
+  readonly chars: string[];
+  private readonly index: Map<string, number>;
+
+  constructor(chars: readonly string[]) {
+    this.chars = ['', ...chars];
+    this.index = new Map(chars.map((c, i) => [c, i + 1]));
+    if (this.index.size !== chars.length) throw new GatedError('INVALID_ARGUMENT', 'CharVocab: characters must be distinct');
+  }
+
+  /** The sorted set of characters in `texts`. */
+  static fromTexts(texts: Iterable<string>): CharVocab {
+    const set = new Set<string>();
+    for (const t of texts) for (const c of t) set.add(c);
+    return new CharVocab([...set].sort());
+  }
+
+  get size(): number { return this.chars.length; }
+
+  has(c: string): boolean { return this.index.has(c); }
+
+  /** Ids of the characters of `text`; an unknown character is an error naming it and where it is. */
+  encode(text: string): Int32Array {
+    const cs = Array.from(text), out = new Int32Array(cs.length);
+    cs.forEach((c, i) => {
+      const id = this.index.get(c);
+      if (id === undefined) throw new GatedError('INVALID_ARGUMENT', `character ${JSON.stringify(c)} at position ${i} is not in the model's vocabulary`);
+      out[i] = id;
+    });
+    return out;
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    let s = '';
+    for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]] ?? '';
+    return s;
+  }
+
+  toJSON(): string[] { return this.chars.slice(1); }
+}
+
+/** Fisher–Yates shuffle in place with a seeded generator. */
+export function shuffle<T>(items: T[], rng: Rng): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** Seeded split: the first `valFraction` of a shuffled copy is validation. */
+export function splitTrainVal<T>(items: readonly T[], valFraction: number, rng: Rng): { train: T[]; val: T[] } {
+  if (!(valFraction >= 0 && valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in [0, 1), got ${valFraction}`);
+  const s = shuffle([...items], rng), nVal = Math.round(s.length * valFraction);
+  return { train: s.slice(nVal), val: s.slice(0, nVal) };
+}
+
+/** A padded batch, time-major: inputs/targets [T, B]; lengths per element. */
+export interface Batch {
+  T: number;
+  B: number;
+  inputs: Int32Array;   // [T, B] ids (0 past the end)
+  targets: Int32Array;  // [T, B] ids (IGNORE past the end)
+  lengths: number[];    // [B]
+}
+
+/** Line → (input, target): input = boundary + chars, target = chars + boundary. */
+export function lineToExample(ids: Int32Array): { input: Int32Array; target: Int32Array } {
+  const input = new Int32Array(ids.length + 1), target = new Int32Array(ids.length + 1);
+  input.set(ids, 1); target.set(ids, 0);
+  input[0] = BOUNDARY; target[ids.length] = BOUNDARY;
+  return { input, target };
+}
+
+/** Packs examples into one padded time-major batch. */
+export function padBatch(examples: readonly { input: Int32Array; target: Int32Array }[]): Batch {
+  const B = examples.length, T = Math.max(...examples.map((e) => e.input.length));
+  const inputs = new Int32Array(T * B), targets = new Int32Array(T * B).fill(IGNORE);
+  examples.forEach((e, b) => {
+    for (let t = 0; t < e.input.length; t++) { inputs[t * B + b] = e.input[t]; targets[t * B + b] = e.target[t]; }
+  });
+  return { T, B, inputs, targets, lengths: examples.map((e) => e.input.length) };
+}
+
+/** Batches of `batchSize` lines (the last may be smaller), in a seeded random order when `rng` is given. */
+export function lineBatches(lines: readonly Int32Array[], batchSize: number, rng?: Rng): Batch[] {
+  const order = lines.map((_, i) => i);
+  if (rng) shuffle(order, rng);
+  const out: Batch[] = [];
+  for (let i = 0; i < order.length; i += batchSize) out.push(padBatch(order.slice(i, i + batchSize).map((k) => lineToExample(lines[k]))));
+  return out;
+}
+
+/**
+ * A continuous stream cut into `B` parallel tracks, each read in chunks of `chunk` steps (truncated BPTT):
+ * chunk k of track b covers stream positions b·W + k·chunk … (W = track width). The hidden state is carried
+ * from chunk k to k+1 of the same track.
+ */
+export function streamChunks(ids: Int32Array, batchSize: number, chunk: number): Batch[] {
+  const W = Math.floor((ids.length - 1) / batchSize);
+  if (W < 1) throw new GatedError('INVALID_ARGUMENT', `stream of ${ids.length} characters is too short for batch size ${batchSize}`);
+  const out: Batch[] = [];
+  for (let s = 0; s < W; s += chunk) {
+    const T = Math.min(chunk, W - s), B = batchSize;
+    const inputs = new Int32Array(T * B), targets = new Int32Array(T * B);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
+      inputs[t * B + b] = ids[b * W + s + t];
+      targets[t * B + b] = ids[b * W + s + t + 1];
+    }
+    out.push({ T, B, inputs, targets, lengths: new Array<number>(B).fill(T) });
+  }
+  return out;
+}

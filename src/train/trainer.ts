@@ -1,0 +1,108 @@
+// The training loop: epochs of seeded-shuffled batches, backward, gradient clipping, optimizer and schedule steps,
+// validation, early stopping, NaN/Inf detection, per-epoch metrics, progress events and resumable state.
+// Browser-safe: it reports through `onEvent` and `onEpochEnd`; rendering and files are the caller's (CLI, web).
+import { GatedError } from '../errors.js';
+import { globalRng, Rng } from '../random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { clipGradNorm } from './clip.js';
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  seconds: number;
+  [extra: string]: number;
+}
+
+/** Everything needed to continue a run exactly where it stopped (saved as state.json). */
+export interface TrainState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Optimizer steps taken. */
+  step: number;
+  /** Shuffling generator and the global generator (dropout) at the end of the last completed epoch. */
+  shuffleRng: number[];
+  globalRng: number[];
+  metrics: EpochMetrics[];
+  bestValLoss: number;
+  epochsWithoutImprovement: number;
+}
+
+export type TrainEvent =
+  | { type: 'epochStart'; epoch: number; epochs: number; steps: number }
+  | { type: 'step'; epoch: number; step: number; steps: number; loss: number; stepsPerSecond: number; etaSeconds: number }
+  | { type: 'epochEnd'; metrics: EpochMetrics }
+  | { type: 'earlyStop'; epoch: number; bestValLoss: number };
+
+export interface FitOptions<B> {
+  params: Tensor[];
+  optimizer: { zeroGrad(): void; step(): void };
+  epochs: number;
+  /** This epoch's batches; shuffle them with `rng` (the trainer saves and restores its state). */
+  batches: (epoch: number, rng: Rng) => B[];
+  /** Forward and loss of one batch: mean loss over `count` items. Called in training mode. */
+  lossOf: (batch: B, epoch: number, index: number) => { loss: Tensor; count: number };
+  /** Validation loss after each epoch (the caller switches to eval mode). */
+  validate: () => number;
+  /** Extra numbers to store in each epoch's metrics (e.g. a baseline). */
+  extraMetrics?: () => Record<string, number>;
+  seed?: number;
+  clip?: number;
+  scheduler?: { step(): void };
+  /** Stop when validation has not improved by minDelta for `patience` epochs. */
+  earlyStopping?: { patience: number; minDelta?: number };
+  onEvent?: (e: TrainEvent) => void;
+  /** Called after each epoch with the state to checkpoint (write weights and optimizer state alongside). */
+  onEpochEnd?: (state: TrainState) => void;
+  /** Continue from a saved state (weights and optimizer state must already be loaded). */
+  resume?: TrainState;
+  /** Clock in seconds (injectable for tests). */
+  now?: () => number;
+}
+
+export function fit<B>(o: FitOptions<B>): TrainState {
+  const now = o.now ?? (() => performance.now() / 1000);
+  const rng = new Rng(o.seed ?? 0);
+  const state: TrainState = o.resume
+    ? structuredClone(o.resume)
+    : { epoch: 0, step: 0, shuffleRng: rng.getState(), globalRng: globalRng.getState(), metrics: [], bestValLoss: Infinity, epochsWithoutImprovement: 0 };
+  rng.setState(state.shuffleRng);
+  globalRng.setState(state.globalRng);
+
+  for (let epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
+    const t0 = now(), batches = o.batches(epoch, rng);
+    o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, steps: batches.length });
+    let sum = 0, count = 0;
+    for (let i = 0; i < batches.length; i++) {
+      o.optimizer.zeroGrad();
+      const { loss, count: n } = o.lossOf(batches[i], epoch, i);
+      const v = loss.item();
+      if (!Number.isFinite(v)) {
+        throw new GatedError('NOT_FINITE', `training loss is ${v} at epoch ${epoch}, step ${i + 1} of ${batches.length} (global step ${state.step + 1}); try a lower learning rate or gradient clipping`);
+      }
+      loss.backward();
+      if (o.clip && o.clip > 0) clipGradNorm(o.params, o.clip);
+      o.optimizer.step();
+      o.scheduler?.step();
+      state.step++;
+      sum += v * n; count += n;
+      const elapsed = now() - t0, sps = (i + 1) / Math.max(elapsed, 1e-9);
+      o.onEvent?.({ type: 'step', epoch, step: i + 1, steps: batches.length, loss: sum / count, stepsPerSecond: sps, etaSeconds: (batches.length - i - 1) / sps });
+    }
+    const valLoss = o.validate();
+    const metrics: EpochMetrics = { epoch, trainLoss: sum / count, valLoss, ...(o.extraMetrics?.() ?? {}), seconds: now() - t0 };
+    state.metrics.push(metrics);
+    state.epoch = epoch;
+    state.shuffleRng = rng.getState();
+    state.globalRng = globalRng.getState();
+    if (valLoss < state.bestValLoss - (o.earlyStopping?.minDelta ?? 0)) { state.bestValLoss = valLoss; state.epochsWithoutImprovement = 0; }
+    else state.epochsWithoutImprovement++;
+    o.onEvent?.({ type: 'epochEnd', metrics });
+    o.onEpochEnd?.(structuredClone(state));
+    if (o.earlyStopping && state.epochsWithoutImprovement >= o.earlyStopping.patience) {
+      o.onEvent?.({ type: 'earlyStop', epoch, bestValLoss: state.bestValLoss });
+      break;
+    }
+  }
+  return state;
+}
