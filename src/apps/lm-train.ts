@@ -7,6 +7,7 @@ import type { ModelDir } from '../io/checkpoint.js';
 import { Bigram } from '../train/bigram.js';
 import { CharVocab, lineBatches, splitTrainVal, streamChunks, type Batch } from '../train/data.js';
 import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
+import { CosineAnnealingLR } from '../train/schedule.js';
 import { StateCarry } from '../train/tbptt.js';
 import { fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
 import { CharLM, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
@@ -28,11 +29,13 @@ export interface LMTrainOptions {
   valFraction: number;
   /** Early-stopping patience in epochs (0 = off). */
   patience: number;
+  /** Learning-rate schedule over all steps: cosine decay to lr/100, or constant. */
+  schedule: 'cosine' | 'constant';
 }
 
 export const defaultLMOptions: LMTrainOptions = {
   cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.1, epochs: 12, batch: 32, lr: 3e-3, optimizer: 'adam',
-  clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0,
+  clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine',
 };
 
 export type LMData = { kind: 'lines'; lines: string[]; source: string } | { kind: 'stream'; text: string; source: string };
@@ -66,6 +69,7 @@ function validate(o: LMTrainOptions): void {
   if (!(o.lr > 0)) throw new GatedError('INVALID_ARGUMENT', `lr must be > 0, got ${o.lr}`);
   if (!(o.dropout >= 0 && o.dropout < 1)) throw new GatedError('INVALID_ARGUMENT', `dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.clip >= 0)) throw new GatedError('INVALID_ARGUMENT', `clip must be ≥ 0 (0 = off), got ${o.clip}`);
+  if (o.schedule !== 'cosine' && o.schedule !== 'constant') throw new GatedError('INVALID_ARGUMENT', `schedule must be cosine or constant, got '${String(o.schedule)}'`);
   if (!(o.valFraction > 0 && o.valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in (0, 1), got ${o.valFraction}`);
 }
 
@@ -99,10 +103,13 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   const modelConfig: CharLMConfig = { vocabSize: vocab.size, cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, dropout: o.dropout };
   const model = new CharLM(modelConfig);
   const optimizer = makeOptimizer(o.optimizer, model.parameters(), o.lr);
+  const totalSteps = o.epochs * trainBatches(new Rng(0)).length;
+  const scheduler = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: totalSteps, etaMin: o.lr / 100 }) : undefined;
   if (resume) {
     model.loadStateDict(resume.weights);
     if (resume.optimizer === undefined || resume.state === undefined) throw new GatedError('CHECKPOINT', 'cannot resume: the model directory has no optimizer.safetensors / state.json');
     optimizer.loadStateDict(resume.optimizer as never);
+    if (scheduler) scheduler.loadStateDict({ ...scheduler.stateDict(), lastEpoch: (resume.state as TrainState).step });
   }
   const bigram = new Bigram(vocab.size).fit(allTrain);
   const baselineValLoss = bigram.loss(valBatches);
@@ -112,7 +119,7 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
 
   model.train();
   const state = fit<Batch>({
-    params: model.parameters(), optimizer, epochs: o.epochs, seed: o.seed, clip: o.clip,
+    params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip,
     earlyStopping: o.patience > 0 ? { patience: o.patience } : undefined,
     batches: (_epoch, rng) => { carry.reset(); return trainBatches(rng); },
     lossOf: (b) => {

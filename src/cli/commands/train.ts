@@ -32,8 +32,9 @@ Training:
   --epochs N                 epochs (with --resume: the new total)                  [${d.epochs}]
   --batch N                  sequences per batch                                    [${d.batch}]
   --lr X                     learning rate                                          [${d.lr}]
-  --optimizer NAME           adam | adamw | sgd | rmsprop                           [${d.optimizer}]
+  --optimizer NAME           adam | adamw | sgd (momentum 0.9) | rmsprop      [${d.optimizer}]
   --clip X                   gradient-norm clipping, 0 = off                        [${d.clip}]
+  --schedule cosine|constant learning rate: cosine decay to lr/100 over the run, or constant [${d.schedule}]
   --chunk N                  truncated-BPTT chunk length for streams                [${d.chunk}]
   --patience N               early stopping after N epochs without improvement, 0 = off [${d.patience}]
   --val-fraction X           share held out for validation                          [${d.valFraction}]
@@ -50,7 +51,7 @@ const flags = {
   dataset: { type: 'string' }, data: { type: 'string' }, stream: { type: 'boolean' },
   cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, embed: { type: 'string' }, dropout: { type: 'string' },
   epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, clip: { type: 'string' },
-  chunk: { type: 'string' }, patience: { type: 'string' }, 'val-fraction': { type: 'string' }, seed: { type: 'string' },
+  chunk: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, 'val-fraction': { type: 'string' }, seed: { type: 'string' },
   out: { type: 'string' }, resume: { type: 'string' },
 } as const;
 
@@ -88,7 +89,7 @@ export function run(argv: string[]): void {
       embed: num(v, 'embed', d.embed, { int: true, min: 1 }), dropout: num(v, 'dropout', d.dropout, { min: 0 }),
       epochs: num(v, 'epochs', d.epochs, { int: true, min: 1 }), batch: num(v, 'batch', d.batch, { int: true, min: 1 }),
       lr: num(v, 'lr', d.lr), optimizer: choice(v, 'optimizer', ['adam', 'adamw', 'sgd', 'rmsprop'] as const, d.optimizer),
-      clip: num(v, 'clip', d.clip, { min: 0 }), chunk: num(v, 'chunk', d.chunk, { int: true, min: 1 }),
+      clip: num(v, 'clip', d.clip, { min: 0 }), schedule: choice(v, 'schedule', ['cosine', 'constant'] as const, d.schedule), chunk: num(v, 'chunk', d.chunk, { int: true, min: 1 }),
       patience: num(v, 'patience', d.patience, { int: true, min: 0 }), valFraction: num(v, 'val-fraction', d.valFraction),
       seed: num(v, 'seed', d.seed, { int: true, min: 0 }),
     };

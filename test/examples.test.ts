@@ -1,0 +1,17 @@
+// The README's examples run as written.
+import { expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+it('examples/quickstart.ts is the README quickstart and runs', () => {
+  const readme = readFileSync(`${ROOT}/README.md`, 'utf8'), ex = readFileSync(`${ROOT}/examples/quickstart.ts`, 'utf8');
+  const block = readme.slice(readme.indexOf('```ts\nimport { GRU') + 6, readme.indexOf('```', readme.indexOf('```ts\nimport { GRU') + 6));
+  expect(ex).toContain(block.replace("from 'gated'", "from '../src/index.js'"));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toContain('weight_ih_l0 [ 48, 8 ] [ 48, 8 ]');
+  expect(r.stdout).toContain('bias_hh_l1_reverse [ 48 ] [ 48 ]');
+});
