@@ -34,7 +34,7 @@ export interface LMTrainOptions {
 }
 
 export const defaultLMOptions: LMTrainOptions = {
-  cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.1, epochs: 12, batch: 32, lr: 3e-3, optimizer: 'adam',
+  cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.25, epochs: 10, batch: 32, lr: 3e-3, optimizer: 'adam',
   clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine',
 };
 

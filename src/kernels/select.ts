@@ -1,21 +1,52 @@
 // Which kernel backend runs. Layers call `kernels()` and never know which one they got.
+// Default: 'wasm' (WebAssembly SIMD) when this engine can compile it synchronously at the first `kernels()` call,
+// else 'js' (the reference) — and 'wasm' after `await ready()` where only asynchronous compilation is allowed.
 import type { Kernels } from './api.js';
 import { refKernels } from './ref.js';
+import { initWasmAsync, initWasmSync, wasmKernels } from './wasm.js';
 import { GatedError } from '../errors.js';
 
 const backends: Record<string, Kernels> = { js: refKernels };
-let current: Kernels = refKernels;
+let current: Kernels | null = null;   // null until first use or setBackend
+let chosen = false;                   // true once setBackend picked one: ready() then leaves it alone
 
-/** The active kernel backend. */
-export const kernels = (): Kernels => current;
+/** The active kernel backend (on first use: 'wasm' if it loads, else 'js'). */
+export const kernels = (): Kernels => current ?? (current = loadWasmBackend() ? wasmKernels : refKernels);
 
 /** Registers a backend under its name (used by faster backends when they load). */
 export function registerBackend(k: Kernels): void { backends[k.name] = k; }
 
-export function setBackend(name: string): void {
-  const k = backends[name];
-  if (!k) throw new GatedError('INVALID_ARGUMENT', `unknown kernel backend '${name}'; expected one of: ${Object.keys(backends).join(', ')}`);
-  current = k;
+/**
+ * Loads the WebAssembly SIMD backend synchronously and registers it as 'wasm'. False (and nothing registered) when the
+ * engine lacks WebAssembly SIMD or refuses synchronous compilation (a browser main thread may: use `ready()`).
+ */
+export function loadWasmBackend(): boolean {
+  if (!initWasmSync()) return false;
+  registerBackend(wasmKernels);
+  return true;
 }
 
-export const getBackend = (): string => current.name;
+/**
+ * Loads the 'wasm' backend with asynchronous compilation (works on browser main threads) and, unless `setBackend`
+ * chose one, makes it the default. Resolves to the active backend's name.
+ */
+export async function ready(): Promise<string> {
+  if (await initWasmAsync()) {
+    registerBackend(wasmKernels);
+    if (!chosen) current = wasmKernels;
+  }
+  return kernels().name;
+}
+
+export function setBackend(name: string): void {
+  if (name === 'wasm' && !backends.wasm && !loadWasmBackend()) {
+    throw new GatedError('INVALID_ARGUMENT', "kernel backend 'wasm' is unavailable: this engine has no WebAssembly SIMD, "
+      + 'or allows only asynchronous compilation here (await ready() first)');
+  }
+  const k = backends[name];
+  if (!k) throw new GatedError('INVALID_ARGUMENT', `unknown kernel backend '${name}'; expected one of: ${[...new Set([...Object.keys(backends), 'wasm'])].join(', ')}`);
+  current = k;
+  chosen = true;
+}
+
+export const getBackend = (): string => kernels().name;

@@ -8,7 +8,7 @@
 // tanh(fround(c))) makes the LSTM check coarser; see there.
 import { describe, it, expect } from 'vitest';
 import { refKernels as K } from '../../src/kernels/ref.js';
-import { kernels, getBackend } from '../../src/kernels/select.js';
+import { kernels, getBackend, setBackend } from '../../src/kernels/select.js';
 import { Rng } from '../../src/random.js';
 import { expectClose } from '../_util/close.js';
 
@@ -144,9 +144,13 @@ describe('gemm', () => {
     expect(C[0]).toBe(2 ** -24);
   });
 
-  it('is the default backend', () => {
-    expect(getBackend()).toBe('js');
-    expect(kernels()).toBe(K);
+  it("is the backend named 'js' (the default is 'wasm' where it loads; see test/kernels/wasm.test.ts)", () => {
+    const was = getBackend();
+    setBackend('js');
+    try {
+      expect(getBackend()).toBe('js');
+      expect(kernels()).toBe(K);
+    } finally { setBackend(was); }
   });
 });
 
