@@ -1,0 +1,269 @@
+// SGEMM: C = alpha · op(A) · op(B) + beta · C, row-major, float32 — the GotoBLAS loop nest around a 4×8 f32x4 micro-kernel.
+//   B is packed once per call (or once per pin, by the wrapper) into column panels of NR = 8: [⌈N/8⌉][K][8], zero-padded;
+//   A is packed per (KC × MC) block into row panels of MR = 4: [⌈mc/4⌉][kc][4], zero-padded;
+//   the micro-kernel keeps a 4×8 tile of C in 8 f32x4 registers: per k, two loads of B, four broadcasts of A, 8 mul + 8 add.
+// M = 1 and N = 1 go to a GEMV (dot-product or axpy form) without packing. Sizes are elements, pointers are bytes.
+import { ld, st } from './simd';
+
+const MR = 4;     // rows of the micro-tile
+const NR = 8;     // columns of the micro-tile (two f32x4)
+const KC = 256;   // depth of one packed block: a 4×256 A panel (4 KiB) and an 8×256 B panel (8 KiB) sit in L1
+const MC = 128;   // rows of one packed A block (128 KiB, in L2)
+
+/** Scratch for edge tiles (mr < 4 or nr < 8). */
+const TILE: usize = memory.data(MR * NR * 4, 16);
+
+@inline function ceilDiv(a: i32, b: i32): i32 { return (a + b - 1) / b; }
+
+/** Bytes of a packed op(B)[K, N]. */
+export function packedBBytes(K: i32, N: i32): usize { return <usize>ceilDiv(N, NR) * NR * K * 4; }
+
+/** Bytes of scratch `gemm` needs for these sizes (packed: whether a pre-packed B is supplied). */
+export function gemmWorkBytes(M: i32, N: i32, K: i32, packed: bool): usize {
+  if (M <= 0 || N <= 0 || K <= 0) return 0;
+  if (M == 1) return (<usize>K + N) * 4 + 16;
+  if (N == 1) return (<usize>K + M) * 4 + 16;
+  return (packed ? 0 : packedBBytes(K, N)) + <usize>ceilDiv(min(M, MC), MR) * MR * min(K, KC) * 4;
+}
+
+// ---------------------------------------------------------------- packing
+
+/** 4×4 transpose of rows r0..r3, stored as 4 consecutive vectors of stride `step` bytes starting at dst. */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + step, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/** Packs op(B)[K, N] (op(B)[k, j] = transB ? b[j·ldb + k] : b[k·ldb + j]) into NR-column panels at dst. */
+export function packB(transB: bool, K: i32, N: i32, b: usize, ldb: i32, dst: usize): void {
+  const ld4 = <usize>ldb << 2;
+  for (let j0 = 0; j0 < N; j0 += NR, dst += <usize>K * NR * 4) {
+    const nr = min(NR, N - j0);
+    if (!transB) {
+      let src = b + (<usize>j0 << 2);
+      if (nr == NR) {
+        for (let k = 0; k < K; k++, src += ld4) {
+          const d = dst + (<usize>k * NR << 2);
+          v128.store(d, v128.load(src)); v128.store(d, v128.load(src, 16), 16);
+        }
+      } else {
+        for (let k = 0; k < K; k++, src += ld4) {
+          const d = dst + (<usize>k * NR << 2);
+          st(d, ld(src, nr), 4);
+          if (nr > 4) st(d + 16, ld(src + 16, nr - 4), 4); else v128.store(d + 16, f32x4.splat(0));
+        }
+      }
+    } else {
+      const row = b + <usize>j0 * ld4;   // row j0 of B holds column j0 of op(B)
+      let k = 0;
+      if (nr == NR) {
+        for (; k + 4 <= K; k += 4) {
+          const s = row + (<usize>k << 2), d = dst + (<usize>k * NR << 2);
+          transpose4(v128.load(s), v128.load(s + ld4), v128.load(s + 2 * ld4), v128.load(s + 3 * ld4), d, NR * 4);
+          const s4 = s + 4 * ld4;
+          transpose4(v128.load(s4), v128.load(s4 + ld4), v128.load(s4 + 2 * ld4), v128.load(s4 + 3 * ld4), d + 16, NR * 4);
+        }
+      }
+      for (; k < K; k++) {
+        const d = dst + (<usize>k * NR << 2);
+        for (let jj = 0; jj < NR; jj++) store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(row + <usize>jj * ld4 + (<usize>k << 2)) : 0);
+      }
+    }
+  }
+}
+
+/** Packs rows i0..i0+mc, columns k0..k0+kc of op(A) (op(A)[i, k] = transA ? a[k·lda + i] : a[i·lda + k]) into MR-row panels. */
+function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i32, kc: i32, dst: usize): void {
+  const ld4 = <usize>lda << 2;
+  for (let ir = 0; ir < mc; ir += MR, dst += <usize>kc * MR * 4) {
+    const mr = min(MR, mc - ir);
+    if (transA) {
+      let src = a + <usize>k0 * ld4 + (<usize>(i0 + ir) << 2);
+      for (let k = 0; k < kc; k++, src += ld4) st(dst + (<usize>k * MR << 2), ld(src, mr), 4);
+    } else {
+      const row = a + <usize>(i0 + ir) * ld4 + (<usize>k0 << 2);
+      let k = 0;
+      if (mr == MR) {
+        for (; k + 4 <= kc; k += 4) {
+          const s = row + (<usize>k << 2);
+          transpose4(v128.load(s), v128.load(s + ld4), v128.load(s + 2 * ld4), v128.load(s + 3 * ld4), dst + (<usize>k * MR << 2), MR * 4);
+        }
+      }
+      for (; k < kc; k++) {
+        const d = dst + (<usize>k * MR << 2);
+        for (let ii = 0; ii < MR; ii++) store<f32>(d + (<usize>ii << 2), ii < mr ? load<f32>(row + <usize>ii * ld4 + (<usize>k << 2)) : 0);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the micro-kernel
+
+/** c = alpha · acc + beta · c (beta ignored, c not read, when !useBeta), one f32x4. */
+@inline function upd(p: usize, acc: v128, va: v128, vb: v128, useBeta: bool): void {
+  let v = f32x4.mul(acc, va);
+  if (useBeta) v = f32x4.add(v, f32x4.mul(vb, v128.load(p)));
+  v128.store(p, v);
+}
+
+/** C[mr, nr] (row stride ldc bytes) ← alpha · Apanel[kc][4] · Bpanel[kc][8] + beta · C. */
+function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32, beta: f32, useBeta: bool, mr: i32, nr: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let k = 0; k < kc; k++, a += MR * 4, b += NR * 4) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+  }
+  const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+  if (mr == MR && nr == NR) {
+    upd(c, c00, va, vb, useBeta); upd(c + 16, c01, va, vb, useBeta); c += ldc;
+    upd(c, c10, va, vb, useBeta); upd(c + 16, c11, va, vb, useBeta); c += ldc;
+    upd(c, c20, va, vb, useBeta); upd(c + 16, c21, va, vb, useBeta); c += ldc;
+    upd(c, c30, va, vb, useBeta); upd(c + 16, c31, va, vb, useBeta);
+    return;
+  }
+  v128.store(TILE, c00); v128.store(TILE, c01, 16); v128.store(TILE, c10, 32); v128.store(TILE, c11, 48);
+  v128.store(TILE, c20, 64); v128.store(TILE, c21, 80); v128.store(TILE, c30, 96); v128.store(TILE, c31, 112);
+  for (let i = 0; i < mr; i++, c += ldc) {
+    for (let j = 0; j < nr; j++) {
+      const p = c + (<usize>j << 2);
+      let v = alpha * load<f32>(TILE + (<usize>(i * NR + j) << 2));
+      if (useBeta) v += beta * load<f32>(p);
+      store<f32>(p, v);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- GEMV: one row or one column of C
+
+/**
+ * tmp[r] = Σ_k mat(r, k) · x[k] for r < R, x contiguous [K]:
+ * dot form mat(r, k) = m[r·ldm + k] (rows contiguous), axpy form mat(r, k) = m[k·ldm + r] (columns contiguous).
+ */
+function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, tmp: usize): void {
+  const ld4 = <usize>ldm << 2;
+  if (dotForm) {
+    let r = 0;
+    for (; r + 4 <= R; r += 4) {
+      const m0 = m + <usize>r * ld4, m1 = m0 + ld4, m2 = m1 + ld4, m3 = m2 + ld4;
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (let k = 0; k < K; k += 4) {
+        const o = <usize>k << 2, n = min(K - k, 4), xv = ld(x + o, n);
+        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), xv)); s1 = f32x4.add(s1, f32x4.mul(ld(m1 + o, n), xv));
+        s2 = f32x4.add(s2, f32x4.mul(ld(m2 + o, n), xv)); s3 = f32x4.add(s3, f32x4.mul(ld(m3 + o, n), xv));
+      }
+      // horizontal sums of four vectors at once: lanes (0+2)+(1+3)
+      const u0 = f32x4.add(i32x4.shuffle(s0, s1, 0, 1, 4, 5), i32x4.shuffle(s0, s1, 2, 3, 6, 7));
+      const u1 = f32x4.add(i32x4.shuffle(s2, s3, 0, 1, 4, 5), i32x4.shuffle(s2, s3, 2, 3, 6, 7));
+      v128.store(tmp + (<usize>r << 2), f32x4.add(i32x4.shuffle(u0, u1, 0, 2, 4, 6), i32x4.shuffle(u0, u1, 1, 3, 5, 7)));
+    }
+    for (; r < R; r++) {
+      const m0 = m + <usize>r * ld4;
+      let s0 = f32x4.splat(0);
+      for (let k = 0; k < K; k += 4) {
+        const o = <usize>k << 2, n = min(K - k, 4);
+        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), ld(x + o, n)));
+      }
+      const u = f32x4.add(s0, i32x4.shuffle(s0, s0, 2, 3, 0, 1));
+      store<f32>(tmp + (<usize>r << 2), f32x4.extract_lane(u, 0) + f32x4.extract_lane(u, 1));
+    }
+  } else {
+    let r = 0;
+    for (; r + 16 <= R; r += 16) {
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, p = m + (<usize>r << 2);
+      for (let k = 0; k < K; k++, p += ld4) {
+        const xv = v128.load32_splat(x + (<usize>k << 2));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(p), xv)); s1 = f32x4.add(s1, f32x4.mul(v128.load(p, 16), xv));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load(p, 32), xv)); s3 = f32x4.add(s3, f32x4.mul(v128.load(p, 48), xv));
+      }
+      const t = tmp + (<usize>r << 2);
+      v128.store(t, s0); v128.store(t, s1, 16); v128.store(t, s2, 32); v128.store(t, s3, 48);
+    }
+    for (; r < R; r += 4) {
+      const n = min(R - r, 4);
+      let s0 = f32x4.splat(0), p = m + (<usize>r << 2);
+      for (let k = 0; k < K; k++, p += ld4) s0 = f32x4.add(s0, f32x4.mul(ld(p, n), v128.load32_splat(x + (<usize>k << 2))));
+      st(tmp + (<usize>r << 2), s0, n);
+    }
+  }
+}
+
+/** Copies K floats of stride inc (elements) to dst unless already contiguous; returns the contiguous pointer. */
+function contiguous(p: usize, K: i32, inc: i32, dst: usize): usize {
+  if (inc == 1) return p;
+  const s = <usize>inc << 2;
+  for (let k = 0; k < K; k++, p += s) store<f32>(dst + (<usize>k << 2), load<f32>(p));
+  return dst;
+}
+
+/** y[r·incy] = alpha · tmp[r] + beta · y[r·incy] (beta = 0: y not read). */
+function finish(R: i32, alpha: f32, tmp: usize, beta: f32, y: usize, incy: i32): void {
+  const s = <usize>incy << 2;
+  for (let r = 0; r < R; r++, y += s) {
+    let v = alpha * load<f32>(tmp + (<usize>r << 2));
+    if (beta != 0) v += beta * load<f32>(y);
+    store<f32>(y, v);
+  }
+}
+
+// ---------------------------------------------------------------- the entry point
+
+/**
+ * C[M, N] = alpha · op(A)[M, K] · op(B)[K, N] + beta · C; lda, ldb, ldc in elements.
+ * packedB: a `packB` of op(B) (then b is not read), or 0 to pack here. work: `gemmWorkBytes(M, N, K, packedB != 0)` bytes.
+ */
+export function gemm(transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32,
+  b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, packedB: usize, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const ldc4 = <usize>ldc << 2;
+  if (K <= 0) {
+    for (let i = 0; i < M; i++) {
+      const row = c + <usize>i * ldc4;
+      for (let j = 0; j < N; j++) {
+        const p = row + (<usize>j << 2);
+        store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+      }
+    }
+    return;
+  }
+  if (M == 1) {          // c[0, j] = Σ_k op(A)[0, k] · op(B)[k, j]
+    const x = contiguous(a, K, transA ? lda : 1, work), tmp = work + (<usize>K << 2);
+    gemvCore(transB, N, K, x, b, ldb, tmp);
+    finish(N, alpha, tmp, beta, c, 1);
+    return;
+  }
+  if (N == 1) {          // c[i, 0] = Σ_k op(A)[i, k] · op(B)[k, 0]
+    const x = contiguous(b, K, transB ? 1 : ldb, work), tmp = work + (<usize>K << 2);
+    gemvCore(!transA, M, K, x, a, lda, tmp);
+    finish(M, alpha, tmp, beta, c, ldc);
+    return;
+  }
+  let bp = packedB, wa = work;
+  if (bp == 0) { packB(transB, K, N, b, ldb, work); bp = work; wa = work + packedBBytes(K, N); }
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const bet: f32 = pc == 0 ? beta : 1, useBeta = pc > 0 || beta != 0;
+    for (let ic = 0; ic < M; ic += MC) {
+      const mc = min(MC, M - ic);
+      packA(transA, a, lda, ic, pc, mc, kc, wa);
+      for (let jr = 0; jr < N; jr += NR) {
+        const nr = min(NR, N - jr);
+        const bpan = bp + ((<usize>(jr / NR) * K + pc) * NR << 2);
+        const crow = c + (<usize>jr << 2) + <usize>ic * ldc4;
+        for (let ir = 0; ir < mc; ir += MR) {
+          kernel4x8(kc, wa + (<usize>ir * kc << 2), bpan, crow + <usize>ir * ldc4, ldc4, alpha, bet, useBeta, min(MR, mc - ir), nr);
+        }
+      }
+    }
+  }
+}

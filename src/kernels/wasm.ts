@@ -1,0 +1,347 @@
+// The WebAssembly SIMD backend: the TypeScript half of the kernels in assembly/ (embedded by scripts/build-wasm.ts).
+// The wasm side only loops; this file owns its one memory: per call it copies the input ranges into scratch, runs the
+// kernel and copies the written ranges back. Not here: the math (assembly/*.ts) and the oracle (ref.ts).
+//
+// Memory, bottom up:  [static data | pinned stack | this call's scratch]
+//   pinned stack — `pin(a)` copies `a` once; GEMM packs a pinned B once per (transB, offset, ld, K, N) on first use.
+//                  Blocks are freed lazily from the top, so the usual nested pin/unpin costs nothing to reclaim.
+//   scratch      — bump-allocated from the top of the pinned stack for one call, 16-byte aligned, reset by the next.
+// The memory grows (doubling) only when a call needs more; views are re-created after growth.
+import type { F32, Kernels } from './api.js';
+import { WASM_BASE64 } from './_wasm_module.js';
+
+/** The exports of assembly/index.ts: sizes in elements, pointers in bytes, booleans as i32. */
+interface WasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number, packedB: number, work: number): void;
+  gemmWorkBytes(M: number, N: number, K: number, packed: boolean): number;
+  packB(transB: boolean, K: number, N: number, b: number, ldb: number, dst: number): void;
+  packedBBytes(K: number, N: number): number;
+  sigmoid(n: number, x: number, y: number): void;
+  tanh(n: number, x: number, y: number): void;
+  relu(n: number, x: number, y: number): void;
+  addRowVector(M: number, N: number, v: number, X: number): void;
+  sumRowsInto(M: number, N: number, X: number, v: number): void;
+  gruStepForward(B: number, H: number, gi: number, gh: number, hp: number, h: number, save: number): void;
+  gruStepBackward(B: number, H: number, dh: number, hp: number, save: number, dgi: number, dgh: number, dhp: number): void;
+  gruResetBeforeGates(B: number, H: number, gi: number, gh: number, hp: number, save: number): void;
+  gruResetBeforeBlend(B: number, H: number, gi: number, ghn: number, hp: number, h: number, save: number): void;
+  gruResetBeforeBackwardBlend(B: number, H: number, dh: number, hp: number, save: number, dgi: number, dhp: number): void;
+  gruResetBeforeBackwardGates(B: number, H: number, dRh: number, hp: number, save: number, dgi: number, dhp: number): void;
+  lstmStepForward(B: number, H: number, gi: number, gh: number, cp: number, c: number, m: number, save: number): void;
+  lstmStepBackward(B: number, H: number, dm: number, dc: number, cp: number, save: number, dg: number, dcp: number): void;
+  rnnStepForward(n: number, relu: boolean, gi: number, gh: number, h: number): void;
+  rnnStepBackward(n: number, relu: boolean, dh: number, h: number, dg: number): void;
+}
+
+const PAGE = 65536;
+let wasm: WasmExports | null = null;
+let heap = new Float32Array(0);     // view of wasm.memory; replaced after every growth
+let base = 0;                       // first byte the wrapper manages
+let pinTop = 0;                     // end of the pinned stack
+let top = 0;                        // end of this call's scratch
+
+// ------------------------------------------------------------------------------------------ loading
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function attach(instance: WebAssembly.Instance): void {
+  wasm = instance.exports as unknown as WasmExports;
+  heap = new Float32Array(wasm.memory.buffer);
+  base = pinTop = top = wasm.heapBase();
+}
+
+/**
+ * Compiles and instantiates the embedded module synchronously. False when this engine has no WebAssembly SIMD, or
+ * refuses synchronous compilation of a module this size (browser main threads may: use `initWasmAsync`).
+ */
+export function initWasmSync(): boolean {
+  if (wasm) return true;
+  try { attach(new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_BASE64)), {})); return true; } catch { return false; }
+}
+
+/** Like `initWasmSync`, with asynchronous compilation (allowed everywhere). */
+export async function initWasmAsync(): Promise<boolean> {
+  if (wasm) return true;
+  try {
+    const { instance } = await WebAssembly.instantiate(decode(WASM_BASE64), {});
+    if (!wasm) attach(instance);
+    return true;
+  } catch { return false; }
+}
+
+// ------------------------------------------------------------------------------------------ memory
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Makes bytes [0, end) addressable, growing the memory (at least doubling it) when needed. */
+function ensure(end: number): void {
+  const mem = wasm!.memory, have = mem.buffer.byteLength;
+  if (end <= have) return;
+  const need = Math.ceil((end - have) / PAGE);
+  try { mem.grow(Math.max(need, have / PAGE)); } catch { mem.grow(need); }
+  heap = new Float32Array(mem.buffer);
+}
+
+interface Block { ptr: number; end: number; live: boolean }
+interface Pack { transB: boolean; off: number; ld: number; K: number; N: number; block: Block }
+interface Pin { block: Block; count: number; packs: Pack[] }
+const stack: Block[] = [];          // pinned blocks in address order
+const pins = new Map<F32, Pin>();
+
+function push(bytes: number): Block {
+  const block = { ptr: pinTop, end: align16(pinTop + bytes), live: true };
+  ensure(block.end);
+  stack.push(block);
+  pinTop = block.end;
+  return block;
+}
+
+function popDead(): void {
+  while (stack.length > 0 && !stack[stack.length - 1].live) stack.pop();
+  pinTop = stack.length > 0 ? stack[stack.length - 1].end : base;
+}
+
+/** A packed op(B) of a pinned array for the GEMM micro-kernel, made on first use. */
+function packedFor(p: Pin, transB: boolean, off: number, ld: number, K: number, N: number): number {
+  for (let i = 0; i < p.packs.length; i++) {
+    const q = p.packs[i];
+    if (q.transB === transB && q.off === off && q.ld === ld && q.K === K && q.N === N) return q.block.ptr;
+  }
+  const block = push(wasm!.packedBBytes(K, N));
+  wasm!.packB(transB, K, N, p.block.ptr + off * 4, ld, block.ptr);
+  p.packs.push({ transB, off, ld, K, N, block });
+  return block.ptr;
+}
+
+/** Starts a call: scratch begins at the top of the pinned stack. */
+const begin = (): void => { top = pinTop; };
+
+function reserve(bytes: number): number {
+  const p = top;
+  top = align16(p + bytes);
+  ensure(top);
+  return p;
+}
+
+function copyIn(src: F32, off: number, n: number, ptr: number): void {
+  const d = ptr / 4;
+  if (n <= 16) for (let i = 0; i < n; i++) heap[d + i] = src[off + i];
+  else heap.set(src.subarray(off, off + n), d);
+}
+
+/** Address of src[off .. off+n) in wasm memory: the pinned copy, or a fresh scratch copy. */
+function input(src: F32, off: number, n: number): number {
+  if (pins.size > 0) {
+    const p = pins.get(src);
+    if (p !== undefined) return p.block.ptr + off * 4;
+  }
+  const ptr = reserve(n * 4);
+  copyIn(src, off, n, ptr);
+  return ptr;
+}
+
+/** Scratch for an output that the kernel writes completely. */
+const output = (n: number): number => reserve(n * 4);
+
+/** Scratch holding a copy of an output the kernel reads, accumulates into, or writes only in part. */
+function inout(dst: F32, off: number, n: number): number {
+  const ptr = reserve(n * 4);
+  copyIn(dst, off, n, ptr);
+  return ptr;
+}
+
+/** Copies n results back to dst[off ..]; a pinned dst (against the contract, but cheap to honour) is refreshed too. */
+function back(ptr: number, dst: F32, off: number, n: number): void {
+  const s = ptr / 4;
+  if (n <= 16) for (let i = 0; i < n; i++) dst[off + i] = heap[s + i];
+  else dst.set(heap.subarray(s, s + n), off);
+  if (pins.size > 0) {
+    const p = pins.get(dst);
+    if (p === undefined) return;
+    heap.copyWithin(p.block.ptr / 4 + off, s, s + n);
+    p.packs.forEach((q) => { q.block.live = false; });
+    p.packs.length = 0;
+  }
+}
+
+/** Elements spanned by a rows × cols matrix with leading dimension ld. */
+const span = (rows: number, cols: number, ld: number): number => (rows <= 0 || cols <= 0 ? 0 : (rows - 1) * ld + cols);
+
+// ------------------------------------------------------------------------------------------ the kernels
+
+/** The WebAssembly SIMD kernels; usable once `initWasmSync()` or `initWasmAsync()` has returned true. */
+export const wasmKernels: Kernels = {
+  name: 'wasm',
+
+  pin(a) {
+    const p = pins.get(a);
+    if (p) { p.count++; return; }
+    const block = push(a.length * 4);
+    copyIn(a, 0, a.length, block.ptr);
+    pins.set(a, { block, count: 1, packs: [] });
+  },
+
+  unpin(a) {
+    const p = pins.get(a);
+    if (p === undefined || --p.count > 0) return;
+    pins.delete(a);
+    p.block.live = false;
+    p.packs.forEach((q) => { q.block.live = false; });
+    popDead();
+  },
+
+  gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+    if (M <= 0 || N <= 0) return;
+    const w = wasm!;
+    // a pinned B is packed once (M = 1 and N = 1 take the GEMV path, which reads B as it is)
+    const pin = K > 0 && M > 1 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
+    const packed = pin ? packedFor(pin, transB, bOff, ldb, K, N) : 0;
+    begin();
+    const a = K > 0 ? input(A, aOff, transA ? span(K, M, lda) : span(M, K, lda)) : 0;
+    const b = K > 0 && packed === 0 ? input(B, bOff, transB ? span(N, K, ldb) : span(K, N, ldb)) : 0;
+    const n = span(M, N, ldc);
+    // C is read when accumulating, and copied in when its rows have gaps, so that copying the span back keeps them
+    const c = beta !== 0 || (M > 1 && ldc !== N) ? inout(C, cOff, n) : output(n);
+    const work = reserve(w.gemmWorkBytes(M, N, K, packed !== 0));
+    w.gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed, work);
+    back(c, C, cOff, n);
+  },
+
+  sigmoid(n, x, xo, y, yo) {
+    if (n <= 0) return;
+    begin();
+    const px = input(x, xo, n), py = output(n);
+    wasm!.sigmoid(n, px, py);
+    back(py, y, yo, n);
+  },
+  tanh(n, x, xo, y, yo) {
+    if (n <= 0) return;
+    begin();
+    const px = input(x, xo, n), py = output(n);
+    wasm!.tanh(n, px, py);
+    back(py, y, yo, n);
+  },
+  relu(n, x, xo, y, yo) {
+    if (n <= 0) return;
+    begin();
+    const px = input(x, xo, n), py = output(n);
+    wasm!.relu(n, px, py);
+    back(py, y, yo, n);
+  },
+
+  addRowVector(M, N, v, vo, X, xo) {
+    if (M <= 0 || N <= 0) return;
+    begin();
+    const pv = input(v, vo, N), px = inout(X, xo, M * N);
+    wasm!.addRowVector(M, N, pv, px);
+    back(px, X, xo, M * N);
+  },
+  sumRowsInto(M, N, X, xo, v, vo) {
+    if (M <= 0 || N <= 0) return;
+    begin();
+    const px = input(X, xo, M * N), pv = inout(v, vo, N);
+    wasm!.sumRowsInto(M, N, px, pv);
+    back(pv, v, vo, N);
+  },
+
+  gruStepForward(B, H, gi, gio, gh, gho, hp, hpo, h, ho, save, so) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pgi = input(gi, gio, 3 * n), pgh = input(gh, gho, 3 * n), php = input(hp, hpo, n);
+    const ph = output(n), ps = output(4 * n);
+    wasm!.gruStepForward(B, H, pgi, pgh, php, ph, ps);
+    back(ph, h, ho, n); back(ps, save, so, 4 * n);
+  },
+  gruStepBackward(B, H, dh, dho, hp, hpo, save, so, dgi, dgio, dgh, dgho, dhp, dhpo) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pdh = input(dh, dho, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
+    const pgi = output(3 * n), pgh = output(3 * n), pdhp = output(n);
+    wasm!.gruStepBackward(B, H, pdh, php, ps, pgi, pgh, pdhp);
+    back(pgi, dgi, dgio, 3 * n); back(pgh, dgh, dgho, 3 * n); back(pdhp, dhp, dhpo, n);
+  },
+
+  gruResetBeforeGates(B, H, gi, gio, gh, gho, hp, hpo, save, so) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pgi = input(gi, gio, 3 * n), pgh = input(gh, gho, 2 * n), php = input(hp, hpo, n), ps = inout(save, so, 4 * n);
+    wasm!.gruResetBeforeGates(B, H, pgi, pgh, php, ps);
+    back(ps, save, so, 4 * n);
+  },
+  gruResetBeforeBlend(B, H, gi, gio, ghn, gno, hp, hpo, h, ho, save, so) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pgi = input(gi, gio, 3 * n), pgn = input(ghn, gno, n), php = input(hp, hpo, n);
+    const ph = output(n), ps = inout(save, so, 4 * n);
+    wasm!.gruResetBeforeBlend(B, H, pgi, pgn, php, ph, ps);
+    back(ph, h, ho, n); back(ps, save, so, 4 * n);
+  },
+  gruResetBeforeBackwardBlend(B, H, dh, dho, hp, hpo, save, so, dgi, dgio, dhp, dhpo) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pdh = input(dh, dho, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
+    const pgi = inout(dgi, dgio, 3 * n), pdhp = output(n);
+    wasm!.gruResetBeforeBackwardBlend(B, H, pdh, php, ps, pgi, pdhp);
+    back(pgi, dgi, dgio, 3 * n); back(pdhp, dhp, dhpo, n);
+  },
+  gruResetBeforeBackwardGates(B, H, dRh, dro, hp, hpo, save, so, dgi, dgio, dhp, dhpo) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pdr = input(dRh, dro, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
+    const pgi = inout(dgi, dgio, 3 * n), pdhp = inout(dhp, dhpo, n);
+    wasm!.gruResetBeforeBackwardGates(B, H, pdr, php, ps, pgi, pdhp);
+    back(pgi, dgi, dgio, 3 * n); back(pdhp, dhp, dhpo, n);
+  },
+
+  lstmStepForward(B, H, gi, gio, gh, gho, cp, cpo, c, co, m, mo, save, so) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pgi = input(gi, gio, 4 * n), pgh = input(gh, gho, 4 * n), pcp = input(cp, cpo, n);
+    const pc = output(n), pm = output(n), ps = output(5 * n);
+    wasm!.lstmStepForward(B, H, pgi, pgh, pcp, pc, pm, ps);
+    back(pc, c, co, n); back(pm, m, mo, n); back(ps, save, so, 5 * n);
+  },
+  lstmStepBackward(B, H, dm, dmo, dc, dco, cp, cpo, save, so, dg, dgo, dcp, dcpo) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pdm = input(dm, dmo, n), pdc = input(dc, dco, n), pcp = input(cp, cpo, n), ps = input(save, so, 5 * n);
+    const pdg = output(4 * n), pdcp = output(n);
+    wasm!.lstmStepBackward(B, H, pdm, pdc, pcp, ps, pdg, pdcp);
+    back(pdg, dg, dgo, 4 * n); back(pdcp, dcp, dcpo, n);
+  },
+
+  rnnStepForward(B, H, relu, gi, gio, gh, gho, h, ho) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pgi = input(gi, gio, n), pgh = input(gh, gho, n), ph = output(n);
+    wasm!.rnnStepForward(n, relu, pgi, pgh, ph);
+    back(ph, h, ho, n);
+  },
+  rnnStepBackward(B, H, relu, dh, dho, h, ho, dg, dgo) {
+    const n = B * H;
+    if (n <= 0) return;
+    begin();
+    const pdh = input(dh, dho, n), ph = input(h, ho, n), pdg = output(n);
+    wasm!.rnnStepBackward(n, relu, pdh, ph, pdg);
+    back(pdg, dg, dgo, n);
+  },
+};
+
+/** Bytes of wasm memory in use by pins (for tests: everything pinned was released when this returns 0). */
+export const pinnedBytes = (): number => pinTop - base;
