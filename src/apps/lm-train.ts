@@ -4,6 +4,7 @@
 import { GatedError } from '../errors.js';
 import { manualSeed, Rng } from '../random.js';
 import type { ModelDir } from '../io/checkpoint.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Bigram } from '../train/bigram.js';
 import { CharVocab, lineBatches, splitTrainVal, streamChunks, type Batch } from '../train/data.js';
 import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
@@ -115,7 +116,11 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   const baselineValLoss = bigram.loss(valBatches);
   const config: LMConfig = { format: 'gated-charlm', version: 1, model: modelConfig, vocab: vocab.toJSON(), data: { kind: data.kind, source: data.source }, training: o };
   const carry = new StateCarry();
-  const checkpoint = (state?: TrainState): ModelDir<LMConfig> => ({ weights: model.stateDict(), config, optimizer: optimizer.stateDict(), state });
+  // a snapshot: the hooks may keep it while training goes on
+  const checkpoint = (state?: TrainState): ModelDir<LMConfig> => ({
+    weights: Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, new Tensor(t.data.slice(), t.shape)])),
+    config, optimizer: optimizer.stateDict(), state,
+  });
 
   model.train();
   const state = fit<Batch>({
