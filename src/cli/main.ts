@@ -6,7 +6,12 @@ import * as evalCmd from './commands/eval.js';
 import * as generate from './commands/generate.js';
 import * as train from './commands/train.js';
 
-const commands: Record<string, { help: string; run(argv: string[]): void }> = { train, generate, eval: evalCmd };
+// Each command module exports `help` and `run`; add new commands here (one line each).
+const commands: Record<string, { help: string; run(argv: string[]): void | Promise<void> }> = {
+  train,
+  generate,
+  eval: evalCmd,
+};
 
 const usage = `Usage: gated <command> [options]
 
@@ -17,22 +22,25 @@ Commands:
   generate    sample text from a trained model
   eval        loss of a trained model on a text file (nats and bits per character)
 
-Run \`gated <command> --help\` for a command's options.
+Run \`gated <command> --help\` for a command's options; add --debug to any command to see a stack trace on errors.
 `;
 
-function main(argv: string[]): number {
-  const [cmd, ...rest] = argv;
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [cmd, ...rest] = argv.filter((a) => a !== '--debug');
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(usage); return 0; }
   const c = commands[cmd];
   if (!c) { process.stderr.write(`gated: unknown command '${cmd}' (expected one of: ${Object.keys(commands).join(', ')}; see gated --help)\n`); return 2; }
   try {
-    c.run(rest);
+    await c.run(rest);
     return 0;
   } catch (e) {
+    if (debug) throw e;
     if (e instanceof UsageError) { process.stderr.write(`gated ${cmd}: ${e.message} (see gated ${cmd} --help)\n`); return 2; }
     if (e instanceof GatedError) { process.stderr.write(`gated ${cmd}: ${e.message}\n`); return 1; }
-    throw e;
+    process.stderr.write(`gated ${cmd}: internal error: ${(e as Error)?.message ?? String(e)} (rerun with --debug for the stack)\n`);
+    return 3;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
