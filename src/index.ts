@@ -1,5 +1,5 @@
 // The public API of `gated`: explicit named exports only.
-export { GatedError, type GatedErrorCode } from './errors.js';
+export { GatedError, ShapeError, ArgumentError, DTypeError, FormatError, UnsupportedError, NumericError, FileError, type GatedErrorCode } from './errors.js';
 export { Rng, manualSeed } from './random.js';
 export { Tensor, tensor, zeros, ones, full, noGrad, isGradEnabled, type DType, type Shape, type GradFn } from './tensor/tensor.js';
 export { add, sub, mul, div, matmul, sum, mean, sigmoid, tanh, relu, exp, log, reshape, transpose, concat, slice, indexSelect } from './tensor/ops.js';

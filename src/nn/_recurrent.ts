@@ -4,7 +4,7 @@
 //
 // Dimension glossary: T time, B batch, I input, H hidden, P = projSize || H (size of h), D directions, L layers,
 // G gates per cell (GRU 3, LSTM 4, RNN 1).
-import { GatedError, check, fmtShape } from '../errors.js';
+import { GatedError, check, checkOptions, fmtShape } from '../errors.js';
 import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import { globalRng } from '../random.js';
@@ -127,6 +127,8 @@ export interface RecurrentOptions {
   bidirectional?: boolean;
 }
 
+const recurrentOptionKeys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
+
 export interface RecurrentInput {
   h0?: Tensor | null;
   c0?: Tensor | null;
@@ -151,8 +153,9 @@ export abstract class RecurrentBase extends Module {
   /** [layer][direction] → parameters in PyTorch order. */
   private readonly weights: { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; whr: Tensor | null }[][] = [];
 
-  constructor(kind: string, gates: number, opts: RecurrentOptions, projSize = 0) {
+  constructor(kind: string, gates: number, opts: RecurrentOptions, extraOptions: readonly string[], projSize = 0) {
     super();
+    checkOptions(kind, opts, [...recurrentOptionKeys, ...extraOptions]);
     const { inputSize, hiddenSize } = opts;
     const numLayers = opts.numLayers ?? 1, dropout = opts.dropout ?? 0;
     const posInt = (v: number, what: string, min = 1): void =>
@@ -195,6 +198,7 @@ export abstract class RecurrentBase extends Module {
   protected run(x: Tensor, inp: RecurrentInput = {}): RecurrentOutput {
     const kind = this.kind, L = this.numLayers, D = this.bidirectional ? 2 : 1, H = this.hiddenSize, P = this.projSize || H;
     check(x instanceof Tensor, 'INVALID_ARGUMENT', `${kind}.forward: x must be a Tensor`);
+    checkOptions(`${kind}.forward`, inp, ['h0', 'c0', 'lengths']);
     check(x.ndim === 2 || x.ndim === 3, 'SHAPE_MISMATCH',
       () => `${kind}.forward: x must be 3-d [${this.batchFirst ? 'B, T' : 'T, B'}, ${this.inputSize}] or unbatched 2-d [T, ${this.inputSize}], got ${fmtShape(x.shape)}`);
     const unbatched = x.ndim === 2;

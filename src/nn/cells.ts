@@ -1,7 +1,7 @@
 // Single-step cells — GRUCell, LSTMCell, RNNCell — for streaming inference and custom loops, like torch.nn.*Cell.
 // Each step is one autograd node reusing the layer math of gru.ts / lstm.ts / rnn.ts with T = 1, so a loop of
 // cell calls is differentiable end to end. Parameters: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H].
-import { check, fmtShape } from '../errors.js';
+import { check, checkOptions, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { withPinnedWeights, type CellMath, type DirGrads, type DirRun } from './_recurrent.js';
@@ -21,8 +21,9 @@ abstract class CellBase extends Module {
   readonly bias_ih: Tensor | null;
   readonly bias_hh: Tensor | null;
 
-  constructor(protected readonly kind: string, gates: number, opts: CellOptions) {
+  constructor(protected readonly kind: string, gates: number, opts: CellOptions, extraOptions: readonly string[] = []) {
     super();
+    checkOptions(kind, opts, ['inputSize', 'hiddenSize', 'bias', ...extraOptions]);
     const { inputSize, hiddenSize } = opts;
     check(Number.isInteger(inputSize) && inputSize >= 0 && Number.isInteger(hiddenSize) && hiddenSize >= 1, 'INVALID_ARGUMENT',
       () => `${kind}: inputSize must be an integer ≥ 0 and hiddenSize ≥ 1, got ${inputSize}, ${hiddenSize}`);
@@ -78,7 +79,7 @@ abstract class CellBase extends Module {
 export class GRUCell extends CellBase {
   readonly resetAfter: boolean;
   constructor(opts: CellOptions & { resetAfter?: boolean }) {
-    super('GRUCell', 3, opts);
+    super('GRUCell', 3, opts, ['resetAfter']);
     this.resetAfter = opts.resetAfter ?? true;
   }
   forward(x: Tensor, h?: Tensor | null): Tensor {
@@ -102,7 +103,7 @@ export class RNNCell extends CellBase {
   readonly nonlinearity: Nonlinearity;
   private readonly math: CellMath;
   constructor(opts: CellOptions & { nonlinearity?: Nonlinearity }) {
-    super('RNNCell', 1, opts);
+    super('RNNCell', 1, opts, ['nonlinearity']);
     this.nonlinearity = checkNonlinearity('RNNCell', opts.nonlinearity ?? 'tanh');
     this.math = rnnMath(this.nonlinearity);
   }

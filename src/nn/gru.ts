@@ -124,7 +124,7 @@ export class GRU extends RecurrentBase {
   protected readonly math: CellMath;
 
   constructor(opts: GRUOptions) {
-    super('GRU', 3, opts);
+    super('GRU', 3, opts, ['resetAfter']);
     this.resetAfter = opts.resetAfter ?? true;
     this.math = this.resetAfter ? gruResetAfter : gruResetBefore;
   }

@@ -89,7 +89,7 @@ export class LSTM extends RecurrentBase {
   protected readonly kind = 'LSTM';
   protected readonly math = lstmMath;
 
-  constructor(opts: LSTMOptions) { super('LSTM', 4, opts, opts.projSize ?? 0); }
+  constructor(opts: LSTMOptions) { super('LSTM', 4, opts, ['projSize'], opts.projSize ?? 0); }
 
   /** Returns output [T, B, D·P], h [L·D, B, P], c [L·D, B, H]. h0 and c0 come together or not at all. */
   forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor; c: Tensor } {

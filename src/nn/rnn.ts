@@ -74,7 +74,7 @@ export class RNN extends RecurrentBase {
   protected readonly math: CellMath;
 
   constructor(opts: RNNOptions) {
-    super('RNN', 1, opts);
+    super('RNN', 1, opts, ['nonlinearity']);
     this.nonlinearity = checkNonlinearity('RNN', opts.nonlinearity ?? 'tanh');
     this.math = rnnMath(this.nonlinearity);
   }
