@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { defaultLMOptions, trainCharLM, type LMData, type LMConfig, type LMTrainOptions } from '../../apps/lm-train.js';
 import { decodeModelDir, encodeModelDir, jsonBytes } from '../../io/checkpoint.js';
 import { firstNames, mobyDick } from '../../node/datasets.js';
-import { readModelDir, readText, writeFileAtomic, writeModelDir } from '../../node/files.js';
+import { readCheckpoint, readText, writeFileAtomic, writeModelDir } from '../../node/files.js';
 import type { EpochMetrics } from '../../train/trainer.js';
+import { GatedError } from '../../errors.js';
 import { choice, num, parse, UsageError } from '../args.js';
 import { progressReporter } from '../progress.js';
 
@@ -76,7 +77,10 @@ export function run(argv: string[]): void {
     const allowed = new Set(['resume', 'epochs', 'out']);
     const extra = Object.keys(v).filter((k) => !allowed.has(k));
     if (extra.length) throw new UsageError(`--resume continues with the saved settings; it cannot be combined with --${extra.join(', --')}`);
-    resume = decodeModelDir<LMConfig>(readModelDir(v.resume));
+    const saved = readCheckpoint(v.resume);
+    if (saved.source === 'previous') process.stderr.write(`the latest checkpoint in ${v.resume} is incomplete (the run was killed while writing it); resuming from the previous one\n`);
+    resume = decodeModelDir<LMConfig>(saved.files);
+    if (resume.state === undefined) throw new GatedError('CHECKPOINT', `'${v.resume}' has no training state (state.json) to resume from`);
     const src = resume.config.data;
     data = src.source === 'names' || src.source === 'moby-dick' ? loadData(src.source, undefined, false) : loadData(undefined, src.source, src.kind === 'stream');
     options = { epochs: num(v, 'epochs', resume.config.training.epochs, { int: true, min: 1 }) };
