@@ -1,7 +1,7 @@
 // The public API of `gated`: explicit named exports only.
 export { GatedError, ShapeError, ArgumentError, DTypeError, FormatError, UnsupportedError, NumericError, FileError, type GatedErrorCode } from './errors.js';
 export { Rng, manualSeed } from './random.js';
-export { Tensor, tensor, zeros, ones, full, noGrad, isGradEnabled, type DType, type Shape, type GradFn } from './tensor/tensor.js';
+export { Tensor, tensor, zeros, ones, full, noGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled, type DType, type Shape, type GradFn } from './tensor/tensor.js';
 export { add, sub, mul, div, matmul, sum, mean, sigmoid, tanh, relu, exp, log, reshape, transpose, concat, slice, indexSelect } from './tensor/ops.js';
 export { setBackend, getBackend, ready, loadWasmBackend } from './kernels/select.js';
 export type { Kernels } from './kernels/api.js';

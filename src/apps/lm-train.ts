@@ -32,11 +32,13 @@ export interface LMTrainOptions {
   patience: number;
   /** Learning-rate schedule over all steps: cosine decay to lr/100, or constant. */
   schedule: 'cosine' | 'constant';
+  /** A non-finite loss or gradient: stop with an error naming the step, or skip the step and count it. */
+  onNan: 'error' | 'skip';
 }
 
 export const defaultLMOptions: LMTrainOptions = {
   cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.25, epochs: 10, batch: 32, lr: 3e-3, optimizer: 'adam',
-  clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine',
+  clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine', onNan: 'error',
 };
 
 export type LMData = { kind: 'lines'; lines: string[]; source: string } | { kind: 'stream'; text: string; source: string };
@@ -70,6 +72,7 @@ function validate(o: LMTrainOptions): void {
   if (!(o.lr > 0)) throw new GatedError('INVALID_ARGUMENT', `lr must be > 0, got ${o.lr}`);
   if (!(o.dropout >= 0 && o.dropout < 1)) throw new GatedError('INVALID_ARGUMENT', `dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.clip >= 0)) throw new GatedError('INVALID_ARGUMENT', `clip must be ≥ 0 (0 = off), got ${o.clip}`);
+  if (o.onNan !== 'error' && o.onNan !== 'skip') throw new GatedError('INVALID_ARGUMENT', `onNan must be error or skip, got '${String(o.onNan)}'`);
   if (o.schedule !== 'cosine' && o.schedule !== 'constant') throw new GatedError('INVALID_ARGUMENT', `schedule must be cosine or constant, got '${String(o.schedule)}'`);
   if (!(o.valFraction > 0 && o.valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in (0, 1), got ${o.valFraction}`);
 }
@@ -94,7 +97,9 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
 /** Trains (or resumes) and returns the model and its final checkpoint. */
 export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {}, hooks: LMTrainHooks = {}): LMCheckpoint {
   const resume = hooks.resume;
-  const o: LMTrainOptions = resume ? { ...resume.config.training, epochs: options.epochs ?? resume.config.training.epochs } : { ...defaultLMOptions, ...options };
+  const o: LMTrainOptions = resume
+    ? { ...defaultLMOptions, ...resume.config.training, epochs: options.epochs ?? resume.config.training.epochs }
+    : { ...defaultLMOptions, ...options };
   validate(o);
   const texts = data.kind === 'lines' ? data.lines : [data.text];
   const vocab = resume ? new CharVocab(resume.config.vocab) : CharVocab.fromTexts(texts);
@@ -124,7 +129,7 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
 
   model.train();
   const state = fit<Batch>({
-    params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip,
+    params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip, onNonFinite: o.onNan,
     earlyStopping: o.patience > 0 ? { patience: o.patience } : undefined,
     batches: (_epoch, rng) => { carry.reset(); return trainBatches(rng); },
     lossOf: (b) => {

@@ -19,6 +19,27 @@ export interface GradFn {
 }
 
 let gradEnabled = true;
+let anomalyMode = false;
+
+/**
+ * Anomaly detection (like torch.autograd.detect_anomaly): while on, every op checks its outputs and every backward
+ * its gradients, and the first NaN/Inf raises a NumericError naming the op. Slow; for debugging.
+ */
+export function setDetectAnomaly(on: boolean): void { anomalyMode = on; }
+export const isAnomalyEnabled = (): boolean => anomalyMode;
+
+/** Runs `fn` with anomaly detection on. */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomalyMode;
+  anomalyMode = true;
+  try { return fn(); } finally { anomalyMode = prev; }
+}
+
+function checkFinite(d: Float32Array, message: () => string): void {
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) throw new GatedError('NOT_FINITE', message().replace('{v}', `${d[i]} at element ${i}`));
+  }
+}
 
 /** Runs `fn` without recording the graph (like `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
@@ -166,6 +187,7 @@ function runBackward(root: Tensor, seed: Float32Array): void {
     grads.delete(node);
     const outs = slots.map((g, i) => g ?? new Float32Array(outputSize(node, i)));
     const inGrads = node.backward(outs);
+    if (anomalyMode) inGrads.forEach((g, i) => { if (g) checkFinite(g, () => `backward of '${node.name}' produced {v} in the gradient of input ${i}`); });
     node.inputs.forEach((inp, i) => {
       const g = inGrads[i];
       if (!inp || !g || !inp.requiresGrad) return;
@@ -187,6 +209,7 @@ const outputSize = (node: GradFn, i: number): number => outputSizes.get(node)![i
  * as plain constants. Returns the outputs for chaining.
  */
 export function record<T extends Tensor[]>(fn: GradFn, outputs: T): T {
+  if (anomalyMode) outputs.forEach((o, i) => checkFinite(o.data, () => `forward of '${fn.name}' produced {v} in output ${i} (shape ${fmtShape(o.shape)})`));
   if (!gradEnabled || !fn.inputs.some((t) => t?.requiresGrad)) return outputs;
   outputSizes.set(fn, outputs.map((o) => o.size));
   outputs.forEach((o, i) => { o.gradFn = fn; o.outputIndex = i; (o as unknown as { _requiresGrad: boolean })._requiresGrad = true; });

@@ -24,6 +24,8 @@ export interface TrainState {
   shuffleRng: number[];
   globalRng: number[];
   metrics: EpochMetrics[];
+  /** Steps dropped for a non-finite loss or gradient (with onNonFinite: 'skip'). */
+  skippedSteps: number;
   bestValLoss: number;
   epochsWithoutImprovement: number;
 }
@@ -48,6 +50,8 @@ export interface FitOptions<B> {
   extraMetrics?: () => Record<string, number>;
   seed?: number;
   clip?: number;
+  /** A non-finite loss or gradient norm: 'error' (default) stops with a NumericError naming the step; 'skip' drops that step. */
+  onNonFinite?: 'error' | 'skip';
   scheduler?: { step(): void };
   /** Stop when validation has not improved by minDelta for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number };
@@ -65,7 +69,9 @@ export function fit<B>(o: FitOptions<B>): TrainState {
   const rng = new Rng(o.seed ?? 0);
   const state: TrainState = o.resume
     ? structuredClone(o.resume)
-    : { epoch: 0, step: 0, shuffleRng: rng.getState(), globalRng: globalRng.getState(), metrics: [], bestValLoss: Infinity, epochsWithoutImprovement: 0 };
+    : { epoch: 0, step: 0, shuffleRng: rng.getState(), globalRng: globalRng.getState(), metrics: [], skippedSteps: 0, bestValLoss: Infinity, epochsWithoutImprovement: 0 };
+  state.skippedSteps ??= 0; // states saved before this field existed
+  const skip = o.onNonFinite === 'skip';
   rng.setState(state.shuffleRng);
   globalRng.setState(state.globalRng);
 
@@ -77,11 +83,17 @@ export function fit<B>(o: FitOptions<B>): TrainState {
       o.optimizer.zeroGrad();
       const { loss, count: n } = o.lossOf(batches[i], epoch, i);
       const v = loss.item();
+      const where = `at epoch ${epoch}, step ${i + 1} of ${batches.length} (global step ${state.step + 1})`;
       if (!Number.isFinite(v)) {
-        throw new GatedError('NOT_FINITE', `training loss is ${v} at epoch ${epoch}, step ${i + 1} of ${batches.length} (global step ${state.step + 1}); try a lower learning rate or gradient clipping`);
+        if (skip) { state.skippedSteps++; continue; }
+        throw new GatedError('NOT_FINITE', `training loss is ${v} ${where}; try a lower learning rate or gradient clipping (or onNonFinite: 'skip')`);
       }
       loss.backward();
-      if (o.clip && o.clip > 0) clipGradNorm(o.params, o.clip);
+      const norm = o.clip && o.clip > 0 ? clipGradNorm(o.params, o.clip) : gradNorm(o.params);
+      if (!Number.isFinite(norm)) {
+        if (skip) { state.skippedSteps++; continue; }
+        throw new GatedError('NOT_FINITE', `gradient norm is ${norm} ${where}; try a lower learning rate or gradient clipping (or onNonFinite: 'skip')`);
+      }
       o.optimizer.step();
       o.scheduler?.step();
       state.step++;
@@ -89,6 +101,7 @@ export function fit<B>(o: FitOptions<B>): TrainState {
       const elapsed = now() - t0, sps = (i + 1) / Math.max(elapsed, 1e-9);
       o.onEvent?.({ type: 'step', epoch, step: i + 1, steps: batches.length, loss: sum / count, stepsPerSecond: sps, etaSeconds: (batches.length - i - 1) / sps });
     }
+    if (count === 0) throw new GatedError('NOT_FINITE', `every step of epoch ${epoch} was skipped for a non-finite loss or gradient`);
     const valLoss = o.validate();
     const metrics: EpochMetrics = { epoch, trainLoss: sum / count, valLoss, ...(o.extraMetrics?.() ?? {}), seconds: now() - t0 };
     state.metrics.push(metrics);
@@ -105,4 +118,11 @@ export function fit<B>(o: FitOptions<B>): TrainState {
     }
   }
   return state;
+}
+
+/** Euclidean norm of all gradients (0 for parameters without one). */
+function gradNorm(params: readonly Tensor[]): number {
+  let s = 0;
+  for (const p of params) if (p.grad) for (const g of p.grad.data) s += g * g;
+  return Math.sqrt(s);
 }

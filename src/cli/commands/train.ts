@@ -37,6 +37,7 @@ Training:
   --clip X                   gradient-norm clipping, 0 = off                        [${d.clip}]
   --schedule cosine|constant learning rate: cosine decay to lr/100 over the run, or constant [${d.schedule}]
   --chunk N                  truncated-BPTT chunk length for streams                [${d.chunk}]
+  --on-nan error|skip        a NaN/Inf loss or gradient: stop naming the step, or skip it [${d.onNan}]
   --patience N               early stopping after N epochs without improvement, 0 = off [${d.patience}]
   --val-fraction X           share held out for validation                          [${d.valFraction}]
   --seed N                   random seed (split, init, shuffling, dropout)          [${d.seed}]
@@ -52,7 +53,7 @@ const flags = {
   dataset: { type: 'string' }, data: { type: 'string' }, stream: { type: 'boolean' },
   cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, embed: { type: 'string' }, dropout: { type: 'string' },
   epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, clip: { type: 'string' },
-  chunk: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, 'val-fraction': { type: 'string' }, seed: { type: 'string' },
+  chunk: { type: 'string' }, schedule: { type: 'string' }, 'on-nan': { type: 'string' }, patience: { type: 'string' }, 'val-fraction': { type: 'string' }, seed: { type: 'string' },
   out: { type: 'string' }, resume: { type: 'string' },
 } as const;
 
@@ -93,7 +94,8 @@ export function run(argv: string[]): void {
       embed: num(v, 'embed', d.embed, { int: true, min: 1 }), dropout: num(v, 'dropout', d.dropout, { min: 0 }),
       epochs: num(v, 'epochs', d.epochs, { int: true, min: 1 }), batch: num(v, 'batch', d.batch, { int: true, min: 1 }),
       lr: num(v, 'lr', d.lr), optimizer: choice(v, 'optimizer', ['adam', 'adamw', 'sgd', 'rmsprop'] as const, d.optimizer),
-      clip: num(v, 'clip', d.clip, { min: 0 }), schedule: choice(v, 'schedule', ['cosine', 'constant'] as const, d.schedule), chunk: num(v, 'chunk', d.chunk, { int: true, min: 1 }),
+      clip: num(v, 'clip', d.clip, { min: 0 }), schedule: choice(v, 'schedule', ['cosine', 'constant'] as const, d.schedule),
+      onNan: choice(v, 'on-nan', ['error', 'skip'] as const, d.onNan), chunk: num(v, 'chunk', d.chunk, { int: true, min: 1 }),
       patience: num(v, 'patience', d.patience, { int: true, min: 0 }), valFraction: num(v, 'val-fraction', d.valFraction),
       seed: num(v, 'seed', d.seed, { int: true, min: 0 }),
     };
@@ -113,6 +115,8 @@ export function run(argv: string[]): void {
       writeFileAtomic(join(out, 'metrics.json'), jsonBytes(metrics));
       const gap = m.baselineValLoss - m.valLoss;
       say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)}  bigram ${m.baselineValLoss.toFixed(4)}  (${gap >= 0 ? `${gap.toFixed(3)} below` : `${(-gap).toFixed(3)} above`} baseline, nats/char)  ${m.seconds.toFixed(1)}s`);
+      const skipped = (checkpoint.state as { skippedSteps?: number } | undefined)?.skippedSteps ?? 0;
+      if (skipped) say(`  ${skipped} step(s) skipped so far for a non-finite loss or gradient`);
       say(`  samples: ${samples.map((s) => JSON.stringify(s)).join(' ')}`);
     },
   });
