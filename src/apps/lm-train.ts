@@ -10,7 +10,7 @@ import { CharVocab, lineBatches, splitTrainVal, streamChunks, type Batch } from 
 import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
 import { CosineAnnealingLR } from '../train/schedule.js';
 import { StateCarry } from '../train/tbptt.js';
-import { fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
+import { checkTrainState, fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
 import { CharLM, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
 
 export interface LMTrainOptions {
@@ -97,6 +97,7 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
 /** Trains (or resumes) and returns the model and its final checkpoint. */
 export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {}, hooks: LMTrainHooks = {}): LMCheckpoint {
   const resume = hooks.resume;
+  if (resume) checkResumable(resume);
   const o: LMTrainOptions = resume
     ? { ...defaultLMOptions, ...resume.config.training, epochs: options.epochs ?? resume.config.training.epochs }
     : { ...defaultLMOptions, ...options };
@@ -150,12 +151,50 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   return { model, dir: checkpoint(state) };
 }
 
-/** Rebuilds a trained model from its directory contents. */
+/** A checkpoint to resume: a valid config that agrees with its own training settings, and a train state. */
+function checkResumable(r: ModelDir<LMConfig>): void {
+  validateConfig(r.config, r.weights);
+  const t = r.config.training as Partial<LMTrainOptions> | undefined, m = r.config.model;
+  if (typeof t !== 'object' || t === null) throw new GatedError('FORMAT', 'config.json: missing "training"');
+  for (const k of ['cell', 'embed', 'hidden', 'layers', 'dropout'] as const) {
+    if (t[k] !== m[k]) throw new GatedError('FORMAT', `config.json: training.${k} (${JSON.stringify(t[k])}) differs from model.${k} (${JSON.stringify(m[k])})`);
+  }
+  if (r.state === undefined || r.optimizer === undefined) throw new GatedError('CHECKPOINT', 'cannot resume: the model directory has no optimizer.safetensors / state.json');
+  checkTrainState(r.state);
+}
+
+/** Rebuilds a trained model from its directory contents; a config.json that does not fit the weights is a FORMAT error. */
 export function loadCharLM(dir: ModelDir<LMConfig>): { model: CharLM; vocab: CharVocab; config: LMConfig } {
   const c = dir.config;
-  if (c?.format !== 'gated-charlm') throw new GatedError('CHECKPOINT', `config.json is not a gated character model (format '${String(c?.format)}')`);
+  validateConfig(c, dir.weights);
   const model = new CharLM(c.model);
   model.loadStateDict(dir.weights);
   model.eval();
   return { model, vocab: new CharVocab(c.vocab), config: c };
+}
+
+/**
+ * Checks config.json's types and ranges, and that the parameter count it implies equals the weights' — before any
+ * allocation, so a hostile config cannot make us allocate more than the weights file holds.
+ */
+function validateConfig(c: LMConfig, weights: Record<string, Tensor>): void {
+  const bad = (msg: string): never => { throw new GatedError('FORMAT', `config.json: ${msg}`); };
+  if (typeof c !== 'object' || c === null || c.format !== 'gated-charlm') bad(`not a gated character model (format '${String((c as { format?: unknown } | null)?.format)}', expected 'gated-charlm')`);
+  const m = c.model as Partial<CharLMConfig> | undefined;
+  if (typeof m !== 'object' || m === null) bad('missing "model"');
+  for (const k of ['vocabSize', 'embed', 'hidden', 'layers'] as const) {
+    const v = m![k];
+    if (!Number.isSafeInteger(v) || (v as number) < 1) bad(`model.${k} must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  if (!['gru', 'lstm', 'rnn'].includes(m!.cell as string)) bad(`model.cell must be gru, lstm or rnn, got ${JSON.stringify(m!.cell)}`);
+  if (typeof m!.dropout !== 'number' || !(m!.dropout >= 0 && m!.dropout < 1)) bad(`model.dropout must be a number in [0, 1), got ${JSON.stringify(m!.dropout)}`);
+  if (!Array.isArray(c.vocab) || c.vocab.some((ch) => typeof ch !== 'string' || Array.from(ch).length !== 1)) bad('vocab must be an array of single characters');
+  if (c.vocab.length + 1 !== m!.vocabSize) bad(`vocab has ${c.vocab.length} characters but model.vocabSize is ${m!.vocabSize} (expected vocab + 1 boundary token)`);
+  if (new Set(c.vocab).size !== c.vocab.length) bad('vocab characters must be distinct');
+  if (!['lines', 'stream'].includes(c.data?.kind as string)) bad(`data.kind must be lines or stream, got ${JSON.stringify(c.data?.kind)}`);
+  const { vocabSize: V, embed: E, hidden: H, layers: L } = m as CharLMConfig;
+  const G = { gru: 3, lstm: 4, rnn: 1 }[(m as CharLMConfig).cell];
+  const expected = V * E + G * H * (E + H + 2) + (L - 1) * G * H * (2 * H + 2) + V * H + V;
+  const actual = Object.values(weights).reduce((n, t) => n + t.size, 0);
+  if (expected !== actual) bad(`the architecture it describes has ${expected} parameters but model.safetensors holds ${actual}`);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `gated` command: a thin shell over the public API. Errors are one line on stderr and a non-zero exit.
+// The `gated` command: a thin shell over the public API. Errors are one line on stderr and a non-zero exit:
+// 2 for usage (bad flags), 1 for bad data (a GatedError, printed with its code), 3 for internal errors.
 import { GatedError } from '../errors.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
@@ -37,8 +38,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (debug) throw e;
     if (e instanceof UsageError) { process.stderr.write(`gated ${cmd}: ${e.message} (see gated ${cmd} --help)\n`); return 2; }
-    if (e instanceof GatedError) { process.stderr.write(`gated ${cmd}: ${e.message}\n`); return 1; }
-    process.stderr.write(`gated ${cmd}: internal error: ${(e as Error)?.message ?? String(e)} (rerun with --debug for the stack)\n`);
+    if (e instanceof GatedError) { process.stderr.write(`gated ${cmd}: error[${e.code}]: ${e.message}\n`); return 1; }
+    process.stderr.write(`gated ${cmd}: error[INTERNAL]: ${(e as Error)?.message ?? String(e)} (rerun with --debug for the stack)\n`);
     return 3;
   }
 }

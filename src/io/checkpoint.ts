@@ -39,7 +39,9 @@ export function unpackState(bytes: Uint8Array): unknown {
     }
     return v;
   };
-  return fill(JSON.parse(meta.state));
+  let skeleton: unknown;
+  try { skeleton = JSON.parse(meta.state); } catch (e) { throw new GatedError('CHECKPOINT', `optimizer state metadata is not valid JSON: ${(e as Error).message}`); }
+  return fill(skeleton);
 }
 
 export interface ModelDir<C> {

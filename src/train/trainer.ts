@@ -64,11 +64,30 @@ export interface FitOptions<B> {
   now?: () => number;
 }
 
+/** Checks a TrainState read from a file (state.json) before it is used; a bad one is a CHECKPOINT error. */
+export function checkTrainState(s: unknown): TrainState {
+  const bad = (msg: string): never => { throw new GatedError('CHECKPOINT', `state.json: ${msg}`); };
+  if (typeof s !== 'object' || s === null) bad('not an object');
+  const t = s as Record<string, unknown>;
+  for (const k of ['epoch', 'step', 'epochsWithoutImprovement']) {
+    if (!Number.isSafeInteger(t[k]) || (t[k] as number) < 0) bad(`${k} must be a non-negative integer, got ${JSON.stringify(t[k])}`);
+  }
+  if (t.skippedSteps !== undefined && (!Number.isSafeInteger(t.skippedSteps) || (t.skippedSteps as number) < 0)) bad('skippedSteps must be a non-negative integer');
+  for (const k of ['shuffleRng', 'globalRng']) {
+    const r = t[k];
+    if (!Array.isArray(r) || r.length !== 4 || !r.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) bad(`${k} must be 4 unsigned 32-bit integers`);
+  }
+  if (typeof t.bestValLoss !== 'number' && t.bestValLoss !== null) bad('bestValLoss must be a number');
+  if (t.bestValLoss === null) t.bestValLoss = Infinity; // JSON has no Infinity
+  if (!Array.isArray(t.metrics) || t.metrics.some((m) => typeof m !== 'object' || m === null)) bad('metrics must be an array of objects');
+  return t as unknown as TrainState;
+}
+
 export function fit<B>(o: FitOptions<B>): TrainState {
   const now = o.now ?? (() => performance.now() / 1000);
   const rng = new Rng(o.seed ?? 0);
   const state: TrainState = o.resume
-    ? structuredClone(o.resume)
+    ? checkTrainState(structuredClone(o.resume))
     : { epoch: 0, step: 0, shuffleRng: rng.getState(), globalRng: globalRng.getState(), metrics: [], skippedSteps: 0, bestValLoss: Infinity, epochsWithoutImprovement: 0 };
   state.skippedSteps ??= 0; // states saved before this field existed
   const skip = o.onNonFinite === 'skip';

@@ -35,7 +35,7 @@ describe('gated CLI', () => {
       expect(r.status, r.stderr).toBe(0);
       for (const f of flags) expect(r.stdout).toContain(f);
     }
-  });
+  }, 60_000);
 
   it('rejects bad flags and unreadable files with one line and a non-zero exit', () => {
     const cases: [string[], number, RegExp][] = [
@@ -54,7 +54,7 @@ describe('gated CLI', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 60_000);
 
   it('resumes a killed run to the same weights as an uninterrupted run', async () => {
     const full = join(dir, 'full'), killed = join(dir, 'killed');
@@ -103,5 +103,5 @@ describe('gated CLI', () => {
     const e = gated('eval', '--model', full, '--data', dataFile);
     expect(e.status, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/^loss [\d.]+ nats\/char {2}[\d.]+ bits\/char$/m);
-  });
+  }, 60_000);
 });
