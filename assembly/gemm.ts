@@ -2,7 +2,9 @@
 //   B is packed once per call (or once per pin, by the wrapper) into column panels of NR = 8: [⌈N/8⌉][K][8], zero-padded;
 //   A is packed per (KC × MC) block into row panels of MR = 4: [⌈mc/4⌉][kc][4], zero-padded;
 //   the micro-kernel keeps a 4×8 tile of C in 8 f32x4 registers: per k, two loads of B, four broadcasts of A, 8 mul + 8 add.
-// M = 1 and N = 1 go to a GEMV (dot-product or axpy form) without packing. Sizes are elements, pointers are bytes.
+// M = 1 and N = 1 go to a GEMV (dot-product or axpy form); M = 1 with a pre-packed B streams its panels in the same
+// summation order. Nothing here is static: every call works in its own `work`, so threads may run calls at once on
+// disjoint parts of C (src/kernels/_pool.ts). Sizes are elements, pointers are bytes.
 import { ld, st } from './simd';
 
 const MR = 4;     // rows of the micro-tile
@@ -10,8 +12,7 @@ const NR = 8;     // columns of the micro-tile (two f32x4)
 const KC = 256;   // depth of one packed block: a 4×256 A panel (4 KiB) and an 8×256 B panel (8 KiB) sit in L1
 const MC = 128;   // rows of one packed A block (128 KiB, in L2)
 
-/** Scratch for edge tiles (mr < 4 or nr < 8). */
-const TILE: usize = memory.data(MR * NR * 4, 16);
+const TILE_BYTES: usize = MR * NR * 4;   // scratch for edge tiles (mr < 4 or nr < 8), first in `work`
 
 @inline function ceilDiv(a: i32, b: i32): i32 { return (a + b - 1) / b; }
 
@@ -23,7 +24,7 @@ export function gemmWorkBytes(M: i32, N: i32, K: i32, packed: bool): usize {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
   if (M == 1) return (<usize>K + N) * 4 + 16;
   if (N == 1) return (<usize>K + M) * 4 + 16;
-  return (packed ? 0 : packedBBytes(K, N)) + <usize>ceilDiv(min(M, MC), MR) * MR * min(K, KC) * 4;
+  return TILE_BYTES + (packed ? 0 : packedBBytes(K, N)) + <usize>ceilDiv(min(M, MC), MR) * MR * min(K, KC) * 4;
 }
 
 // ---------------------------------------------------------------- packing
@@ -111,7 +112,7 @@ function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i32, kc: 
 }
 
 /** C[mr, nr] (row stride ldc bytes) ← alpha · Apanel[kc][4] · Bpanel[kc][8] + beta · C. */
-function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32, beta: f32, useBeta: bool, mr: i32, nr: i32): void {
+function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32, beta: f32, useBeta: bool, mr: i32, nr: i32, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let k = 0; k < kc; k++, a += MR * 4, b += NR * 4) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -132,12 +133,12 @@ function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32
     upd(c, c30, va, vb, useBeta); upd(c + 16, c31, va, vb, useBeta);
     return;
   }
-  v128.store(TILE, c00); v128.store(TILE, c01, 16); v128.store(TILE, c10, 32); v128.store(TILE, c11, 48);
-  v128.store(TILE, c20, 64); v128.store(TILE, c21, 80); v128.store(TILE, c30, 96); v128.store(TILE, c31, 112);
+  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
   for (let i = 0; i < mr; i++, c += ldc) {
     for (let j = 0; j < nr; j++) {
       const p = c + (<usize>j << 2);
-      let v = alpha * load<f32>(TILE + (<usize>(i * NR + j) << 2));
+      let v = alpha * load<f32>(tile + (<usize>(i * NR + j) << 2));
       if (useBeta) v += beta * load<f32>(p);
       store<f32>(p, v);
     }
@@ -198,6 +199,73 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
   }
 }
 
+/**
+ * tmp[j] = Σ_k x[k] · op(B)[k, j] for j < N from a packed op(B) (NR-column panels [⌈N/8⌉][K][8]), in the summation
+ * order of `gemvCore`, so that a pinned (packed) B gives the same bits as an unpacked one:
+ *   dotOrder (Bᵀ, gemvCore's dot form): four partial sums by k mod 4, combined as (s0 + s2) + (s1 + s3);
+ *   else (gemvCore's axpy form): one sum per column in k order, four panels at a time to hide the add latency.
+ */
+function gemvPacked(dotOrder: bool, N: i32, K: i32, x: usize, bp: usize, tmp: usize): void {
+  const panel = <usize>K * NR * 4, zero = f32x4.splat(0);
+  let j = 0;
+  if (dotOrder) {
+    for (; j < N; j += NR, bp += panel) {
+      let s0l = zero, s0h = zero, s1l = zero, s1h = zero, s2l = zero, s2h = zero, s3l = zero, s3h = zero, p = bp;
+      let k = 0;
+      for (; k + 4 <= K; k += 4, p += 4 * NR * 4) {
+        const xp = x + (<usize>k << 2);
+        let xv = v128.load32_splat(xp);
+        s0l = f32x4.add(s0l, f32x4.mul(v128.load(p), xv)); s0h = f32x4.add(s0h, f32x4.mul(v128.load(p, 16), xv));
+        xv = v128.load32_splat(xp, 4);
+        s1l = f32x4.add(s1l, f32x4.mul(v128.load(p, 32), xv)); s1h = f32x4.add(s1h, f32x4.mul(v128.load(p, 48), xv));
+        xv = v128.load32_splat(xp, 8);
+        s2l = f32x4.add(s2l, f32x4.mul(v128.load(p, 64), xv)); s2h = f32x4.add(s2h, f32x4.mul(v128.load(p, 80), xv));
+        xv = v128.load32_splat(xp, 12);
+        s3l = f32x4.add(s3l, f32x4.mul(v128.load(p, 96), xv)); s3h = f32x4.add(s3h, f32x4.mul(v128.load(p, 112), xv));
+      }
+      if (k < K) {    // the tail group: gemvCore's partial loads add 0 · 0 to the sums past K
+        const n = K - k, xp = x + (<usize>k << 2);
+        let xv = v128.load32_splat(xp);
+        s0l = f32x4.add(s0l, f32x4.mul(v128.load(p), xv)); s0h = f32x4.add(s0h, f32x4.mul(v128.load(p, 16), xv));
+        xv = n > 1 ? v128.load32_splat(xp, 4) : zero;
+        s1l = f32x4.add(s1l, f32x4.mul(n > 1 ? v128.load(p, 32) : zero, xv)); s1h = f32x4.add(s1h, f32x4.mul(n > 1 ? v128.load(p, 48) : zero, xv));
+        xv = n > 2 ? v128.load32_splat(xp, 8) : zero;
+        s2l = f32x4.add(s2l, f32x4.mul(n > 2 ? v128.load(p, 64) : zero, xv)); s2h = f32x4.add(s2h, f32x4.mul(n > 2 ? v128.load(p, 80) : zero, xv));
+        s3l = f32x4.add(s3l, zero); s3h = f32x4.add(s3h, zero);
+      }
+      const lo = f32x4.add(f32x4.add(s0l, s2l), f32x4.add(s1l, s3l)), hi = f32x4.add(f32x4.add(s0h, s2h), f32x4.add(s1h, s3h));
+      const nr = min(NR, N - j), t = tmp + (<usize>j << 2);
+      if (nr == NR) { v128.store(t, lo); v128.store(t, hi, 16); } else { st(t, lo, min(nr, 4)); if (nr > 4) st(t + 16, hi, nr - 4); }
+    }
+    return;
+  }
+  for (; j + 4 * NR <= N; j += 4 * NR, bp += 4 * panel) {
+    let a0 = zero, a1 = zero, b0 = zero, b1 = zero, c0 = zero, c1 = zero, d0 = zero, d1 = zero, p = bp;
+    for (let k = 0; k < K; k++, p += NR * 4) {
+      const xv = v128.load32_splat(x + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), xv)); a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), xv));
+      const q = p + panel;
+      b0 = f32x4.add(b0, f32x4.mul(v128.load(q), xv)); b1 = f32x4.add(b1, f32x4.mul(v128.load(q, 16), xv));
+      const r = q + panel;
+      c0 = f32x4.add(c0, f32x4.mul(v128.load(r), xv)); c1 = f32x4.add(c1, f32x4.mul(v128.load(r, 16), xv));
+      const s = r + panel;
+      d0 = f32x4.add(d0, f32x4.mul(v128.load(s), xv)); d1 = f32x4.add(d1, f32x4.mul(v128.load(s, 16), xv));
+    }
+    const t = tmp + (<usize>j << 2);
+    v128.store(t, a0); v128.store(t, a1, 16); v128.store(t, b0, 32); v128.store(t, b1, 48);
+    v128.store(t, c0, 64); v128.store(t, c1, 80); v128.store(t, d0, 96); v128.store(t, d1, 112);
+  }
+  for (; j < N; j += NR, bp += panel) {
+    let a0 = zero, a1 = zero, p = bp;
+    for (let k = 0; k < K; k++, p += NR * 4) {
+      const xv = v128.load32_splat(x + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), xv)); a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), xv));
+    }
+    const nr = min(NR, N - j), t = tmp + (<usize>j << 2);
+    if (nr == NR) { v128.store(t, a0); v128.store(t, a1, 16); } else { st(t, a0, min(nr, 4)); if (nr > 4) st(t + 16, a1, nr - 4); }
+  }
+}
+
 /** Copies K floats of stride inc (elements) to dst unless already contiguous; returns the contiguous pointer. */
 function contiguous(p: usize, K: i32, inc: i32, dst: usize): usize {
   if (inc == 1) return p;
@@ -238,7 +306,7 @@ export function gemm(transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: 
   }
   if (M == 1) {          // c[0, j] = Σ_k op(A)[0, k] · op(B)[k, j]
     const x = contiguous(a, K, transA ? lda : 1, work), tmp = work + (<usize>K << 2);
-    gemvCore(transB, N, K, x, b, ldb, tmp);
+    if (packedB != 0) gemvPacked(transB, N, K, x, packedB, tmp); else gemvCore(transB, N, K, x, b, ldb, tmp);
     finish(N, alpha, tmp, beta, c, 1);
     return;
   }
@@ -248,8 +316,9 @@ export function gemm(transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: 
     finish(M, alpha, tmp, beta, c, ldc);
     return;
   }
-  let bp = packedB, wa = work;
-  if (bp == 0) { packB(transB, K, N, b, ldb, work); bp = work; wa = work + packedBBytes(K, N); }
+  const tile = work;
+  let bp = packedB, wa = work + TILE_BYTES;
+  if (bp == 0) { packB(transB, K, N, b, ldb, wa); bp = wa; wa += packedBBytes(K, N); }
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     const bet: f32 = pc == 0 ? beta : 1, useBeta = pc > 0 || beta != 0;
@@ -261,7 +330,7 @@ export function gemm(transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: 
         const bpan = bp + ((<usize>(jr / NR) * K + pc) * NR << 2);
         const crow = c + (<usize>jr << 2) + <usize>ic * ldc4;
         for (let ir = 0; ir < mc; ir += MR) {
-          kernel4x8(kc, wa + (<usize>ir * kc << 2), bpan, crow + <usize>ir * ldc4, ldc4, alpha, bet, useBeta, min(MR, mc - ir), nr);
+          kernel4x8(kc, wa + (<usize>ir * kc << 2), bpan, crow + <usize>ir * ldc4, ldc4, alpha, bet, useBeta, min(MR, mc - ir), nr, tile);
         }
       }
     }

@@ -3,7 +3,7 @@
 // else 'js' (the reference) — and 'wasm' after `await ready()` where only asynchronous compilation is allowed.
 import type { Kernels } from './api.js';
 import { refKernels } from './ref.js';
-import { initWasmAsync, initWasmSync, wasmKernels } from './wasm.js';
+import { initWasmAsync, initWasmSync, setWasmThreads, wasmKernels, wasmThreads } from './wasm.js';
 import { GatedError } from '../errors.js';
 
 const backends: Record<string, Kernels> = { js: refKernels };
@@ -50,3 +50,17 @@ export function setBackend(name: string): void {
 }
 
 export const getBackend = (): string => kernels().name;
+
+/**
+ * Sets how many threads the 'wasm' kernels may use: an integer ≥ 1, or 0 for one per available core (the default).
+ * Large GEMMs and gate kernels are split across a pool of workers sharing the WebAssembly memory; small calls stay on
+ * the calling thread. Where SharedArrayBuffer or blocking waits are unavailable (a browser page without cross-origin
+ * isolation, or its main thread: run training in a Web Worker there) the kernels stay on one thread.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new GatedError('INVALID_ARGUMENT', `setNumThreads: n must be an integer ≥ 0 (0 = all cores), got ${n}`);
+  setWasmThreads(n);
+}
+
+/** Threads the active backend computes with (1 for 'js', and for 'wasm' where threads cannot work). */
+export const getNumThreads = (): number => (kernels() === wasmKernels ? wasmThreads() : 1);

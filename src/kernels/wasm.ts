@@ -1,14 +1,20 @@
 // The WebAssembly SIMD backend: the TypeScript half of the kernels in assembly/ (embedded by scripts/build-wasm.ts).
 // The wasm side only loops; this file owns its one memory: per call it copies the input ranges into scratch, runs the
-// kernel and copies the written ranges back. Not here: the math (assembly/*.ts) and the oracle (ref.ts).
+// kernel (split across the worker pool when it is large enough) and copies the written ranges back.
+// Not here: the math (assembly/*.ts), the oracle (ref.ts), the thread protocol (_pool.ts).
 //
-// Memory, bottom up:  [static data | pinned stack | this call's scratch]
+// Memory, bottom up:  [static data | pool control block | pinned stack | this call's scratch]
 //   pinned stack — `pin(a)` copies `a` once; GEMM packs a pinned B once per (transB, offset, ld, K, N) on first use.
 //                  Blocks are freed lazily from the top, so the usual nested pin/unpin costs nothing to reclaim.
 //   scratch      — bump-allocated from the top of the pinned stack for one call, 16-byte aligned, reset by the next.
 // The memory grows (doubling) only when a call needs more; views are re-created after growth.
+// Threads: where shared WebAssembly memory and blocking waits exist, the shared-memory build is loaded and workers run
+// chunks of large calls on the same memory (GEMM by column panels or row blocks, gate kernels by batch rows); each
+// output element is computed by exactly the same instructions as on one thread, so results are bit-identical.
 import type { F32, Kernels } from './api.js';
-import { WASM_BASE64 } from './_wasm_module.js';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
+import { CTL_BYTES, MAX_CHUNKS, Pool, STRIDE } from './_pool.js';
+import { availableCores, canShareAndBlock, workerFactory } from './_platform.js';
 
 /** The exports of assembly/index.ts: sizes in elements, pointers in bytes, booleans as i32. */
 interface WasmExports {
@@ -36,12 +42,21 @@ interface WasmExports {
   rnnStepBackward(n: number, relu: boolean, dh: number, h: number, dg: number): void;
 }
 
+/** The exports a pool chunk may call, by index (the job table stores the index). */
+const POOL_FNS = ['gemm', 'addRowVector', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
+  'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
+  'lstmStepForward', 'lstmStepBackward'] as const;
+const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
+
 const PAGE = 65536;
 let wasm: WasmExports | null = null;
 let heap = new Float32Array(0);     // view of wasm.memory; replaced after every growth
 let base = 0;                       // first byte the wrapper manages
 let pinTop = 0;                     // end of the pinned stack
 let top = 0;                        // end of this call's scratch
+let pool: Pool | null = null;       // the shared-memory build only
+let wantThreads = 0;                // requested threads; 0 = one per available core
+let poolBroken = false;             // workers could not be made here: stay on one thread
 
 // ------------------------------------------------------------------------------------------ loading
 
@@ -51,29 +66,94 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function attach(instance: WebAssembly.Instance): void {
-  wasm = instance.exports as unknown as WasmExports;
-  heap = new Float32Array(wasm.memory.buffer);
-  base = pinTop = top = wasm.heapBase();
+/** A shared memory for the threaded build, or null where threads cannot work (no SAB, no blocking wait, no Worker). */
+function sharedMemory(): WebAssembly.Memory | null {
+  if (!canShareAndBlock() || !workerFactory()) return null;
+  for (const maximum of [65536, 16384, 4096]) {
+    try { return new WebAssembly.Memory({ initial: 16, maximum, shared: true }); } catch { /* try a smaller reservation */ }
+  }
+  return null;
+}
+
+function attach(instance: WebAssembly.Instance, module: WebAssembly.Module | null, memory: WebAssembly.Memory | null): void {
+  const w = instance.exports as unknown as WasmExports;
+  const ctl = w.heapBase();
+  base = memory ? ctl + Math.ceil(CTL_BYTES / 16) * 16 : ctl;
+  wasm = w;
+  if (memory && module) {
+    if (base > memory.buffer.byteLength) memory.grow(Math.ceil((base - memory.buffer.byteLength) / PAGE));
+    pool = new Pool(module, memory, ctl, POOL_FNS, instance.exports as Record<string, unknown>);
+  }
+  heap = new Float32Array(w.memory.buffer);
+  pinTop = top = base;
 }
 
 /**
- * Compiles and instantiates the embedded module synchronously. False when this engine has no WebAssembly SIMD, or
- * refuses synchronous compilation of a module this size (browser main threads may: use `initWasmAsync`).
+ * Compiles and instantiates the embedded module synchronously (the shared-memory build where threads can work). False
+ * when this engine has no WebAssembly SIMD, or refuses synchronous compilation of a module this size (browser main
+ * threads may: use `initWasmAsync`).
  */
 export function initWasmSync(): boolean {
   if (wasm) return true;
-  try { attach(new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_BASE64)), {})); return true; } catch { return false; }
+  const memory = sharedMemory();
+  if (memory) {
+    try {
+      const module = new WebAssembly.Module(decode(WASM_SHARED_BASE64));
+      attach(new WebAssembly.Instance(module, { env: { memory } }), module, memory);
+      return true;
+    } catch { /* fall back to the one-thread build */ }
+  }
+  try { attach(new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_BASE64)), {}), null, null); return true; } catch { return false; }
 }
 
 /** Like `initWasmSync`, with asynchronous compilation (allowed everywhere). */
 export async function initWasmAsync(): Promise<boolean> {
   if (wasm) return true;
+  const memory = sharedMemory();
+  if (memory) {
+    try {
+      const module = await WebAssembly.compile(decode(WASM_SHARED_BASE64));
+      const instance = await WebAssembly.instantiate(module, { env: { memory } });
+      if (!wasm) attach(instance, module, memory);
+      return true;
+    } catch { /* fall back to the one-thread build */ }
+  }
   try {
     const { instance } = await WebAssembly.instantiate(decode(WASM_BASE64), {});
-    if (!wasm) attach(instance);
+    if (!wasm) attach(instance, null, null);
     return true;
   } catch { return false; }
+}
+
+// ------------------------------------------------------------------------------------------ threads
+
+/** Sets the threads the kernels may use (n ≥ 1; 0 = one per available core). Applied from the next large call. */
+export function setWasmThreads(n: number): void {
+  wantThreads = n;
+  if (pool && (n === 1 || poolBroken)) pool.resize(1);
+}
+
+/** Threads the kernels run with: 1 without the shared-memory build (no SharedArrayBuffer, or no blocking wait here). */
+export function wasmThreads(): number {
+  if (!pool || poolBroken) return 1;
+  return Math.min(wantThreads === 0 ? availableCores() : wantThreads, MAX_CHUNKS);
+}
+
+/** Threads for a call of this much work (`units` ≥ `min` per thread), the pool resized to the request if needed. */
+function threadsFor(units: number, min: number): number {
+  if (!pool || poolBroken || units < 2 * min) return 1;
+  const want = wasmThreads();
+  if (want <= 1) return 1;
+  if (pool.threads !== want && !pool.resize(want)) { poolBroken = true; return 1; }
+  return Math.max(1, Math.min(want, Math.floor(units / min)));
+}
+
+/** Writes chunk c of the next pool job: export `fn` with these arguments. */
+function put(c: number, fn: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
+  a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0): void {
+  const t = pool!.table, o = c * STRIDE;
+  t[o] = fn; t[o + 1] = a1; t[o + 2] = a2; t[o + 3] = a3; t[o + 4] = a4; t[o + 5] = a5; t[o + 6] = a6; t[o + 7] = a7;
+  t[o + 8] = a8; t[o + 9] = a9; t[o + 10] = a10; t[o + 11] = a11; t[o + 12] = a12; t[o + 13] = a13; t[o + 14] = a14; t[o + 15] = a15;
 }
 
 // ------------------------------------------------------------------------------------------ memory
@@ -174,6 +254,60 @@ function back(ptr: number, dst: F32, off: number, n: number): void {
 /** Elements spanned by a rows × cols matrix with leading dimension ld. */
 const span = (rows: number, cols: number, ld: number): number => (rows <= 0 || cols <= 0 ? 0 : (rows - 1) * ld + cols);
 
+// ------------------------------------------------------------------------------------------ splitting across threads
+// Sizes below which a call stays on one thread: a chunk must outweigh waking a worker and the caller's wait.
+const GEMM_MIN_FLOPS = 200_000;     // per thread (≈ 5 µs at 40 GFLOP/s)
+const ROWS_MIN_ELEMS = 4096;        // per thread, for the row-wise kernels
+const NR = 8, MR = 4;               // the GEMM micro-tile (assembly/gemm.ts): column panels and row blocks
+
+/**
+ * C = alpha · op(A) · op(B) + beta · C on `nt` threads, all operands already in wasm memory (bp: packed op(B) or 0).
+ * One row (GEMV) or few rows: column panels of 8, B packed once and shared (its panels are contiguous per chunk).
+ * Many rows: row blocks of 4, each chunk packing only its own rows of A.
+ */
+function gemmThreads(nt: number, tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bp: number): void {
+  const w = wasm!, flops = 2 * M * N * K;
+  const chunksWanted = Math.min(MAX_CHUNKS, flops >= 16e6 ? 4 * nt : nt);
+  if (bp === 0 && M > 1 && N > 1) { bp = reserve(w.packedBBytes(K, N)); w.packB(tB, K, N, b, ldb, bp); }
+  let n = 0;
+  if (N > 1 && (M === 1 || M < 4 * MR * nt || N >= M)) {
+    const panels = Math.ceil(N / NR), per = Math.ceil(panels / Math.min(chunksWanted, panels));
+    for (let p0 = 0; p0 < panels; p0 += per, n++) {
+      const j0 = p0 * NR, nc = Math.min(N - j0, per * NR);
+      const bc = bp !== 0 ? bp + p0 * K * NR * 4 : tB ? b + j0 * ldb * 4 : b + j0 * 4;
+      put(n, FN.gemm, +tA, +tB, M, nc, K, alpha, a, lda, bc, ldb, beta, c + j0 * 4, ldc, bp !== 0 ? bc : 0,
+        reserve(w.gemmWorkBytes(M, nc, K, bp !== 0)));
+    }
+  } else {
+    const blocks = Math.ceil(M / MR), per = Math.ceil(blocks / Math.min(chunksWanted, blocks));
+    for (let q0 = 0; q0 < blocks; q0 += per, n++) {
+      const i0 = q0 * MR, mc = Math.min(M - i0, per * MR);
+      put(n, FN.gemm, +tA, +tB, mc, N, K, alpha, tA ? a + i0 * 4 : a + i0 * lda * 4, lda, b, ldb, beta, c + i0 * ldc * 4, ldc,
+        bp, reserve(w.gemmWorkBytes(mc, N, K, bp !== 0)));
+    }
+  }
+  pool!.run(n);
+}
+
+/**
+ * Runs a row-wise kernel fn(rows, H, p0..p5) over B rows, split across threads when B·H is large; pointer k advances
+ * wk · H floats per row (0 for an unused slot). False (nothing done) when the call should stay on one thread.
+ */
+function rowsThreads(fn: number, B: number, H: number, p0: number, w0: number, p1: number, w1: number, p2: number, w2: number,
+  p3: number, w3: number, p4 = 0, w4 = 0, p5 = 0, w5 = 0): boolean {
+  const nt = B >= 2 ? threadsFor(B * H, ROWS_MIN_ELEMS) : 1;
+  if (nt <= 1) return false;
+  const per = Math.ceil(B / nt), row = H * 4;
+  let n = 0;
+  for (let r = 0; r < B; r += per, n++) {
+    const o = r * row;
+    put(n, fn, Math.min(per, B - r), H, p0 + o * w0, p1 + o * w1, p2 + o * w2, p3 + o * w3, p4 + o * w4, p5 + o * w5);
+  }
+  pool!.run(n);
+  return true;
+}
+
 // ------------------------------------------------------------------------------------------ the kernels
 
 /** The WebAssembly SIMD kernels; usable once `initWasmSync()` or `initWasmAsync()` has returned true. */
@@ -200,8 +334,8 @@ export const wasmKernels: Kernels = {
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M <= 0 || N <= 0) return;
     const w = wasm!;
-    // a pinned B is packed once (M = 1 and N = 1 take the GEMV path, which reads B as it is)
-    const pin = K > 0 && M > 1 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
+    // a pinned B is packed once (N = 1 takes the GEMV path, which reads B as it is; M = 1 streams the packed panels)
+    const pin = K > 0 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
     const packed = pin ? packedFor(pin, transB, bOff, ldb, K, N) : 0;
     begin();
     const a = K > 0 ? input(A, aOff, transA ? span(K, M, lda) : span(M, K, lda)) : 0;
@@ -209,8 +343,9 @@ export const wasmKernels: Kernels = {
     const n = span(M, N, ldc);
     // C is read when accumulating, and copied in when its rows have gaps, so that copying the span back keeps them
     const c = beta !== 0 || (M > 1 && ldc !== N) ? inout(C, cOff, n) : output(n);
-    const work = reserve(w.gemmWorkBytes(M, N, K, packed !== 0));
-    w.gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed, work);
+    const nt = K > 0 ? threadsFor(2 * M * N * K, GEMM_MIN_FLOPS) : 1;
+    if (nt > 1) gemmThreads(nt, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed);
+    else w.gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, packed, reserve(w.gemmWorkBytes(M, N, K, packed !== 0)));
     back(c, C, cOff, n);
   },
 
@@ -240,7 +375,7 @@ export const wasmKernels: Kernels = {
     if (M <= 0 || N <= 0) return;
     begin();
     const pv = input(v, vo, N), px = inout(X, xo, M * N);
-    wasm!.addRowVector(M, N, pv, px);
+    if (!rowsThreads(FN.addRowVector, M, N, pv, 0, px, 1, 0, 0, 0, 0)) wasm!.addRowVector(M, N, pv, px);
     back(px, X, xo, M * N);
   },
   sumRowsInto(M, N, X, xo, v, vo) {
@@ -257,7 +392,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pgi = input(gi, gio, 3 * n), pgh = input(gh, gho, 3 * n), php = input(hp, hpo, n);
     const ph = output(n), ps = output(4 * n);
-    wasm!.gruStepForward(B, H, pgi, pgh, php, ph, ps);
+    if (!rowsThreads(FN.gruStepForward, B, H, pgi, 3, pgh, 3, php, 1, ph, 1, ps, 4)) wasm!.gruStepForward(B, H, pgi, pgh, php, ph, ps);
     back(ph, h, ho, n); back(ps, save, so, 4 * n);
   },
   gruStepBackward(B, H, dh, dho, hp, hpo, save, so, dgi, dgio, dgh, dgho, dhp, dhpo) {
@@ -266,7 +401,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pdh = input(dh, dho, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
     const pgi = output(3 * n), pgh = output(3 * n), pdhp = output(n);
-    wasm!.gruStepBackward(B, H, pdh, php, ps, pgi, pgh, pdhp);
+    if (!rowsThreads(FN.gruStepBackward, B, H, pdh, 1, php, 1, ps, 4, pgi, 3, pgh, 3, pdhp, 1)) wasm!.gruStepBackward(B, H, pdh, php, ps, pgi, pgh, pdhp);
     back(pgi, dgi, dgio, 3 * n); back(pgh, dgh, dgho, 3 * n); back(pdhp, dhp, dhpo, n);
   },
 
@@ -275,7 +410,7 @@ export const wasmKernels: Kernels = {
     if (n <= 0) return;
     begin();
     const pgi = input(gi, gio, 3 * n), pgh = input(gh, gho, 2 * n), php = input(hp, hpo, n), ps = inout(save, so, 4 * n);
-    wasm!.gruResetBeforeGates(B, H, pgi, pgh, php, ps);
+    if (!rowsThreads(FN.gruResetBeforeGates, B, H, pgi, 3, pgh, 2, php, 1, ps, 4)) wasm!.gruResetBeforeGates(B, H, pgi, pgh, php, ps);
     back(ps, save, so, 4 * n);
   },
   gruResetBeforeBlend(B, H, gi, gio, ghn, gno, hp, hpo, h, ho, save, so) {
@@ -284,7 +419,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pgi = input(gi, gio, 3 * n), pgn = input(ghn, gno, n), php = input(hp, hpo, n);
     const ph = output(n), ps = inout(save, so, 4 * n);
-    wasm!.gruResetBeforeBlend(B, H, pgi, pgn, php, ph, ps);
+    if (!rowsThreads(FN.gruResetBeforeBlend, B, H, pgi, 3, pgn, 1, php, 1, ph, 1, ps, 4)) wasm!.gruResetBeforeBlend(B, H, pgi, pgn, php, ph, ps);
     back(ph, h, ho, n); back(ps, save, so, 4 * n);
   },
   gruResetBeforeBackwardBlend(B, H, dh, dho, hp, hpo, save, so, dgi, dgio, dhp, dhpo) {
@@ -293,7 +428,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pdh = input(dh, dho, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
     const pgi = inout(dgi, dgio, 3 * n), pdhp = output(n);
-    wasm!.gruResetBeforeBackwardBlend(B, H, pdh, php, ps, pgi, pdhp);
+    if (!rowsThreads(FN.gruResetBeforeBackwardBlend, B, H, pdh, 1, php, 1, ps, 4, pgi, 3, pdhp, 1)) wasm!.gruResetBeforeBackwardBlend(B, H, pdh, php, ps, pgi, pdhp);
     back(pgi, dgi, dgio, 3 * n); back(pdhp, dhp, dhpo, n);
   },
   gruResetBeforeBackwardGates(B, H, dRh, dro, hp, hpo, save, so, dgi, dgio, dhp, dhpo) {
@@ -302,7 +437,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pdr = input(dRh, dro, n), php = input(hp, hpo, n), ps = input(save, so, 4 * n);
     const pgi = inout(dgi, dgio, 3 * n), pdhp = inout(dhp, dhpo, n);
-    wasm!.gruResetBeforeBackwardGates(B, H, pdr, php, ps, pgi, pdhp);
+    if (!rowsThreads(FN.gruResetBeforeBackwardGates, B, H, pdr, 1, php, 1, ps, 4, pgi, 3, pdhp, 1)) wasm!.gruResetBeforeBackwardGates(B, H, pdr, php, ps, pgi, pdhp);
     back(pgi, dgi, dgio, 3 * n); back(pdhp, dhp, dhpo, n);
   },
 
@@ -312,7 +447,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pgi = input(gi, gio, 4 * n), pgh = input(gh, gho, 4 * n), pcp = input(cp, cpo, n);
     const pc = output(n), pm = output(n), ps = output(5 * n);
-    wasm!.lstmStepForward(B, H, pgi, pgh, pcp, pc, pm, ps);
+    if (!rowsThreads(FN.lstmStepForward, B, H, pgi, 4, pgh, 4, pcp, 1, pc, 1, pm, 1, ps, 5)) wasm!.lstmStepForward(B, H, pgi, pgh, pcp, pc, pm, ps);
     back(pc, c, co, n); back(pm, m, mo, n); back(ps, save, so, 5 * n);
   },
   lstmStepBackward(B, H, dm, dmo, dc, dco, cp, cpo, save, so, dg, dgo, dcp, dcpo) {
@@ -321,7 +456,7 @@ export const wasmKernels: Kernels = {
     begin();
     const pdm = input(dm, dmo, n), pdc = input(dc, dco, n), pcp = input(cp, cpo, n), ps = input(save, so, 5 * n);
     const pdg = output(4 * n), pdcp = output(n);
-    wasm!.lstmStepBackward(B, H, pdm, pdc, pcp, ps, pdg, pdcp);
+    if (!rowsThreads(FN.lstmStepBackward, B, H, pdm, 1, pdc, 1, pcp, 1, ps, 5, pdg, 4, pdcp, 1)) wasm!.lstmStepBackward(B, H, pdm, pdc, pcp, ps, pdg, pdcp);
     back(pdg, dg, dgo, 4 * n); back(pdcp, dcp, dcpo, n);
   },
 

@@ -10,7 +10,7 @@ import { initWasmSync, pinnedBytes, wasmKernels as W } from '../../src/kernels/w
 import { getBackend, kernels, loadWasmBackend, ready, setBackend } from '../../src/kernels/select.js';
 import { Rng } from '../../src/random.js';
 import { compareClose, expectClose } from '../_util/close.js';
-import { MODULE_PATH, buildWasm, moduleSource } from '../../scripts/build-wasm.js';
+import { MODULE_PATH, freshModuleSource } from '../../scripts/build-wasm.js';
 
 const SENTINEL = -777.25;
 const rng = new Rng(20240531);
@@ -294,7 +294,7 @@ describe('wasm gate kernels', () => {
 
 describe('wasm module and backend selection', () => {
   it('the committed embedded module equals a fresh build of assembly/', async () => {
-    const fresh = moduleSource(await buildWasm());
+    const fresh = await freshModuleSource();
     expect(readFileSync(MODULE_PATH, 'utf8') === fresh, 'src/kernels/_wasm_module.ts is stale: run npm run build:wasm').toBe(true);
   }, 120_000);
 
