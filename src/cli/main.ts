@@ -5,6 +5,7 @@ import { GatedError } from '../errors.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
 import * as generate from './commands/generate.js';
+import * as task from './commands/task.js';
 import * as train from './commands/train.js';
 
 // Each command module exports `help` and `run`; add new commands here (one line each).
@@ -12,6 +13,7 @@ const commands: Record<string, { help: string; run(argv: string[]): void | Promi
   train,
   generate,
   eval: evalCmd,
+  task,
 };
 
 const usage = `Usage: gated <command> [options]
@@ -22,6 +24,7 @@ Commands:
   train       train a character-level language model (default: GRU on English first names)
   generate    sample text from a trained model
   eval        loss of a trained model on a text file (nats and bits per character)
+  task        applications on real data: g2p (seq2seq), spam (classification), births (forecasting)
 
 Run \`gated <command> --help\` for a command's options; add --debug to any command to see a stack trace on errors.
 `;

@@ -2,13 +2,15 @@
 // each score-softmax-context pipeline fused into ONE autograd node with its backward beside it, plus a standalone
 // masked softmax. Weights past a row's length are exactly 0, and the weights of every row sum to 1.
 //
-// Glossary: B batch, S source positions, A attention size, D value (memory) size, M key size.
+// Glossary: B batch, T queries per row (1 when the query is [B, ·]), S source positions, A attention size,
+// D value (memory) size, M key size; R = B·T query rows.
 //   additive (Bahdanau 2015):  u_bja = tanh(q_ba + k_bja),  e_bj = Σ_a v_a u_bja
 //   dot / general (Luong 2015): e_bj = scale · Σ_m q_bm k_bjm        (general: k = W_a h, computed once per batch)
 //   α_bj = exp(e_bj) / Σ_{k<len_b} exp(e_bk) for j < len_b, else 0;   c_bd = Σ_j α_bj V_bjd
 // Backward: dα_bj = Σ_d gc_bd V_bjd + gα_bj;  dV_bjd = α_bj gc_bd;  de_bj = α_bj (dα_bj − Σ_k α_bk dα_bk)
 //   additive: dv_a = Σ_bj de_bj u_bja;  dq_ba = Σ_j de_bj v_a (1 − u²_bja);  dk_bja = de_bj v_a (1 − u²_bja)
 //   dot:      dq_bm = scale Σ_j de_bj k_bjm;  dk_bjm = scale de_bj q_bm
+// With T queries per row each (b, t) is scored as above against row b's memory; dV and dk sum over t.
 import { check, fmtShape } from '../errors.js';
 import { Tensor, record } from '../tensor/tensor.js';
 import { uniformInit } from './init.js';
@@ -66,107 +68,122 @@ export function maskedSoftmax(x: Tensor, lengths: Lengths): Tensor {
 }
 
 export interface AttentionResult {
-  /** c [B, D]: the weighted sum of the values. */
+  /** c [B, D] (or [B, T, D] for T queries per row): the weighted sums of the values. */
   context: Tensor;
-  /** α [B, S]: attention weights, each row sums to 1 over its length and is 0 past it. */
+  /** α [B, S] (or [B, T, S]): attention weights, each row sums to 1 over its length and is 0 past it. */
   weights: Tensor;
 }
 
-function checkMemory(op: string, q: Tensor, keys: Tensor, values: Tensor, keyWidth: number): { B: number; S: number; D: number } {
-  check(q.ndim === 2 && keys.ndim === 3 && values.ndim === 3, 'SHAPE_MISMATCH',
-    () => `${op}: expected query [B, ${keyWidth}], keys [B, S, ${keyWidth}], values [B, S, D]; got ${fmtShape(q.shape)}, ${fmtShape(keys.shape)}, ${fmtShape(values.shape)}`);
-  const [B, S] = keys.shape, D = values.shape[2];
-  check(q.shape[0] === B && q.shape[1] === keyWidth && keys.shape[2] === keyWidth && values.shape[0] === B && values.shape[1] === S && S >= 1, 'SHAPE_MISMATCH',
-    () => `${op}: expected query [B, ${keyWidth}], keys [B, S, ${keyWidth}], values [B, S, D] with equal B and S ≥ 1; got ${fmtShape(q.shape)}, ${fmtShape(keys.shape)}, ${fmtShape(values.shape)}`);
-  return { B, S, D };
+/** Shapes of query [B, W] or [B, T, W], keys [B, S, W], values [B, S, D]; R = B·T query rows. */
+function checkMemory(op: string, q: Tensor, keys: Tensor, values: Tensor, keyWidth: number) {
+  const bad = (): string => `${op}: expected query [B, ${keyWidth}] or [B, T, ${keyWidth}], keys [B, S, ${keyWidth}], values [B, S, D] with equal B and S ≥ 1; `
+    + `got ${fmtShape(q.shape)}, ${fmtShape(keys.shape)}, ${fmtShape(values.shape)}`;
+  check((q.ndim === 2 || q.ndim === 3) && keys.ndim === 3 && values.ndim === 3, 'SHAPE_MISMATCH', bad);
+  const [B, S] = keys.shape, D = values.shape[2], T = q.ndim === 3 ? q.shape[1] : 1;
+  check(q.shape[0] === B && q.shape[q.ndim - 1] === keyWidth && keys.shape[2] === keyWidth && values.shape[0] === B && values.shape[1] === S && S >= 1, 'SHAPE_MISMATCH', bad);
+  const lead = q.ndim === 3 ? [B, T] : [B];
+  return { B, S, D, T, R: B * T, ctxShape: [...lead, D], wShape: [...lead, S] };
 }
 
-/** c = Σ_j α_j V_j: [B, D]. */
-function contextOf(a: Float32Array, V: Float32Array, B: number, S: number, D: number): Float32Array {
-  const c = new Float32Array(B * D);
-  for (let b = 0; b < B; b++) for (let j = 0; j < S; j++) {
-    const w = a[b * S + j];
-    if (w === 0) continue;
-    const vo = (b * S + j) * D, co = b * D;
-    for (let d = 0; d < D; d++) c[co + d] += w * V[vo + d];
+/** Lengths per query row (row r = b·T + t uses length of b). */
+function rowLengths(len: Int32Array, T: number): Int32Array {
+  const out = new Int32Array(len.length * T);
+  for (let b = 0; b < len.length; b++) out.fill(len[b], b * T, (b + 1) * T);
+  return out;
+}
+
+/** c_r = Σ_j α_rj V_(b(r), j): [R, D]. */
+function contextOf(a: Float32Array, V: Float32Array, R: number, T: number, S: number, D: number): Float32Array {
+  const c = new Float32Array(R * D);
+  for (let r = 0; r < R; r++) {
+    const vb = Math.floor(r / T) * S * D;
+    for (let j = 0; j < S; j++) {
+      const w = a[r * S + j];
+      if (w === 0) continue;
+      const vo = vb + j * D, co = r * D;
+      for (let d = 0; d < D; d++) c[co + d] += w * V[vo + d];
+    }
   }
   return c;
 }
 
-/** dα (float64) and dV from the gradients of the context and of the returned weights. */
-function contextBackward(a: Float32Array, V: Float32Array, gc: Float32Array, ga: Float32Array, B: number, S: number, D: number, wantV: boolean) {
-  const da = new Float64Array(B * S), dV = wantV ? new Float32Array(B * S * D) : null;
-  for (let b = 0; b < B; b++) for (let j = 0; j < S; j++) {
-    const vo = (b * S + j) * D, co = b * D, w = a[b * S + j];
-    let s = ga[b * S + j];
-    for (let d = 0; d < D; d++) s += gc[co + d] * V[vo + d];
-    da[b * S + j] = s;
-    if (dV) for (let d = 0; d < D; d++) dV[vo + d] = w * gc[co + d];
+/** dα (float64) and dV (accumulated over the T queries of each row) from the gradients of context and weights. */
+function contextBackward(a: Float32Array, V: Float32Array, gc: Float32Array, ga: Float32Array, R: number, T: number, S: number, D: number, wantV: boolean) {
+  const da = new Float64Array(R * S), dV = wantV ? new Float32Array((R / T) * S * D) : null;
+  for (let r = 0; r < R; r++) {
+    const vb = Math.floor(r / T) * S * D;
+    for (let j = 0; j < S; j++) {
+      const vo = vb + j * D, co = r * D, w = a[r * S + j];
+      let s = ga[r * S + j];
+      for (let d = 0; d < D; d++) s += gc[co + d] * V[vo + d];
+      da[r * S + j] = s;
+      if (dV && w !== 0) for (let d = 0; d < D; d++) dV[vo + d] += w * gc[co + d];
+    }
   }
   return { da, dV };
 }
 
-/** Bahdanau scores: q [B, A] (projected query), keys [B, S, A] (projected memory), v [A]; values [B, S, D]. */
+/** Bahdanau scores: q [B, A] or [B, T, A] (projected query), keys [B, S, A] (projected memory), v [A]; values [B, S, D]. */
 export function additiveAttention(q: Tensor, keys: Tensor, v: Tensor, values: Tensor, lengths: Lengths): AttentionResult {
-  const A = q.shape[1];
-  const { B, S, D } = checkMemory('additiveAttention', q, keys, values, A);
+  const A = q.shape[q.ndim - 1];
+  const { B, S, D, T, R, ctxShape, wShape } = checkMemory('additiveAttention', q, keys, values, A);
   check(v.ndim === 1 && v.shape[0] === A, 'SHAPE_MISMATCH', () => `additiveAttention: v must be [${A}], got ${fmtShape(v.shape)}`);
-  const len = normLengths('additiveAttention', lengths, B, S);
+  const len = rowLengths(normLengths('additiveAttention', lengths, B, S), T);
   const Q = q.data, K = keys.data, vw = v.data;
-  const u = new Float32Array(B * S * A), e = new Float32Array(B * S);          // [B, S, A], [B, S]
-  for (let b = 0; b < B; b++) for (let j = 0; j < len[b]; j++) {
-    const o = (b * S + j) * A;
+  const u = new Float32Array(R * S * A), e = new Float32Array(R * S);          // [R, S, A], [R, S]
+  for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
+    const o = (r * S + j) * A, ko = (Math.floor(r / T) * S + j) * A;
     let s = 0;
-    for (let k = 0; k < A; k++) { const t = Math.tanh(Q[b * A + k] + K[o + k]); u[o + k] = t; s += vw[k] * t; }
-    e[b * S + j] = s;
+    for (let k = 0; k < A; k++) { const t = Math.tanh(Q[r * A + k] + K[ko + k]); u[o + k] = t; s += vw[k] * t; }
+    e[r * S + j] = s;
   }
-  const a = softmaxRows(e, len, B, S);
+  const a = softmaxRows(e, len, R, S);
   const [context, weights] = record({
     name: 'additiveAttention', inputs: [q, keys, v, values], numOutputs: 2,
     backward: ([gc, ga]) => {
-      const { da, dV } = contextBackward(a, values.data, gc, ga, B, S, D, values.requiresGrad);
-      const de = softmaxRowsBackward(a, da, B, S);
-      const dq = new Float32Array(B * A), dK = new Float32Array(B * S * A), dv = new Float64Array(A);
-      for (let b = 0; b < B; b++) for (let j = 0; j < len[b]; j++) {
-        const o = (b * S + j) * A, g = de[b * S + j];
+      const { da, dV } = contextBackward(a, values.data, gc, ga, R, T, S, D, values.requiresGrad);
+      const de = softmaxRowsBackward(a, da, R, S);
+      const dq = new Float32Array(R * A), dK = new Float32Array(B * S * A), dv = new Float64Array(A);
+      for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
+        const o = (r * S + j) * A, ko = (Math.floor(r / T) * S + j) * A, g = de[r * S + j];
         for (let k = 0; k < A; k++) {
           const t = u[o + k], dp = g * vw[k] * (1 - t * t);
-          dv[k] += g * t; dq[b * A + k] += dp; dK[o + k] = dp;
+          dv[k] += g * t; dq[r * A + k] += dp; dK[ko + k] += dp;
         }
       }
       return [dq, dK, Float32Array.from(dv), dV];
     },
-  }, [new Tensor(contextOf(a, values.data, B, S, D), [B, D]), new Tensor(a, [B, S])]);
+  }, [new Tensor(contextOf(a, values.data, R, T, S, D), ctxShape), new Tensor(a, wShape)]);
   return { context, weights };
 }
 
-/** Luong scores e = scale · q·k: q [B, M], keys [B, S, M]; values [B, S, D]. */
+/** Luong scores e = scale · q·k: q [B, M] or [B, T, M], keys [B, S, M]; values [B, S, D]. */
 export function dotAttention(q: Tensor, keys: Tensor, values: Tensor, lengths: Lengths, scale = 1): AttentionResult {
-  const M = q.shape[1];
-  const { B, S, D } = checkMemory('dotAttention', q, keys, values, M);
-  const len = normLengths('dotAttention', lengths, B, S);
+  const M = q.shape[q.ndim - 1];
+  const { B, S, D, T, R, ctxShape, wShape } = checkMemory('dotAttention', q, keys, values, M);
+  const len = rowLengths(normLengths('dotAttention', lengths, B, S), T);
   const Q = q.data, K = keys.data;
-  const e = new Float32Array(B * S);
-  for (let b = 0; b < B; b++) for (let j = 0; j < len[b]; j++) {
-    const o = (b * S + j) * M;
+  const e = new Float32Array(R * S);
+  for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
+    const ko = (Math.floor(r / T) * S + j) * M;
     let s = 0;
-    for (let m = 0; m < M; m++) s += Q[b * M + m] * K[o + m];
-    e[b * S + j] = scale * s;
+    for (let m = 0; m < M; m++) s += Q[r * M + m] * K[ko + m];
+    e[r * S + j] = scale * s;
   }
-  const a = softmaxRows(e, len, B, S);
+  const a = softmaxRows(e, len, R, S);
   const [context, weights] = record({
     name: 'dotAttention', inputs: [q, keys, values], numOutputs: 2,
     backward: ([gc, ga]) => {
-      const { da, dV } = contextBackward(a, values.data, gc, ga, B, S, D, values.requiresGrad);
-      const de = softmaxRowsBackward(a, da, B, S);
-      const dq = new Float32Array(B * M), dK = new Float32Array(B * S * M);
-      for (let b = 0; b < B; b++) for (let j = 0; j < len[b]; j++) {
-        const o = (b * S + j) * M, g = scale * de[b * S + j];
-        for (let m = 0; m < M; m++) { dq[b * M + m] += g * K[o + m]; dK[o + m] = g * Q[b * M + m]; }
+      const { da, dV } = contextBackward(a, values.data, gc, ga, R, T, S, D, values.requiresGrad);
+      const de = softmaxRowsBackward(a, da, R, S);
+      const dq = new Float32Array(R * M), dK = new Float32Array(B * S * M);
+      for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
+        const ko = (Math.floor(r / T) * S + j) * M, g = scale * de[r * S + j];
+        for (let m = 0; m < M; m++) { dq[r * M + m] += g * K[ko + m]; dK[ko + m] += g * Q[r * M + m]; }
       }
       return [dq, dK, dV];
     },
-  }, [new Tensor(contextOf(a, values.data, B, S, D), [B, D]), new Tensor(a, [B, S])]);
+  }, [new Tensor(contextOf(a, values.data, R, T, S, D), ctxShape), new Tensor(a, wShape)]);
   return { context, weights };
 }
 

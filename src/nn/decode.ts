@@ -7,7 +7,7 @@
 // scored by logp / length^α (the end symbol counts in the length); stop when K are finished or none is live.
 // With K = 1 this is exactly greedy decoding.
 import { check } from '../errors.js';
-import { indexSelect, reshape } from '../tensor/ops.js';
+import { concat, indexSelect, reshape, slice } from '../tensor/ops.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
 import { argmaxRow, type DecoderMemory, type DecoderState, type Seq2Seq, type TokenBatch } from './seq2seq.js';
 
@@ -25,8 +25,13 @@ function pickRows(t: Tensor, idx: number[]): Tensor {
   const [R, ...rest] = t.shape, width = t.size / Math.max(R, 1);
   return reshape(indexSelect(reshape(t, [R, width]), idx), [idx.length, ...rest]);
 }
-const pickState = (s: DecoderState, idx: number[]): DecoderState =>
-  ({ h: pickRows(s.h, idx), c: s.c && pickRows(s.c, idx), feed: s.feed && pickRows(s.feed, idx) });
+/** Rows `idx` along axis 1 of a state [L, B, H]. */
+function pickStateRows(t: Tensor, idx: number[]): Tensor {
+  const [L, , H] = t.shape;
+  const layers = Array.from({ length: L }, (_, l) => reshape(pickRows(reshape(slice(t, 0, l, l + 1), [t.shape[1], H]), idx), [1, idx.length, H]));
+  return L === 1 ? layers[0] : concat(layers, 0);
+}
+const pickState = (s: DecoderState, idx: number[]): DecoderState => ({ h: pickStateRows(s.h, idx), c: s.c && pickStateRows(s.c, idx) });
 const pickMemory = (m: DecoderMemory, idx: number[]): DecoderMemory => ({
   memory: pickRows(m.memory, idx), summary: pickRows(m.summary, idx), keys: m.keys && pickRows(m.keys, idx),
   lengths: Int32Array.from(idx, (i) => m.lengths[i]),
@@ -43,8 +48,9 @@ function logProbs(x: Float32Array, r: number, V: number): Float64Array {
   return out;
 }
 
+/** Row r of weights [R, 1, S], its first `len` entries. */
 const weightRow = (w: Tensor | null, r: number, len: number): number[] =>
-  w ? Array.from(w.data.subarray(r * w.shape[1], r * w.shape[1] + len)) : [];
+  w ? Array.from(w.data.subarray(r * w.shape[2], r * w.shape[2] + len)) : [];
 
 /** Greedy decoding of every example of `src`, at most `maxLen` tokens each (end symbol excluded). */
 export function greedyDecode(model: Seq2Seq, src: TokenBatch, maxLen: number): Decoded {
@@ -55,7 +61,7 @@ export function greedyDecode(model: Seq2Seq, src: TokenBatch, maxLen: number): D
     let rows = Array.from({ length: B }, (_, b) => b);   // example of each live row
     let prev = new Int32Array(B).fill(model.bos);
     for (let t = 0; t <= maxLen && rows.length > 0; t++) {
-      const r = dec.step(prev, state, mem), V = r.logits.shape[1];
+      const r = dec.step(prev, state, mem), V = r.logits.shape[2];
       const keep: number[] = [], next: number[] = [];
       rows.forEach((b, i) => {
         const tok = t === maxLen ? model.eos : argmaxRow(r.logits.data, i, V);
@@ -97,7 +103,7 @@ export function beamDecode(model: Seq2Seq, src: TokenBatch, o: BeamOptions): Dec
     let live: { b: number; hyp: Hyp }[] = Array.from({ length: B }, (_, b) => ({ b, hyp: { tokens: [], weights: [], logp: 0 } }));
     for (let t = 0; t <= o.maxLen && live.length > 0; t++) {
       const prev = Int32Array.from(live, (l) => (l.hyp.tokens.length ? l.hyp.tokens[l.hyp.tokens.length - 1] : model.bos));
-      const r = dec.step(prev, state, mem), V = r.logits.shape[1];
+      const r = dec.step(prev, state, mem), V = r.logits.shape[2];
       const nextLive: { b: number; hyp: Hyp; row: number }[] = [];
       for (let i = 0; i < live.length;) {                                   // rows of one example are contiguous
         const b = live[i].b;

@@ -1,22 +1,22 @@
 // Sequence-to-sequence building blocks: an Encoder (Embedding → GRU/LSTM/RNN, optionally bidirectional) and a
-// Decoder that steps a cell with one of three ways to read the source: the plain Cho et al. 2014 context vector
+// Decoder (a GRU/LSTM/RNN layer) with one of three ways to read the source: the plain Cho et al. 2014 context vector
 // (default: a fixed summary c fed at every step), Bahdanau (additive) attention on the previous state, or Luong
-// (dot / general) attention on the new state with input feeding. Seq2Seq ties them and trains with teacher forcing;
+// (dot / general) attention on the new state. Seq2Seq ties them and trains with teacher forcing;
 // decoding (greedy, beam search) is in decode.ts. Batches are batch-first token ids with lengths.
 //
 //   encoder: h_1..h_S = RNN(E_x x_1..x_S);  c = [h→_S ; h←_1] (last layer);  s_0 = tanh(W_b c + b_b)
-//   cho:      s_t = cell([E_y y_{t−1}; c], s_{t−1});            logits = W_o [s_t; c; E_y y_{t−1}] + b_o
-//   bahdanau: c_t = attend(s_{t−1});  s_t = cell([E_y y_{t−1}; c_t], s_{t−1});  logits = W_o [s_t; c_t; E_y y_{t−1}] + b_o
-//   luong:    s_t = cell([E_y y_{t−1}; h̃_{t−1}], s_{t−1});  c_t = attend(s_t);  h̃_t = tanh(W_c [c_t; s_t]);  logits = W_o h̃_t + b_o
+//   cho:      s_t = rnn([E_y y_{t−1}; c], s_{t−1});            logits = W_o [s_t; c; E_y y_{t−1}] + b_o
+//   bahdanau: c_t = attend(s_{t−1});  s_t = rnn([E_y y_{t−1}; c_t], s_{t−1});  logits = W_o [s_t; c_t; E_y y_{t−1}] + b_o
+//   luong:    s_t = rnn(E_y y_{t−1}, s_{t−1});  c_t = attend(s_t);  h̃_t = tanh(W_c [c_t; s_t]);  logits = W_o h̃_t + b_o
+//             (global attention without input feeding, so teacher forcing runs the whole target in one fused node)
 //
 // Glossary: B batch, S source length, T target length, E embedding, H hidden, M memory width (D·H_enc), V vocabulary.
 import { check, fmtShape } from '../errors.js';
 import { Rng } from '../random.js';
-import { concat, reshape, slice, tanh } from '../tensor/ops.js';
+import { concat, indexSelect, reshape, slice, tanh } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
 import { crossEntropy } from '../train/losses.js';
 import { AdditiveAttention, LuongAttention, type Attention, type AttentionResult } from './attention.js';
-import { GRUCell, LSTMCell, RNNCell } from './cells.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { GRU } from './gru.js';
@@ -76,41 +76,56 @@ export interface DecoderOptions {
   /** Width M of the encoder memory and summary. */
   memorySize: number;
   attention?: AttentionKind; cell?: CellKind;
+  /** Recurrent layers of the decoder (default 1). */
+  layers?: number;
   /** Size of the additive attention's hidden layer (default: hidden). */
   attentionSize?: number;
   /** Dropout on the output layer's input (training mode only). */
   dropout?: number;
 }
 
-/** The decoder's recurrent state for a batch of rows. */
-export interface DecoderState { h: Tensor; c: Tensor | null; feed: Tensor | null }
+/** The decoder's recurrent state for a batch of rows: h (and c for LSTM) [L, B, H]. */
+export interface DecoderState { h: Tensor; c: Tensor | null }
 
 /** The memory as the decoder uses it: keys precomputed once per batch. */
 export interface DecoderMemory extends Memory { keys: Tensor | null }
 
+/** logits [B, T, V]; weights [B, T, S] (null for the context-vector decoder). */
 export interface StepResult { logits: Tensor; state: DecoderState; weights: Tensor | null }
 
+/** Each row of x [B, ·] repeated T times: [B, T, ·]. */
+function repeatRows(x: Tensor, T: number): Tensor {
+  const [B, W] = x.shape;
+  return reshape(indexSelect(x, Array.from({ length: B * T }, (_, i) => Math.floor(i / T))), [B, T, W]);
+}
+
+/**
+ * Runs a whole teacher-forced target at once where the cell input does not depend on attention (Cho: the fixed c;
+ * Luong: attention reads the new states) — one fused recurrent node — and step by step for Bahdanau.
+ */
 export class Decoder extends Module {
   readonly embed: Embedding;
   readonly bridge: Linear;
-  readonly cell: GRUCell | LSTMCell | RNNCell;
+  readonly rnn: GRU | LSTM | RNN;
   readonly attn: (Module & Attention) | null;
   readonly combine: Linear | null;
   readonly dropout: Dropout;
   readonly out: Linear;
   readonly attention: AttentionKind;
   readonly hidden: number;
+  readonly layers: number;
   constructor(o: DecoderOptions) {
     super();
     const att = o.attention ?? 'none', H = o.hidden, M = o.memorySize, E = o.embed;
     check(['none', 'bahdanau', 'luong-dot', 'luong-general'].includes(att), 'INVALID_ARGUMENT',
       () => `Decoder: attention must be none, bahdanau, luong-dot or luong-general, got '${String(att)}'`);
-    this.attention = att; this.hidden = H;
+    this.attention = att; this.hidden = H; this.layers = o.layers ?? 1;
     this.embed = new Embedding(o.vocabSize, E);
     this.bridge = new Linear(M, H);
     const luong = att === 'luong-dot' || att === 'luong-general';
-    const inSize = E + (luong ? H : M), kind = o.cell ?? 'gru';
-    this.cell = kind === 'gru' ? new GRUCell({ inputSize: inSize, hiddenSize: H }) : kind === 'lstm' ? new LSTMCell({ inputSize: inSize, hiddenSize: H }) : new RNNCell({ inputSize: inSize, hiddenSize: H });
+    const ro = { inputSize: E + (luong ? 0 : M), hiddenSize: H, numLayers: this.layers, batchFirst: true };
+    const kind = o.cell ?? 'gru';
+    this.rnn = kind === 'gru' ? new GRU(ro) : kind === 'lstm' ? new LSTM(ro) : new RNN(ro);
     this.attn = att === 'bahdanau' ? new AdditiveAttention(H, M, o.attentionSize ?? H)
       : luong ? new LuongAttention(att === 'luong-dot' ? 'dot' : 'general', H, M) : null;
     this.combine = luong ? new Linear(M + H, H, { bias: false }) : null;
@@ -118,49 +133,63 @@ export class Decoder extends Module {
     this.out = new Linear(luong ? H : H + M + E, o.vocabSize);
   }
 
-  /** Keys once per batch, and the initial state s_0 = tanh(W_b c + b_b). */
+  /** Keys once per batch, and the initial state: s_0 = tanh(W_b c + b_b) in every layer (c_0 = 0 for LSTM). */
   start(mem: Memory): { mem: DecoderMemory; state: DecoderState } {
-    const B = mem.summary.shape[0], H = this.hidden;
-    const h = tanh(this.bridge.forward(mem.summary));
-    const isLstm = this.cell instanceof LSTMCell;
-    const luong = this.attention === 'luong-dot' || this.attention === 'luong-general';
+    const B = mem.summary.shape[0], H = this.hidden, L = this.layers;
+    const s0 = reshape(tanh(this.bridge.forward(mem.summary)), [1, B, H]);
+    const h = L === 1 ? s0 : concat(Array.from({ length: L }, () => s0), 0);
     return {
       mem: { ...mem, keys: this.attn ? this.attn.keys(mem.memory) : null },
-      state: { h, c: isLstm ? new Tensor(new Float32Array(B * H), [B, H]) : null, feed: luong ? new Tensor(new Float32Array(B * H), [B, H]) : null },
+      state: { h, c: this.rnn instanceof LSTM ? new Tensor(new Float32Array(L * B * H), [L, B, H]) : null },
     };
   }
 
-  private runCell(x: Tensor, s: DecoderState): DecoderState {
-    if (this.cell instanceof LSTMCell) { const r = this.cell.forward(x, { h: s.h, c: s.c! }); return { h: r.h, c: r.c, feed: s.feed }; }
-    return { h: this.cell.forward(x, s.h), c: null, feed: s.feed };
+  private runRnn(x: Tensor, s: DecoderState): { output: Tensor; state: DecoderState } {
+    const r = this.rnn.forward(x, { h0: s.h, c0: s.c });
+    return { output: r.output, state: { h: r.h, c: 'c' in r ? (r.c as Tensor) : null } };
   }
 
   forward(prev: Int32Array, state: DecoderState, mem: DecoderMemory): StepResult { return this.step(prev, state, mem); }
 
-  /** One step for every row: previous tokens [B] → logits [B, V], the new state, attention weights [B, S] (or null). */
+  /**
+   * Feeds tokens prev (ids [B·T], batch-first: the previous target token of each position) from `state`:
+   * logits [B, T, V], the final state, attention weights [B, T, S]. T = 1 is one decoding step.
+   */
   step(prev: Int32Array, state: DecoderState, mem: DecoderMemory): StepResult {
-    check(prev.length === state.h.shape[0], 'SHAPE_MISMATCH', () => `Decoder.step: ${prev.length} previous tokens for a state of ${fmtShape(state.h.shape)}`);
-    const e = this.embed.forward(prev);                                               // [B, E]
+    const B = state.h.shape[1], T = prev.length / B;
+    check(Number.isInteger(T) && T >= 1, 'SHAPE_MISMATCH', () => `Decoder.step: ${prev.length} previous tokens do not fill rows of a state ${fmtShape(state.h.shape)}`);
+    const e = this.embed.forward(prev, [B, T]);                                       // [B, T, E]
     if (this.attention === 'none') {
-      const s = this.runCell(concat([e, mem.summary], 1), state);
-      return { logits: this.out.forward(this.dropout.forward(concat([s.h, mem.summary, e], 1))), state: s, weights: null };
+      const c = repeatRows(mem.summary, T);                                           // [B, T, M]
+      const r = this.runRnn(concat([e, c], 2), state);
+      return { logits: this.out.forward(this.dropout.forward(concat([r.output, c, e], 2))), state: r.state, weights: null };
     }
     if (this.attention === 'bahdanau') {
-      const a: AttentionResult = this.attn!.forward(state.h, mem.keys!, mem.memory, mem.lengths);
-      const s = this.runCell(concat([e, a.context], 1), state);
-      return { logits: this.out.forward(this.dropout.forward(concat([s.h, a.context, e], 1))), state: s, weights: a.weights };
+      const logits: Tensor[] = [], weights: Tensor[] = [];
+      let s = state;
+      for (let t = 0; t < T; t++) {
+        const et = T === 1 ? e : slice(e, 1, t, t + 1);                             // [B, 1, E]
+        const top = reshape(slice(s.h, 0, this.layers - 1, this.layers), [B, this.hidden]);
+        const a: AttentionResult = this.attn!.forward(top, mem.keys!, mem.memory, mem.lengths);
+        const ctx = reshape(a.context, [B, 1, a.context.shape[1]]);
+        const r = this.runRnn(concat([et, ctx], 2), s);
+        logits.push(this.out.forward(this.dropout.forward(concat([r.output, ctx, et], 2))));
+        weights.push(reshape(a.weights, [B, 1, a.weights.shape[1]]));
+        s = r.state;
+      }
+      return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
     }
-    const s = this.runCell(concat([e, state.feed!], 1), state);
-    const a = this.attn!.forward(s.h, mem.keys!, mem.memory, mem.lengths);
-    const feed = tanh(this.combine!.forward(concat([a.context, s.h], 1)));
-    return { logits: this.out.forward(this.dropout.forward(feed)), state: { ...s, feed }, weights: a.weights };
+    const r = this.runRnn(e, state);                                                  // [B, T, H]
+    const a = this.attn!.forward(r.output, mem.keys!, mem.memory, mem.lengths);       // [B, T, M], [B, T, S]
+    const feed = tanh(this.combine!.forward(concat([a.context, r.output], 2)));
+    return { logits: this.out.forward(this.dropout.forward(feed)), state: r.state, weights: a.weights };
   }
 }
 
 export interface Seq2SeqOptions {
   srcVocab: number; tgtVocab: number;
   embed: number; hidden: number;
-  encoderLayers?: number; bidirectional?: boolean; cell?: CellKind;
+  encoderLayers?: number; decoderLayers?: number; bidirectional?: boolean; cell?: CellKind;
   attention?: AttentionKind; attentionSize?: number; dropout?: number;
   /** Target ids of the start and end symbols. */
   bos: number; eos: number;
@@ -176,7 +205,7 @@ export class Seq2Seq extends Module {
     const o = options;
     this.encoder = new Encoder({ vocabSize: o.srcVocab, embed: o.embed, hidden: o.hidden, layers: o.encoderLayers, cell: o.cell, bidirectional: o.bidirectional, dropout: o.dropout });
     this.decoder = new Decoder({
-      vocabSize: o.tgtVocab, embed: o.embed, hidden: o.hidden, memorySize: this.encoder.outputSize, attention: o.attention,
+      vocabSize: o.tgtVocab, embed: o.embed, hidden: o.hidden, memorySize: this.encoder.outputSize, attention: o.attention, layers: o.decoderLayers,
       cell: o.cell, attentionSize: o.attentionSize, dropout: o.dropout,
     });
     this.bos = o.bos; this.eos = o.eos;
@@ -187,31 +216,30 @@ export class Seq2Seq extends Module {
   /**
    * Teacher-forced mean cross entropy over the target tokens and the final end symbol. `tgt` holds the targets
    * without start/end symbols. With `teacherForcing` < 1 each step feeds the model's own argmax instead of the truth
-   * with probability 1 − teacherForcing (scheduled sampling, per row).
+   * with probability 1 − teacherForcing (scheduled sampling, per row; runs step by step).
    */
   loss(src: TokenBatch, tgt: TokenBatch, opts: { teacherForcing?: number; rng?: Rng } = {}): { loss: Tensor; count: number } {
     check(src.B === tgt.B, 'SHAPE_MISMATCH', () => `Seq2Seq.loss: ${src.B} sources for ${tgt.B} targets`);
     const B = tgt.B, T = tgt.S + 1, tf = opts.teacherForcing ?? 1, rng = opts.rng ?? new Rng(0);
-    const started = this.decoder.start(this.encoder.forward(src));
-    let state = started.state;
-    const targets = new Int32Array(T * B).fill(-100), logits: Tensor[] = [];
-    let prev = new Int32Array(B).fill(this.bos), count = 0;
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const n = tgt.lengths[b];
-        if (t < n) targets[t * B + b] = tgt.ids[b * tgt.S + t]; else if (t === n) targets[t * B + b] = this.eos;
-        if (t <= n) count++;
+    const { mem, state } = this.decoder.start(this.encoder.forward(src));
+    const truth = (b: number, t: number): number => (t < tgt.lengths[b] ? tgt.ids[b * tgt.S + t] : t === tgt.lengths[b] ? this.eos : -100);
+    const targets = Int32Array.from({ length: B * T }, (_, i) => truth(Math.floor(i / T), i % T));   // [B, T]
+    const count = targets.reduce((n, y) => n + (y >= 0 ? 1 : 0), 0);
+    const prevOf = (b: number, t: number): number => (t === 0 ? this.bos : Math.max(truth(b, t - 1), this.eos));
+    let logits: Tensor;
+    if (tf >= 1) logits = this.decoder.step(Int32Array.from({ length: B * T }, (_, i) => prevOf(Math.floor(i / T), i % T)), state, mem).logits;
+    else {
+      const steps: Tensor[] = [];
+      let s = state, prev = new Int32Array(B).fill(this.bos);
+      for (let t = 0; t < T; t++) {
+        const r = this.decoder.step(prev, s, mem);
+        steps.push(r.logits); s = r.state;
+        const V = r.logits.shape[2];
+        prev = Int32Array.from({ length: B }, (_, b) => (rng.next() < tf ? Math.max(truth(b, t), this.eos) : argmaxRow(r.logits.data, b, V)));
       }
-      const r = this.decoder.step(prev, state, started.mem);
-      logits.push(r.logits); state = r.state;
-      const next = new Int32Array(B);
-      for (let b = 0; b < B; b++) {
-        const truth = t < tgt.lengths[b] ? tgt.ids[b * tgt.S + t] : this.eos;
-        next[b] = tf >= 1 || rng.next() < tf ? truth : argmaxRow(r.logits.data, b, r.logits.shape[1]);
-      }
-      prev = next;
+      logits = concat(steps, 1);
     }
-    return { loss: crossEntropy(concat(logits, 0), targets), count };
+    return { loss: crossEntropy(reshape(logits, [B * T, logits.shape[2]]), targets), count };
   }
 }
 

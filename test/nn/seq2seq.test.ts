@@ -44,9 +44,10 @@ describe('decoding', () => {
           expect(w.reduce((p, q) => p + q, 0)).toBeCloseTo(1, 5);
         }
       });
-      // a wider beam never finds a lower-scoring (length-normalised) output than width 1 on the same model
+      // a wider beam finds no lower-scoring (length-normalised) output than width 1 here (up to float32 GEMM rounding:
+      // rows are batched differently)
       const b4 = beamDecode(m, srcs, { width: 4, maxLen: 6 });
-      b4.scores.forEach((s, i) => expect(s).toBeGreaterThanOrEqual(b.scores[i] - 1e-9));
+      b4.scores.forEach((s, i) => expect(s).toBeGreaterThanOrEqual(b.scores[i] - 1e-6));
     });
   }
 
