@@ -24,10 +24,9 @@ function cellOf(model: CharLM, l: number): Cell {
 
 /**
  * windows: K id sequences of length T + 1 (inputs = the first T, the target of the loss = the last).
- * Returns, for d = 0 … T−1, the geometric mean over windows of ‖∂L_k/∂h_{T−1−d}‖ (all layers' h_t together),
- * where L_k is window k's cross-entropy at its last step.
+ * Returns ‖∂L_k/∂h_t‖ [K, T] (all layers' h_t together), where L_k is window k's cross-entropy at its last step.
  */
-export function gradientByDistance(model: CharLM, windows: readonly Int32Array[]): Float64Array {
+export function gradientNorms(model: CharLM, windows: readonly Int32Array[]): Float64Array {
   const K = windows.length, T = windows[0].length - 1, { hidden: H, layers: L, embed: E } = model.config;
   const cells = Array.from({ length: L }, (_, l) => cellOf(model, l));
   const embedW = model.stateDict()['embed.weight'].data;
@@ -53,17 +52,29 @@ export function gradientByDistance(model: CharLM, windows: readonly Int32Array[]
   const logits = model.head.forward(h[L - 1]);                      // [K, V]
   // sum over windows: each window's gradient is that of its own loss
   crossEntropy(logits, Int32Array.from(windows, (w) => w[T]), { reduction: 'sum' }).backward();
-  const out = new Float64Array(T);
+  const norms = new Float64Array(K * T);
+  for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (const e of taps[t]) for (let j = 0; j < H; j++) s += e.grad!.data[k * H + j] ** 2;
+    norms[k * T + t] = Math.sqrt(s);
+  }
+  return norms;
+}
+
+/** norms [K, T] → for d = 0 … T−1 the geometric mean over the K windows of ‖∂L_k/∂h_{T−1−d}‖ (floored at 1e-30). */
+export function byDistance(norms: Float64Array, K: number): Float64Array {
+  const T = norms.length / K, out = new Float64Array(T);
   for (let t = 0; t < T; t++) {
     let logSum = 0;
-    for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (const e of taps[t]) for (let j = 0; j < H; j++) s += e.grad!.data[k * H + j] ** 2;
-      logSum += Math.log(Math.max(Math.sqrt(s), 1e-30));
-    }
+    for (let k = 0; k < K; k++) logSum += Math.log(Math.max(norms[k * T + t], 1e-30));
     out[T - 1 - t] = Math.exp(logSum / K);
   }
   return out;
+}
+
+/** The gradient view's curve: `byDistance(gradientNorms(model, windows))`. */
+export function gradientByDistance(model: CharLM, windows: readonly Int32Array[]): Float64Array {
+  return byDistance(gradientNorms(model, windows), windows.length);
 }
 
 /** A plain tanh RNN language model of the same size as `model`, freshly initialised (PyTorch's init) with `seed`. */
