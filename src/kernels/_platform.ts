@@ -6,7 +6,6 @@
 /** A started worker, whatever the platform. */
 export interface WorkerHandle {
   postMessage(data: unknown): void;
-  terminate(): void;
 }
 
 /** Spawns a worker running `source` (a classic script) that receives its first message through `onInit`-style glue. */

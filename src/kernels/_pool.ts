@@ -6,7 +6,9 @@
 // The job table and a small header live in the shared memory itself, at `ctl` (CTL_BYTES reserved by the wrapper):
 //   header i32 [0] CLAIM = gen << 20 | n << 10 | next   — one word, so a claim (compareExchange) can only take a chunk
 //                                                         of the job published last, never a stale one
-//              [1] DONE chunks finished  [2] SLEEPERS workers blocked in wait  [3] QUIT  [4] READY  [5] FAILED
+//              [1] DONE chunks finished  [2] SLEEPERS workers blocked in wait  [3] EPOCH of the live workers (a worker whose epoch is
+//              past leaves at its next wait, never in a chunk)  [4] READY  [5] FAILED
+//              [6] chunks run by workers (a count for tests and benchmarks: did the threads take part?)
 //   table  f64 [c · STRIDE] = export index, then up to ARGS arguments of chunk c (extra arguments are ignored by wasm)
 // A job: the table is written, DONE = 0, CLAIM published, sleepers woken; everyone claims chunks until none is left;
 // the caller then waits for DONE = n. Workers spin briefly after a job before sleeping, so that the many small jobs of
@@ -20,7 +22,7 @@ const ARGS = 16, HEADER = 16;
 export const STRIDE = ARGS + 1;
 /** Bytes the wrapper reserves at `ctl` for the header and the job table. */
 export const CTL_BYTES = HEADER * 4 + MAX_CHUNKS * STRIDE * 8;
-const CLAIM = 0, DONE = 1, SLEEPERS = 2, QUIT = 3, READY = 4, FAILED = 5;
+const CLAIM = 0, DONE = 1, SLEEPERS = 2, EPOCH = 3, READY = 4, FAILED = 5, BY_WORKERS = 6;
 /** Polls before a worker (or the waiting caller) blocks: a few tens of microseconds. */
 const WORKER_SPIN = 20000, CALLER_SPIN = 20000;
 
@@ -31,7 +33,8 @@ function onFirstMessage(f) {
   if (wt) wt.parentPort.once('message', f);
   else self.onmessage = (e) => { self.onmessage = null; f(e.data); };
 }
-onFirstMessage(({ module, memory, ctl, names, spin }) => {
+function leave() { if (!wt) self.close(); }
+onFirstMessage(({ module, memory, ctl, names, spin, epoch }) => {
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => ex[n]);
   const h = new Int32Array(memory.buffer, ctl, ${HEADER});
@@ -41,7 +44,7 @@ onFirstMessage(({ module, memory, ctl, names, spin }) => {
   for (;;) {
     let v = Atomics.load(h, ${CLAIM}), spins = 0;
     while (v >>> 20 === gen) {
-      if (Atomics.load(h, ${QUIT}) !== 0) return;
+      if (Atomics.load(h, ${EPOCH}) !== epoch) return leave();
       if (++spins > spin) {
         Atomics.add(h, ${SLEEPERS}, 1);
         Atomics.wait(h, ${CLAIM}, v);
@@ -61,6 +64,7 @@ onFirstMessage(({ module, memory, ctl, names, spin }) => {
         fns[t[o]](t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7], t[o + 8],
           t[o + 9], t[o + 10], t[o + 11], t[o + 12], t[o + 13], t[o + 14], t[o + 15], t[o + 16]);
       } catch (e) { Atomics.store(h, ${FAILED}, 1); }
+      Atomics.add(h, ${BY_WORKERS}, 1);
       if (Atomics.add(h, ${DONE}, 1) + 1 === n) Atomics.notify(h, ${DONE});
     }
   }
@@ -92,6 +96,9 @@ export class Pool {
   /** Workers that have started (a job never waits for the others: the caller takes their chunks). */
   get ready(): number { return Atomics.load(this.h, READY); }
 
+  /** Chunks that workers (not the caller) have run since the pool was made. */
+  get chunksByWorkers(): number { return Atomics.load(this.h, BY_WORKERS); }
+
   /** Starts or stops workers so that `threads` threads run jobs; false when no worker can be made here. */
   resize(threads: number): boolean {
     const want = Math.max(0, Math.floor(threads) - 1);
@@ -100,13 +107,13 @@ export class Pool {
     if (want === 0) return true;
     const make = workerFactory();
     if (!make) return false;
-    Atomics.store(this.h, QUIT, 0);
     Atomics.store(this.h, READY, 0);
+    const epoch = Atomics.load(this.h, EPOCH);
     try {
       for (let i = 0; i < want; i++) {
         const w = make(WORKER_SOURCE);
         this.workers.push(w);
-        w.postMessage({ module: this.module, memory: this.memory, ctl: this.ctl, names: this.names, spin: WORKER_SPIN });
+        w.postMessage({ module: this.module, memory: this.memory, ctl: this.ctl, names: this.names, spin: WORKER_SPIN, epoch });
       }
     } catch {
       this.stop();
@@ -115,12 +122,14 @@ export class Pool {
     return true;
   }
 
-  /** Stops every worker (between jobs: none holds a chunk). */
+  /**
+   * Retires every worker: each leaves at its next wait, never while it runs a chunk (no terminate(): a worker killed
+   * inside a chunk would leave the job unfinished). Until then a retiring worker may still take chunks, correctly.
+   */
   stop(): void {
     if (this.workers.length === 0) return;
-    Atomics.store(this.h, QUIT, 1);
+    Atomics.add(this.h, EPOCH, 1);
     Atomics.notify(this.h, CLAIM);
-    for (const w of this.workers) w.terminate();
     this.workers = [];
   }
 

@@ -130,7 +130,8 @@ export async function initWasmAsync(): Promise<boolean> {
 /** Sets the threads the kernels may use (n ≥ 1; 0 = one per available core). Applied from the next large call. */
 export function setWasmThreads(n: number): void {
   wantThreads = n;
-  if (pool && (n === 1 || poolBroken)) pool.resize(1);
+  poolBroken = false;                 // try again: the worker factory may have changed
+  if (pool && pool.threads > wasmThreads()) pool.resize(wasmThreads());   // fewer: free the cores now
 }
 
 /** Threads the kernels run with: 1 without the shared-memory build (no SharedArrayBuffer, or no blocking wait here). */
@@ -139,12 +140,16 @@ export function wasmThreads(): number {
   return Math.min(wantThreads === 0 ? availableCores() : wantThreads, MAX_CHUNKS);
 }
 
+/** For tests and benchmarks: workers started and ready, and the chunks they have run so far. */
+export const poolStats = (): { ready: number; chunksByWorkers: number } =>
+  ({ ready: pool ? pool.ready : 0, chunksByWorkers: pool ? pool.chunksByWorkers : 0 });
+
 /** Threads for a call of this much work (`units` ≥ `min` per thread), the pool resized to the request if needed. */
 function threadsFor(units: number, min: number): number {
   if (!pool || poolBroken || units < 2 * min) return 1;
   const want = wasmThreads();
   if (want <= 1) return 1;
-  if (pool.threads !== want && !pool.resize(want)) { poolBroken = true; return 1; }
+  if (pool.threads < want && !pool.resize(want)) { poolBroken = true; return 1; }
   return Math.max(1, Math.min(want, Math.floor(units / min)));
 }
 

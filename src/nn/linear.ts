@@ -39,8 +39,11 @@ export class Linear extends Module {
     const lead = x.shape.slice(0, -1), R = sizeOf(lead), k = kernels();
     const W = this.weight, b = this.bias;
     const y = new Float32Array(R * O); // [R, O]
-    k.gemm(false, true, R, O, I, 1, x.data, 0, I, W.data, 0, I, 0, y, 0, O);
-    if (b) k.addRowVector(R, O, b.data, 0, y, 0);
+    k.pin(W.data);                     // read-only during the call: a backend may stage (pack) it once
+    try {
+      k.gemm(false, true, R, O, I, 1, x.data, 0, I, W.data, 0, I, 0, y, 0, O);
+      if (b) k.addRowVector(R, O, b.data, 0, y, 0);
+    } finally { k.unpin(W.data); }
     return record({
       name: 'linear', inputs: [x, W, b], numOutputs: 1,
       backward: ([dy]) => linearBackward(R, I, O, x, W, b, dy),
@@ -52,7 +55,11 @@ export class Linear extends Module {
 function linearBackward(R: number, I: number, O: number, x: Tensor, W: Tensor, b: Tensor | null, dy: Float32Array): (Float32Array | null)[] {
   const k = kernels();
   let dx: Float32Array | null = null, dW: Float32Array | null = null, db: Float32Array | null = null;
-  if (x.requiresGrad) { dx = new Float32Array(R * I); k.gemm(false, false, R, I, O, 1, dy, 0, O, W.data, 0, I, 0, dx, 0, I); }
+  if (x.requiresGrad) {
+    dx = new Float32Array(R * I);
+    k.pin(W.data);
+    try { k.gemm(false, false, R, I, O, 1, dy, 0, O, W.data, 0, I, 0, dx, 0, I); } finally { k.unpin(W.data); }
+  }
   if (W.requiresGrad) { dW = new Float32Array(O * I); k.gemm(true, false, O, I, R, 1, dy, 0, O, x.data, 0, I, 0, dW, 0, I); }
   if (b?.requiresGrad) { db = new Float32Array(O); k.sumRowsInto(R, O, dy, 0, db, 0); }
   return [dx, dW, db];
