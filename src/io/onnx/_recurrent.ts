@@ -31,14 +31,19 @@ export function parseActivations(names: string[], alphas: number[], betas: numbe
   let ai = 0, bi = 0;
   return names.map((raw) => {
     const name = raw.toLowerCase() as ActName, spec = ACTS[name];
-    if (!Object.hasOwn(ACTS, name)) throw new GatedError('UNSUPPORTED', `${where}: activation '${raw}' is not an ONNX recurrent activation (expected one of Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus)`);
+    if (!Object.hasOwn(ACTS, name) || !spec) throw new GatedError('UNSUPPORTED', `${where}: activation '${raw}' is not an ONNX recurrent activation (expected one of Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus)`);
     const alpha = spec.alpha === undefined ? 0 : ai < alphas.length ? alphas[ai++] : spec.alpha;
     const beta = spec.beta === undefined ? 0 : bi < betas.length ? betas[bi++] : spec.beta;
     return { name, alpha, beta };
   });
 }
 
-export const act = (name: ActName, alpha = 0, beta = 0): Act => ({ name, alpha, beta });
+/** An activation with its ONNX defaults for alpha / beta where none are given. */
+export function act(name: ActName, alpha?: number, beta?: number): Act {
+  const spec = Object.hasOwn(ACTS, name) ? ACTS[name] : undefined;
+  if (!spec) throw new GatedError('UNSUPPORTED', `activation '${String(name)}' is not supported (expected one of ${Object.keys(ACTS).join(', ')})`);
+  return { name, alpha: spec.alpha === undefined ? 0 : alpha ?? spec.alpha, beta: spec.beta === undefined ? 0 : beta ?? spec.beta };
+}
 
 export function applyAct(a: Act, x: number): number {
   switch (a.name) {

@@ -1,0 +1,86 @@
+// Validation of a StackModel config (config.json of a 'gated-stack' directory, or built by an importer): every
+// field checked for type and range, unknown keys rejected, so a hostile file fails with GatedError('FORMAT') naming
+// the layer and the field before anything is allocated from it.
+import { GatedError } from '../errors.js';
+import type { LayerSpec, StackConfig } from './stack.js';
+
+const ACT_NAMES = ['relu', 'tanh', 'sigmoid', 'affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'softsign', 'softplus'];
+const MAX_DIM = 1 << 24;
+
+const KEYS: Record<string, string[]> = {
+  embedding: ['numEmbeddings', 'embeddingDim', 'paddingIdx', 'maskZero'],
+  linear: ['inFeatures', 'outFeatures', 'bias'],
+  layernorm: ['normalizedShape', 'eps', 'elementwiseAffine', 'bias'],
+  dropout: ['p'],
+  activation: ['fn', 'alpha', 'beta'],
+  masking: ['maskValue'],
+  gru: ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'bidirectional', 'resetAfter', 'activations', 'clip', 'merge', 'returnSequences'],
+  lstm: ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'bidirectional', 'activations', 'clip', 'merge', 'returnSequences'],
+  rnn: ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'bidirectional', 'nonlinearity', 'activations', 'clip', 'merge', 'returnSequences'],
+};
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseStackConfig(raw: unknown): StackConfig {
+  const fail = (msg: string): never => { throw new GatedError('FORMAT', `stack config: ${msg}`); };
+  if (!isObj(raw)) return fail(`expected an object, got ${raw === null ? 'null' : typeof raw}`);
+  if (raw.format !== 'gated-stack') fail(`format must be 'gated-stack', got ${JSON.stringify(raw.format)}`);
+  if (raw.version !== 1) fail(`version must be 1, got ${JSON.stringify(raw.version)}`);
+  if (raw.input !== 'ids' && raw.input !== 'float') fail(`input must be 'ids' or 'float', got ${JSON.stringify(raw.input)}`);
+  if (typeof raw.batchFirst !== 'boolean') fail(`batchFirst must be a boolean, got ${JSON.stringify(raw.batchFirst)}`);
+  if (!Array.isArray(raw.layers) || raw.layers.length === 0 || raw.layers.length > 1000) return fail('layers must be a non-empty array (at most 1000 layers)');
+  const layers = raw.layers.map((l: unknown, i: number): LayerSpec => {
+    const where = `layer ${i}`;
+    if (!isObj(l)) return fail(`${where}: expected an object`);
+    const type = l.type;
+    if (typeof type !== 'string' || !Object.hasOwn(KEYS, type)) return fail(`${where}: type must be one of ${Object.keys(KEYS).join(', ')}, got ${JSON.stringify(type)}`);
+    for (const k of Object.keys(l)) if (k !== 'type' && !KEYS[type].includes(k)) fail(`${where} (${type}): unknown field '${k}'`);
+    const int = (k: string, min: number, optional = false): void => {
+      const v = l[k];
+      if (v === undefined && optional) return;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_DIM) fail(`${where} (${type}): ${k} must be an integer in [${min}, ${MAX_DIM}], got ${JSON.stringify(v)}`);
+    };
+    const bool = (k: string): void => { if (l[k] !== undefined && typeof l[k] !== 'boolean') fail(`${where} (${type}): ${k} must be a boolean`); };
+    const num = (k: string, optional = true): void => {
+      const v = l[k];
+      if (v === undefined && optional) return;
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where} (${type}): ${k} must be a finite number, got ${JSON.stringify(v)}`);
+    };
+    const oneOf = (k: string, allowed: string[]): void => {
+      if (l[k] !== undefined && !allowed.includes(l[k] as string)) fail(`${where} (${type}): ${k} must be one of ${allowed.join(', ')}, got ${JSON.stringify(l[k])}`);
+    };
+    switch (type) {
+      case 'embedding':
+        int('numEmbeddings', 1); int('embeddingDim', 1); bool('maskZero');
+        if (l.paddingIdx !== undefined && l.paddingIdx !== null) int('paddingIdx', -(l.numEmbeddings as number));
+        break;
+      case 'linear': int('inFeatures', 1); int('outFeatures', 1); bool('bias'); break;
+      case 'layernorm': {
+        const ns = l.normalizedShape;
+        if (!Array.isArray(ns) || ns.length < 1 || ns.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_DIM)) fail(`${where} (layernorm): normalizedShape must be a non-empty array of integers ≥ 1`);
+        num('eps'); bool('elementwiseAffine'); bool('bias');
+        break;
+      }
+      case 'dropout': num('p', false); if (!((l.p as number) >= 0 && (l.p as number) <= 1)) fail(`${where} (dropout): p must be in [0, 1]`); break;
+      case 'activation': oneOf('fn', [...ACT_NAMES, 'softmax', 'logsoftmax', 'linear']); if (l.fn === undefined) fail(`${where}: fn is required`); num('alpha'); num('beta'); break;
+      case 'masking': num('maskValue', false); break;
+      default: {
+        int('inputSize', 1); int('hiddenSize', 1); int('numLayers', 1, true); bool('bias'); bool('bidirectional'); bool('resetAfter'); bool('returnSequences');
+        oneOf('nonlinearity', ['tanh', 'relu']); oneOf('merge', ['concat', 'sum', 'mul', 'ave']);
+        if (l.clip !== undefined && l.clip !== null) { num('clip'); if (!((l.clip as number) >= 0)) fail(`${where}: clip must be ≥ 0`); }
+        if (l.activations !== undefined) {
+          const need = type === 'gru' ? 2 : type === 'lstm' ? 3 : 1;
+          if (!Array.isArray(l.activations) || l.activations.length !== need) fail(`${where} (${type}): activations must be an array of ${need}`);
+          (l.activations as unknown[]).forEach((a, k) => {
+            if (!isObj(a) || !ACT_NAMES.includes(a.name as string) || Object.keys(a).some((x) => !['name', 'alpha', 'beta'].includes(x))
+              || (a.alpha !== undefined && !Number.isFinite(a.alpha)) || (a.beta !== undefined && !Number.isFinite(a.beta))) {
+              fail(`${where} (${type}): activations[${k}] must be { name: ${ACT_NAMES.join('|')}, alpha?, beta? }`);
+            }
+          });
+        }
+      }
+    }
+    return structuredClone(l) as unknown as LayerSpec;
+  });
+  return { format: 'gated-stack', version: 1, input: raw.input as 'ids' | 'float', batchFirst: raw.batchFirst as boolean, layers };
+}

@@ -1,0 +1,195 @@
+// A layer stack — the model that the interchange formats hold: Embedding → recurrent layers → LayerNorm / Dropout /
+// Linear / activations, described by a JSON config (`format: 'gated-stack'`) and a PyTorch-named state dict
+// (`layers.0.weight`, `layers.1.weight_ih_l0`, …). ONNX and TF.js imports build one; ONNX export writes one out;
+// `gated convert` moves it between formats. Recurrent layers with PyTorch's semantics are gated's own GRU / LSTM / RNN
+// (trainable); options PyTorch lacks — other activations, cell clip, Keras masks — run on the general inference loop
+// of onnx/_recurrent.ts. Keras conventions are explicit options: `merge` (Bidirectional merge_mode),
+// `returnSequences: false` (the last output only), `masking` layers and `maskZero` embeddings.
+import { GatedError, check } from '../errors.js';
+import { Dropout } from '../nn/dropout.js';
+import { Embedding } from '../nn/embedding.js';
+import { GRU } from '../nn/gru.js';
+import { LayerNorm } from '../nn/layernorm.js';
+import { Linear } from '../nn/linear.js';
+import { LSTM } from '../nn/lstm.js';
+import { Module } from '../nn/module.js';
+import { RNN } from '../nn/rnn.js';
+import { concat, relu, reshape, sigmoid, slice, tanh } from '../tensor/ops.js';
+import { logSoftmax, softmax } from '../tensor/softmax.js';
+import { Tensor } from '../tensor/tensor.js';
+import { act, applyAct, type ActName } from './onnx/_recurrent.js';
+import { GeneralRecurrent, isFusable, type RecurrentSpec } from './_general_rnn.js';
+import { parseStackConfig } from './_stack_config.js';
+
+export type { RecurrentSpec } from './_general_rnn.js';
+
+export type ActivationFn = ActName | 'softmax' | 'logsoftmax' | 'linear';
+
+export type LayerSpec =
+  | { type: 'embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx?: number | null; maskZero?: boolean }
+  | { type: 'linear'; inFeatures: number; outFeatures: number; bias?: boolean }
+  | { type: 'layernorm'; normalizedShape: number[]; eps?: number; elementwiseAffine?: boolean; bias?: boolean }
+  | { type: 'dropout'; p: number }
+  | { type: 'activation'; fn: ActivationFn; alpha?: number; beta?: number }
+  | { type: 'masking'; maskValue: number }
+  | RecurrentSpec;
+
+export interface StackConfig {
+  format: 'gated-stack';
+  version: 1;
+  /** 'ids': integer token ids [T, B] ([B, T] batchFirst); 'float': features [T, B, F] ([B, T, F]). */
+  input: 'ids' | 'float';
+  batchFirst: boolean;
+  layers: LayerSpec[];
+}
+
+export interface StackInput {
+  /** Valid length of each batch element (PyTorch packed semantics: outputs past the end are zero). */
+  lengths?: number[] | Int32Array | null;
+  /** Initial states per recurrent layer, in layer order: h [L·D, B, H] (and c for LSTM); zeros when absent. */
+  initialStates?: { h: Tensor; c?: Tensor }[];
+}
+
+/** Per recurrent layer, its final states (h [L·D, B, H], c for LSTM), in layer order. */
+export interface StackOutput { output: Tensor; states: { h: Tensor; c?: Tensor }[] }
+
+export class StackModel extends Module {
+  readonly config: StackConfig;
+  layers: Module[];
+
+  constructor(config: StackConfig) {
+    super();
+    this.config = parseStackConfig(config);
+    const bf = this.config.batchFirst;
+    let masked = false; // a Keras mask reaches this layer: its recurrent layer must run the general loop
+    this.layers = this.config.layers.map((s): Module => {
+      if ((s.type === 'embedding' && s.maskZero) || s.type === 'masking') masked = true;
+      switch (s.type) {
+        case 'embedding': return new Embedding(s.numEmbeddings, s.embeddingDim, s.paddingIdx === null || s.paddingIdx === undefined ? {} : { paddingIdx: s.paddingIdx });
+        case 'linear': return new Linear(s.inFeatures, s.outFeatures, { bias: s.bias ?? true });
+        case 'layernorm': return new LayerNorm(s.normalizedShape, { eps: s.eps ?? 1e-5, elementwiseAffine: s.elementwiseAffine ?? true, bias: s.bias ?? true });
+        case 'dropout': return new Dropout(s.p);
+        case 'activation': case 'masking': return new Passthrough();
+        default: {
+          const common = { inputSize: s.inputSize, hiddenSize: s.hiddenSize, numLayers: s.numLayers ?? 1, bias: s.bias ?? true, batchFirst: bf, bidirectional: s.bidirectional ?? false };
+          const general = masked || !isFusable(s);
+          if (s.returnSequences === false) masked = false;
+          if (general) return new GeneralRecurrent(s, bf);
+          if (s.type === 'gru') return new GRU({ ...common, resetAfter: s.resetAfter ?? true });
+          if (s.type === 'lstm') return new LSTM(common);
+          return new RNN({ ...common, nonlinearity: s.nonlinearity ?? 'tanh' });
+        }
+      }
+    });
+  }
+
+  /** x: ids (Int32Array / number[] with `shape`, or an integer Tensor) or a float Tensor → the last layer's output. */
+  forward(x: Tensor | Int32Array | number[], opts: StackInput & { shape?: number[] } = {}): Tensor {
+    return this.run(x, opts).output;
+  }
+
+  run(x: Tensor | Int32Array | number[], opts: StackInput & { shape?: number[] } = {}): StackOutput {
+    const cfg = this.config, bf = cfg.batchFirst;
+    let cur: Tensor, mask: Float32Array | null = null; // mask [T, B] time-major, 1 = step runs
+    const states: StackOutput['states'] = [];
+    let ids: ArrayLike<number> | null = null, idShape: number[] = [];
+    if (cfg.input === 'ids') {
+      const shape = x instanceof Tensor ? x.shape : opts.shape;
+      check(shape && shape.length === 2, 'SHAPE_MISMATCH', () => `StackModel: ids must be 2-d [${bf ? 'B, T' : 'T, B'}] (give \`shape\` for a flat array), got ${JSON.stringify(shape)}`);
+      ids = x instanceof Tensor ? (x.intData ? Array.from(x.intData, Number) : x.data) : x;
+      idShape = shape!.slice();
+      cur = new Tensor(new Float32Array(0), [0]);
+    } else {
+      check(x instanceof Tensor && x.ndim === 3, 'SHAPE_MISMATCH', () => `StackModel: input must be a 3-d float Tensor [${bf ? 'B, T' : 'T, B'}, F], got ${x instanceof Tensor ? JSON.stringify(x.shape) : typeof x}`);
+      cur = x;
+    }
+    const [T, B] = bf ? [(ids ? idShape : cur.shape)[1], (ids ? idShape : cur.shape)[0]] : [(ids ? idShape : cur.shape)[0], (ids ? idShape : cur.shape)[1]];
+    const lengths = opts.lengths ? Array.from(opts.lengths) : null;
+    cfg.layers.forEach((s, i) => {
+      const m = this.layers[i];
+      switch (s.type) {
+        case 'embedding': {
+          check(ids !== null, 'INVALID_ARGUMENT', `StackModel: layer ${i} (embedding) must come first, on an 'ids' input`);
+          cur = (m as Embedding).forward(ids instanceof Int32Array ? ids : Int32Array.from(ids!), idShape);
+          if (s.maskZero) mask = timeMask(T, B, bf, (t, b) => ids![bf ? b * T + t : t * B + b] !== 0);
+          break;
+        }
+        case 'masking': {
+          const F = cur.shape[2], d = cur.data, mv = s.maskValue;
+          mask = timeMask(T, B, bf, (t, b) => {
+            const o = (bf ? b * T + t : t * B + b) * F;
+            for (let f = 0; f < F; f++) if (d[o + f] !== mv) return true;
+            return false;
+          });
+          const keep = new Float32Array(cur.size); // Keras: masked steps are zeroed
+          for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (mask[t * B + b]) keep.fill(1, (bf ? b * T + t : t * B + b) * F, (bf ? b * T + t : t * B + b + 1) * F);
+          cur = cur.mul(new Tensor(keep, cur.shape));
+          break;
+        }
+        case 'linear': cur = (m as Linear).forward(cur); break;
+        case 'layernorm': cur = (m as LayerNorm).forward(cur); break;
+        case 'dropout': cur = (m as Dropout).forward(cur); break;
+        case 'activation': cur = activation(cur, s.fn, s.alpha, s.beta); break;
+        default: {
+          const init = opts.initialStates?.[states.length], h0 = init?.h ?? null, c0 = s.type === 'lstm' ? init?.c ?? null : null;
+          const out: { output: Tensor; h: Tensor; c?: Tensor } = m instanceof GeneralRecurrent
+            ? m.forward(cur, { lengths, mask, h0, c0 }) : (m as GRU | LSTM | RNN).forward(cur, s.type === 'lstm' ? { lengths, h0, c0 } : { lengths, h0 });
+          states.push(out.c ? { h: out.h, c: out.c } : { h: out.h });
+          cur = postRecurrent(s, out.output, out.h, bf);
+          if (s.returnSequences === false) mask = null;
+        }
+      }
+    });
+    return { output: cur, states };
+  }
+}
+
+/** A layer with no parameters (activations, masking): handled by StackModel itself. */
+class Passthrough extends Module {
+  forward(x: Tensor): Tensor { return x; }
+}
+
+function timeMask(T: number, B: number, _bf: boolean, keep: (t: number, b: number) => boolean): Float32Array {
+  const m = new Float32Array(T * B);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) m[t * B + b] = keep(t, b) ? 1 : 0;
+  return m;
+}
+
+/** Bidirectional merge of the two halves of the last dim, and Keras's return_sequences=False (final outputs). */
+function postRecurrent(s: RecurrentSpec, output: Tensor, h: Tensor, bf: boolean): Tensor {
+  const D = s.bidirectional ? 2 : 1, H = s.hiddenSize, L = s.numLayers ?? 1, merge = s.merge ?? 'concat';
+  if (s.returnSequences === false) {
+    // final state of each direction of the last layer: h [L·D, B, H] → D × [B, H]
+    const B = h.shape[1], halves = Array.from({ length: D }, (_, d) => reshape(slice(h, 0, (L - 1) * D + d, (L - 1) * D + d + 1), [B, H]));
+    return D === 1 ? halves[0] : mergeHalves(halves[0], halves[1], merge, 1);
+  }
+  if (D === 1 || merge === 'concat') return output;
+  const ax = output.ndim - 1;
+  void bf;
+  return mergeHalves(slice(output, ax, 0, H), slice(output, ax, H, 2 * H), merge, ax);
+}
+
+function mergeHalves(a: Tensor, b: Tensor, merge: string, axis: number): Tensor {
+  switch (merge) {
+    case 'concat': return concat([a, b], axis);
+    case 'sum': return a.add(b);
+    case 'mul': return a.mul(b);
+    case 'ave': return a.add(b).mul(0.5);
+    default: throw new GatedError('UNSUPPORTED', `bidirectional merge '${merge}' is not supported (concat, sum, mul, ave)`);
+  }
+}
+
+function activation(x: Tensor, fn: ActivationFn, alpha?: number, beta?: number): Tensor {
+  switch (fn) {
+    case 'linear': return x;
+    case 'relu': return relu(x);
+    case 'tanh': return tanh(x);
+    case 'sigmoid': return sigmoid(x);
+    case 'softmax': return softmax(x, -1);
+    case 'logsoftmax': return logSoftmax(x, -1);
+    default: { // inference-only elementwise functions
+      const a = act(fn, alpha, beta);
+      return new Tensor(x.data.map((v) => applyAct(a, v)), x.shape);
+    }
+  }
+}
