@@ -33,6 +33,7 @@ export function exportOnnx(model: StackModel, opts: OnnxExportOptions = {}): Uin
   let cur = g.input('input', cfg.input === 'ids' ? DT.INT64 : DT.FLOAT, cfg.input === 'ids' ? seqDims : [...seqDims, firstWidth(cfg)]);
   if (bf) cur = g.node('Transpose', [cur], { perm: cfg.input === 'ids' ? [1, 0] : [1, 0, 2] })[0];
   const lengths = opts.lengths ? g.input('lengths', DT.INT32, ['B']) : '';
+  const stateOuts: [string, number[]][] = []; // registered after `output`, which stays the first graph output
   let seq = true, width = cfg.input === 'ids' ? 0 : firstWidth(cfg), rec = 0;
 
   cfg.layers.forEach((s, i) => {
@@ -96,8 +97,8 @@ export function exportOnnx(model: StackModel, opts: OnnxExportOptions = {}): Uin
           hs.push(outs[1]); if (s.type === 'lstm') cs.push(outs[2]);
         }
         g.nodeNamed(L > 1 ? 'Concat' : 'Identity', hs, [`h_n.${k}`], L > 1 ? { axis: 0 } : {});
-        g.output(`h_n.${k}`, DT.FLOAT, [L * D, 'B', H]);
-        if (cs.length) { g.nodeNamed(L > 1 ? 'Concat' : 'Identity', cs, [`c_n.${k}`], L > 1 ? { axis: 0 } : {}); g.output(`c_n.${k}`, DT.FLOAT, [L * D, 'B', H]); }
+        stateOuts.push([`h_n.${k}`, [L * D, H]]);
+        if (cs.length) { g.nodeNamed(L > 1 ? 'Concat' : 'Identity', cs, [`c_n.${k}`], L > 1 ? { axis: 0 } : {}); stateOuts.push([`c_n.${k}`, [L * D, H]]); }
         const merge = s.merge ?? 'concat';
         if (s.returnSequences === false) {
           // final outputs of the last layer: Y_h [D, B, H]
@@ -118,6 +119,7 @@ export function exportOnnx(model: StackModel, opts: OnnxExportOptions = {}): Uin
   if (bf && seq) g.nodeNamed('Transpose', [cur], [outName], { perm: [1, 0, 2] });
   else g.nodeNamed('Identity', [cur], [outName]);
   g.output(outName, DT.FLOAT, seq ? [...seqDims, width] : ['B', width]);
+  for (const [name, [n, h]] of stateOuts) g.output(name, DT.FLOAT, [n, 'B', h]);
   return g.build({ opset: 17, name: 'gated-stack', metadata: { 'gated.stack': JSON.stringify(cfg) } });
 }
 

@@ -48,7 +48,7 @@ export class OnnxModel {
   /** The model's metadata_props. */
   readonly metadata: Record<string, string>;
   /** The nodes in execution order. */
-  readonly nodes: { name: string; opType: string; inputs: string[]; outputs: string[] }[];
+  readonly nodes: { name: string; opType: string; inputs: string[]; outputs: string[]; attrs: Attrs }[];
   private readonly steps: Step[];
   private readonly inits = new Map<string, Val>();
   private readonly inputTypes = new Map<string, number>();
@@ -73,7 +73,7 @@ export class OnnxModel {
     for (const v of g.input) if (v.type?.tensor_type) this.inputTypes.set(v.name, v.type.tensor_type.elem_type);
     this.outputs = g.output.map(info);
     this.steps = this.schedule(g);
-    this.nodes = this.steps.map((s) => ({ name: s.node.name, opType: s.node.op_type, inputs: s.node.input.slice(), outputs: s.node.output.slice() }));
+    this.nodes = this.steps.map((s) => ({ name: s.node.name, opType: s.node.op_type, inputs: s.node.input.slice(), outputs: s.node.output.slice(), attrs: s.attrs }));
   }
 
   private withLimits<R>(fn: () => R): R {
