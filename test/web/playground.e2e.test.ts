@@ -120,12 +120,17 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('web playgr
     expect(await page.textContent('#gate-skipped')).toContain(`"'"`);
     await page.fill('#sentence', 'Dhaval');
     await page.click('#show-gates');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-gates.png') });
+    if (SHOTS) {
+      await page.selectOption('#gate-mode', 'units');
+      await page.screenshot({ path: join(SHOTS, 'playground-gates.png') });
+    }
 
     await page.click('[data-tab=grads]');
     await page.click('#show-grads');
     await page.waitForSelector('#grad-chart canvas', { timeout: 20_000 });
     expect(await page.textContent('#grad-chart')).toContain('plain RNN, same size');
+    const ends = JSON.parse((await page.getAttribute('#grad-chart', 'data-ends'))!) as { label: string; d0: number; last: number }[];
+    console.log('gradient view, ‖∂L/∂h‖ at d = 0 and d = 63:', ends.map((e) => `${e.label}: ${e.d0.toExponential(2)} → ${e.last.toExponential(2)}`).join('; '));
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-gradients.png') });
     expect(external).toEqual([]);
   }, 120_000);

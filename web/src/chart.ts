@@ -51,6 +51,15 @@ export class LossChart {
   private redraw(): void { this.plot.setData([this.xs, this.train, this.val, this.base] as uPlot.AlignedData); }
 }
 
+/** Log-axis labels: at most ~8 decades labelled (every k-th), as 0.01, 1e-5, … */
+function decades(_u: uPlot, vals: number[]): string[] {
+  const k = Math.max(1, Math.ceil(vals.length / 8));
+  return vals.map((v) => {
+    if (v == null || Math.round(Math.log10(v)) % k !== 0) return '';
+    return v >= 0.01 ? String(+v.toPrecision(2)) : v.toExponential(0);
+  });
+}
+
 /** Curves of ‖∂L/∂h_{T−1−d}‖ against the distance d, log-scaled. */
 export class GradientChart {
   private plot: uPlot | null = null;
@@ -63,7 +72,7 @@ export class GradientChart {
       width: Math.max(320, this.el.clientWidth), height: 300,
       scales: { x: { time: false }, y: { distr: 3 } },
       axes: [{ label: 'distance d = steps back from the loss' },
-        { label: '‖∂L/∂h(t−d)‖ (log)', size: 60, values: (_u, vals) => vals.map((v) => (v == null ? '' : v >= 0.01 ? String(+v.toPrecision(2)) : v.toExponential(0))) }],
+        { label: '‖∂L/∂h(t−d)‖ (log)', size: 60, values: decades }],
       series: [{ label: 'd' }, ...curves.map((c, i) => ({ label: c.label, stroke: COLORS.curves[i % 3], width: 2 }))],
     };
     this.plot = new uPlot(opts, [Array.from({ length: T }, (_, d) => d), ...curves.map((c) => c.values)] as uPlot.AlignedData, this.el);

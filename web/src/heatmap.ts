@@ -48,10 +48,19 @@ function panel(title: string, chars: string[], rows: Row[], cellW: number, cellH
   return box;
 }
 
+/** The colour scale: 0 … 1 of a gate (or of |Δh| relative to its largest value). */
+function legend(): HTMLElement {
+  const box = document.createElement('div'), bar = document.createElement('span');
+  box.className = 'legend';
+  bar.style.background = `linear-gradient(to right, ${VIRIDIS.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
+  box.append('0', bar, '1');
+  return box;
+}
+
 /** Renders a layer's trace into `el`: averaged rows (`mode` 'mean') or every unit ('units'). */
 export function renderGates(el: HTMLElement, trace: GateTrace, layer: LayerTrace, mode: 'mean' | 'units', tip: HTMLElement): void {
   const T = trace.chars.length, H = trace.H;
-  el.replaceChildren();
+  el.replaceChildren(legend());
   el.dataset.columns = String(T);
   const cellW = T > 80 ? 10 : T > 30 ? 16 : 24;
   const quantities = [...layer.gates.map((g) => ({ name: g.name, label: g.label, values: g.values, gate: true })),

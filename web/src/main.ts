@@ -57,9 +57,10 @@ async function init(): Promise<void> {
     status('loading data…');
     const d = await data(name);
     status('building the model…');
+    // a stream step reads batch × chunk characters: 16 × 64 keeps steps short enough to watch
     send({ type: 'init', data: d, options: { ...defaultPlayOptions,
       cell: select('cell').value as CellKind, hidden: Number(select('hidden').value), layers: Number(select('layers').value),
-      lr: Number(select('lr').value) } });
+      lr: Number(select('lr').value), batch: d.kind === 'stream' ? 16 : defaultPlayOptions.batch } });
   } catch (e) { status((e as Error).message, true); }
 }
 
@@ -117,7 +118,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $('samples').replaceChildren(...m.texts.map((t) => Object.assign(document.createElement('li'), { textContent: t || '(empty)' })));
       break;
     case 'gates': trace = m.trace; drawGates(); break;
-    case 'gradients': gradChart.show(m.curves); $('show-grads').textContent = 'Compute'; break;
+    case 'gradients':
+      gradChart.show(m.curves);
+      $('show-grads').textContent = 'Compute';
+      $('grad-chart').dataset.ends = JSON.stringify(m.curves.map((c) => ({ label: c.label, d0: c.values[0], last: c.values[m.T - 1] })));
+      break;
     case 'saved': {
       const url = URL.createObjectURL(new Blob([zipModel(m.files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
       const a = Object.assign(document.createElement('a'), { href: url, download: m.name });
