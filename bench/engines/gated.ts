@@ -1,0 +1,81 @@
+// gated in one process: one workload (W1–W4) or the GEMM roofline, at a given thread count, on the wasm backend.
+//   npx tsx bench/engines/gated.ts W2 2        → one JSON line (EngineResult)
+// Inference runs under noGrad; a training step is zeroGrad, forward, Linear on every step's output, MSE, backward,
+// Adam step — the same step the anchors run.
+import { Adam, GRU, LSTM, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from '../../src/index.js';
+import { poolStats, wasmKernels } from '../../src/kernels/wasm.js';
+import { WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, timeIt, type Workload } from '../_common.js';
+
+const [id = 'W1', th = '1'] = process.argv.slice(2);
+const threads = Number(th);
+setBackend('wasm');
+setNumThreads(threads);
+
+/** Waits until the pool's workers have started, so that warm-up is not spent booting them. */
+async function poolUp(): Promise<void> {
+  if (threads <= 1) return;
+  const M = 256, A = randoms(M * M, 1), C = new Float32Array(M * M);
+  wasmKernels.gemm(false, false, M, M, M, 1, A, 0, M, A, 0, M, 0, C, 0, M);
+  for (let i = 0; i < 500 && poolStats().ready < threads - 1; i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+async function workload(w: Workload): Promise<void> {
+  const { T, B, I, H, O } = w;
+  const x = new Tensor(randoms(T * B * I, 1), [T, B, I]);
+  const net = w.cell === 'GRU' ? new GRU({ inputSize: I, hiddenSize: H }) : new LSTM({ inputSize: I, hiddenSize: H });
+  if (w.cell === 'GRU') {   // the anchors' weights, so that outputs can be compared
+    const g = gruWeights(I, H), sd = net.stateDict();
+    sd.weight_ih_l0.data.set(g.wih); sd.weight_hh_l0.data.set(g.whh); sd.bias_ih_l0.data.set(g.bih); sd.bias_hh_l0.data.set(g.bhh);
+  }
+  let step: () => void, check = '';
+  if (!w.train) {
+    step = () => { noGrad(() => net.forward(x)); };
+    const y = noGrad(() => net.forward(x)).output.data;
+    check = `y[last] sum ${y.subarray(y.length - H).reduce((a, b) => a + b, 0).toFixed(5)}`;
+  } else {
+    const head = new Linear(H, O), target = new Tensor(randoms(T * B * O, 2), [T, B, O]);
+    const opt = new Adam([...net.parameters(), ...head.parameters()], { lr: 1e-3 });
+    step = () => {
+      opt.zeroGrad();
+      const out = net.forward(x).output;
+      mse(head.forward(out), target).backward();
+      opt.step();
+    };
+  }
+  await poolUp();
+  const before = poolStats().chunksByWorkers;
+  const t = await timeIt(step);
+  const byWorkers = poolStats().chunksByWorkers - before;
+  report({
+    engine: 'gated', threads: getNumThreads(), workload: w.id, medianMs: t.medianMs, samples: t.samples,
+    gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(),
+    note: [check, threads > 1 ? `${byWorkers} chunks run by workers` : ''].filter(Boolean).join('; '),
+  });
+}
+
+/** GEMM shapes an RNN runs, plus square ones: GFLOP/s of wasmKernels.gemm (operands copied in per call unless pinned). */
+async function roofline(): Promise<void> {
+  const shapes: { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number; pin?: boolean }[] = [
+    { name: 'square 512', tA: false, tB: false, M: 512, N: 512, K: 512 },
+    { name: 'input projection 2048×768×64 Bᵀ', tA: false, tB: true, M: 2048, N: 768, K: 64 },
+    { name: 'recurrent 32×768×256 Bᵀ, pinned', tA: false, tB: true, M: 32, N: 768, K: 256, pin: true },
+    { name: 'backward 32×256×768, pinned', tA: false, tB: false, M: 32, N: 256, K: 768, pin: true },
+    { name: 'weight grad 768×256×2048 Aᵀ', tA: true, tB: false, M: 768, N: 256, K: 2048 },
+    { name: 'GEMV 1×768×256 Bᵀ, pinned', tA: false, tB: true, M: 1, N: 768, K: 256, pin: true },
+  ];
+  await poolUp();
+  const out: { shape: string; gflops: number }[] = [];
+  for (const s of shapes) {
+    const { tA, tB, M, N, K } = s, A = randoms(M * K, 3), Bm = randoms(K * N, 4), C = new Float32Array(M * N);
+    const lda = tA ? M : K, ldb = tB ? K : N, reps = Math.max(1, Math.round(2e7 / (2 * M * N * K)));
+    if (s.pin) wasmKernels.pin(Bm);
+    const t = await timeIt(() => { for (let r = 0; r < reps; r++) wasmKernels.gemm(tA, tB, M, N, K, 1, A, 0, lda, Bm, 0, ldb, 0, C, 0, N); }, 1500);
+    if (s.pin) wasmKernels.unpin(Bm);
+    out.push({ shape: s.name, gflops: (2 * M * N * K * reps) / t.medianMs / 1e6 });
+  }
+  report({ engine: 'gated', threads: getNumThreads(), workload: 'roofline', roofline: out });
+}
+
+if (id === 'roofline') await roofline();
+else await workload(WORKLOADS[id as Workload['id']]);
+process.exit(0);

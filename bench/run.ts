@@ -1,0 +1,144 @@
+// `npm run bench`: W1–W4 and the GEMM roofline for gated (1 and 2 threads) and, in the same run, interleaved, the
+// anchors — TF.js (cpu, wasm), onnxruntime-node, onnxruntime-web (its WebAssembly backend in Node), PyTorch through
+// /usr/bin/python3 when it is there. Every measurement is a fresh process (so its peak RSS is the workload's), the
+// order is round-robin over engines within each workload, and each round repeats the whole sweep; a cell reports the
+// lowest of its rounds' medians (the least disturbed by other processes on a shared machine; all rounds are in the JSON).
+//   npm run bench [-- --rounds 2 --only W1,W2 --engines gated,ort-web]
+// Prints markdown tables and writes bench/results/<date>-<time>.json. Never part of `npm test`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS, type EngineResult } from './_common.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
+};
+const rounds = Number(arg('rounds', '2'));
+const only = arg('only', 'W1,W2,W3,W4,roofline').split(',');
+const engineFilter = arg('engines', '').split(',').filter(Boolean);
+const PY = '/usr/bin/python3', CEILING = 53;   // GFLOP/s per core, WebAssembly SIMD128 (4 lanes, mul + add pipes)
+
+/** PyTorch's availability, and the BLAS it will load. */
+function torchInfo(): { ok: boolean; note: string } {
+  if (!existsSync(PY)) return { ok: false, note: `${PY} not found: PyTorch skipped` };
+  const r = spawnSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, note: `${PY} has no torch: PyTorch skipped` };
+  let blas = 'unknown BLAS';
+  try {
+    blas = execFileSync('update-alternatives', ['--query', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' })
+      .split('\n').find((l) => l.startsWith('Value:'))?.slice(7) ?? blas;
+  } catch { /* no alternatives system */ }
+  return { ok: true, note: `torch ${r.stdout.trim()}, libblas → ${blas}, OPENBLAS_CORETYPE=SkylakeX` };
+}
+
+interface Job { engine: string; threads: number; cmd: string; args: string[]; env?: Record<string, string> }
+
+const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+const torch = torchInfo();
+function jobsFor(w: string): Job[] {
+  const e = (engine: string, threads: number, file: string, args: string[]): Job =>
+    ({ engine, threads, cmd: tsx, args: [join(ROOT, 'bench', 'engines', file), ...args] });
+  const out: Job[] = [e('gated', 1, 'gated.ts', [w, '1']), e('gated', 2, 'gated.ts', [w, '2'])];
+  if (w === 'roofline') return out;
+  if (!WORKLOADS[w as 'W1'].train) {
+    out.push(e('ort-node', 1, 'ort.ts', ['node', w, '1']), e('ort-node', 2, 'ort.ts', ['node', w, '2']));
+    out.push(e('ort-web', 1, 'ort.ts', ['web', w, '1']), e('ort-web', 2, 'ort.ts', ['web', w, '2']));
+  }
+  if (torch.ok) {
+    for (const t of [1, 2]) {
+      out.push({ engine: 'pytorch', threads: t, cmd: PY, args: [join(ROOT, 'bench', 'engines', 'torch_anchor.py'), w, String(t)],
+        env: { OPENBLAS_CORETYPE: 'SkylakeX', OMP_NUM_THREADS: String(t) } });
+    }
+  }
+  out.push(e('tfjs-wasm', 1, 'tfjs.ts', ['wasm', w]), e('tfjs-cpu', 1, 'tfjs.ts', ['cpu', w]));
+  return out.filter((j) => engineFilter.length === 0 || engineFilter.includes(j.engine));
+}
+
+function runJob(j: Job): EngineResult & { load1: number } {
+  const load1 = loadavg()[0];
+  const r = spawnSync(j.cmd, j.args, { cwd: ROOT, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...j.env } });
+  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || !line) {
+    const why = r.error ? String(r.error) : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    return { engine: j.engine, threads: j.threads, workload: j.args[1] ?? '?', skipped: `failed: ${why.slice(0, 300)}`, load1 };
+  }
+  return { ...(JSON.parse(line) as EngineResult), threads: j.threads, load1 };
+}
+
+// ------------------------------------------------------------------------------------------ the sweep
+const started = new Date();
+const all: (EngineResult & { load1: number; round: number })[] = [];
+console.error(`# gated bench — ${rounds} round(s); ${torch.note}`);
+for (let round = 1; round <= rounds; round++) {
+  for (const w of only) {
+    for (const j of jobsFor(w)) {
+      const r = { ...runJob(j), round };
+      all.push(r);
+      const v = r.skipped ? r.skipped : r.roofline ? r.roofline.map((x) => x.gflops.toFixed(1)).join(' ') : `${r.medianMs!.toFixed(2)} ms`;
+      console.error(`round ${round} ${w} ${j.engine} ×${j.threads}: ${v} (load ${r.load1.toFixed(2)})`);
+    }
+  }
+}
+
+// best (lowest) median over rounds per (engine, threads, workload)
+const best = new Map<string, EngineResult & { load1: number }>();
+for (const r of all) {
+  if (r.medianMs === undefined) continue;
+  const k = `${r.engine}|${r.threads}|${r.workload}`, b = best.get(k);
+  if (!b || r.medianMs < b.medianMs!) best.set(k, r);
+}
+const get = (engine: string, threads: number, w: string): (EngineResult & { load1: number }) | undefined => best.get(`${engine}|${threads}|${w}`);
+const ms = (engine: string, threads: number, w: string): number | undefined => get(engine, threads, w)?.medianMs;
+
+const fmt = (v: number | undefined, d = 2): string => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(d));
+const lines: string[] = [];
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+lines.push(`## Results ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`, '');
+lines.push(`Command: \`npm run bench -- --rounds ${rounds}\`. Median ms per call (warm-up, then median of N), best of ${rounds} interleaved round(s). ${torch.note}.`, '');
+lines.push('| workload | gated 1 / 2 thr | onnxruntime-node 1 / 2 | onnxruntime-web wasm 1 / 2 | PyTorch 1 / 2 | TF.js wasm | TF.js cpu | gated GFLOP/s 1 / 2 | gated peak RSS MB |');
+lines.push('|---|---|---|---|---|---|---|---|---|');
+for (const w of only.filter((x) => x !== 'roofline')) {
+  const pair = (e: string): string => `${fmt(ms(e, 1, w))} / ${fmt(ms(e, 2, w))}`;
+  const gf = `${fmt(get('gated', 1, w)?.gflops, 1)} / ${fmt(get('gated', 2, w)?.gflops, 1)}`;
+  lines.push(`| ${w} ${WORKLOADS[w as 'W1'].what} | ${pair('gated')} | ${pair('ort-node')} | ${pair('ort-web')} | ${pair('pytorch')} | ${fmt(ms('tfjs-wasm', 1, w))} | ${fmt(ms('tfjs-cpu', 1, w))} | ${gf} | ${fmt(get('gated', 2, w)?.peakRssMB, 0)} |`);
+}
+lines.push('', 'Speed-up of gated over each anchor (anchor ms / gated ms; > 1 = gated faster), at equal threads (TF.js has one thread in Node):', '');
+lines.push('| workload | vs ort-node 1 / 2 | vs ort-web 1 / 2 | vs PyTorch 1 / 2 | vs PyTorch best / gated best | vs TF.js wasm (gated best) | vs TF.js cpu (gated best) | gated 2 thr / 1 thr |');
+lines.push('|---|---|---|---|---|---|---|---|');
+const ratio = (a: number | undefined, g: number | undefined): string => (a === undefined || g === undefined ? '—' : `${(a / g).toFixed(2)}×`);
+const bestOf = (e: string, w: string): number | undefined => {
+  const v = [ms(e, 1, w), ms(e, 2, w)].filter((x): x is number => x !== undefined);
+  return v.length ? Math.min(...v) : undefined;
+};
+for (const w of only.filter((x) => x !== 'roofline')) {
+  const eq = (e: string): string => `${ratio(ms(e, 1, w), ms('gated', 1, w))} / ${ratio(ms(e, 2, w), ms('gated', 2, w))}`;
+  const gb = bestOf('gated', w);
+  lines.push(`| ${w} | ${eq('ort-node')} | ${eq('ort-web')} | ${eq('pytorch')} | ${ratio(bestOf('pytorch', w), gb)} | ${ratio(ms('tfjs-wasm', 1, w), gb)} | ${ratio(ms('tfjs-cpu', 1, w), gb)} | ${ratio(ms('gated', 1, w), ms('gated', 2, w))} |`);
+}
+const rf1 = all.filter((r) => r.workload === 'roofline' && r.threads === 1 && r.roofline);
+const rf2 = all.filter((r) => r.workload === 'roofline' && r.threads === 2 && r.roofline);
+if (rf1.length && rf2.length) {
+  const bestRf = (rs: typeof rf1, i: number): number => Math.max(...rs.map((r) => r.roofline![i].gflops));
+  lines.push('', `GEMM roofline (gated wasm kernels, GFLOP/s, best of ${rounds}; ceiling ${CEILING} GFLOP/s per core for SIMD128):`, '');
+  lines.push('| shape | 1 thread | % of 1-core ceiling | 2 threads | % of 2-core ceiling |', '|---|---|---|---|---|');
+  rf1[0].roofline!.forEach((s, i) => {
+    const a = bestRf(rf1, i), b = bestRf(rf2, i);
+    lines.push(`| ${s.shape} | ${a.toFixed(1)} | ${((100 * a) / CEILING).toFixed(0)} % | ${b.toFixed(1)} | ${((100 * b) / (2 * CEILING)).toFixed(0)} % |`);
+  });
+}
+const loads = all.map((r) => r.load1);
+lines.push('', `Load average (1 min) during the run: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (other jobs shared the machine).`);
+const skipped = [...new Set(all.filter((r) => r.skipped && !r.skipped.startsWith('onnxruntime runs inference')).map((r) => `${r.engine} ×${r.threads} ${r.workload}: ${r.skipped}`))];
+if (skipped.length) lines.push('', 'Skipped or failed:', ...skipped.map((s) => `- ${s}`));
+if (!torch.ok) lines.push('', `Note: ${torch.note}.`);
+console.log(lines.join('\n'));
+
+const dir = join(ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${started.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ started: started.toISOString(), machine, rounds, command: process.argv.slice(2), torch: torch.note, results: all }, null, 1));
+console.error(`wrote ${file}`);
