@@ -51,11 +51,16 @@ export class LossChart {
   private redraw(): void { this.plot.setData([this.xs, this.train, this.val, this.base] as uPlot.AlignedData); }
 }
 
-/** Log-axis labels: at most ~8 decades labelled (every k-th), as 0.01, 1e-5, … */
+/** Log-axis labels: powers of ten only, at most ~8 of them (every k-th decade), as 1, 0.01, 1e-5, … */
 function decades(_u: uPlot, vals: number[]): string[] {
-  const k = Math.max(1, Math.ceil(vals.length / 8));
+  const exp = (v: number): number | null => {
+    const e = Math.log10(v);
+    return v > 0 && Math.abs(e - Math.round(e)) < 1e-6 ? Math.round(e) : null;
+  };
+  const k = Math.max(1, Math.ceil(vals.filter((v) => v != null && exp(v) !== null).length / 8));
   return vals.map((v) => {
-    if (v == null || Math.round(Math.log10(v)) % k !== 0) return '';
+    const e = v == null ? null : exp(v);
+    if (e === null || e % k !== 0) return '';
     return v >= 0.01 ? String(+v.toPrecision(2)) : v.toExponential(0);
   });
 }
