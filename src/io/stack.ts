@@ -18,7 +18,7 @@ import { concat, relu, reshape, sigmoid, slice, tanh } from '../tensor/ops.js';
 import { logSoftmax, softmax } from '../tensor/softmax.js';
 import { Tensor } from '../tensor/tensor.js';
 import { act, applyAct, type ActName } from './onnx/_recurrent.js';
-import { GeneralRecurrent, isFusable, type RecurrentSpec } from './_general_rnn.js';
+import { GeneralRecurrent, isFusable, specActs, type RecurrentSpec } from './_general_rnn.js';
 import { parseStackConfig } from './_stack_config.js';
 
 export type { RecurrentSpec } from './_general_rnn.js';
@@ -77,7 +77,7 @@ export class StackModel extends Module {
           if (general) return new GeneralRecurrent(s, bf);
           if (s.type === 'gru') return new GRU({ ...common, resetAfter: s.resetAfter ?? true });
           if (s.type === 'lstm') return new LSTM(common);
-          return new RNN({ ...common, nonlinearity: s.nonlinearity ?? 'tanh' });
+          return new RNN({ ...common, nonlinearity: specActs(s)[0].name === 'relu' ? 'relu' : 'tanh' });
         }
       }
     });
@@ -122,7 +122,10 @@ export class StackModel extends Module {
             return false;
           });
           const keep = new Float32Array(cur.size); // Keras: masked steps are zeroed
-          for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (mask[t * B + b]) keep.fill(1, (bf ? b * T + t : t * B + b) * F, (bf ? b * T + t : t * B + b + 1) * F);
+          for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
+            const o = bf ? b * T + t : t * B + b;
+            if (mask[t * B + b]) keep.fill(1, o * F, (o + 1) * F);
+          }
           cur = cur.mul(new Tensor(keep, cur.shape));
           break;
         }
