@@ -4,7 +4,9 @@
 import { GatedError } from '../errors.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
+import * as convert from './commands/convert.js';
 import * as generate from './commands/generate.js';
+import * as runCmd from './commands/run.js';
 import * as task from './commands/task.js';
 import * as train from './commands/train.js';
 
@@ -14,6 +16,8 @@ const commands: Record<string, { help: string; run(argv: string[]): void | Promi
   generate,
   eval: evalCmd,
   task,
+  convert,
+  run: runCmd,
 };
 
 const usage = `Usage: gated <command> [options]
@@ -25,6 +29,8 @@ Commands:
   generate    sample text from a trained model
   eval        loss of a trained model on a text file (nats and bits per character)
   task        applications on real data: g2p (seq2seq), spam (classification), births (forecasting)
+  convert     convert a model: gated model directory ↔ .onnx, TF.js model.json → gated / .onnx
+  run         batch inference: safetensors in, safetensors out (gated, ONNX or TF.js model)
 
 Run \`gated <command> --help\` for a command's options; add --debug to any command to see a stack trace on errors.
 `;

@@ -20,6 +20,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { act, applyAct, type ActName } from './onnx/_recurrent.js';
 import { GeneralRecurrent, isFusable, specActs, type RecurrentSpec } from './_general_rnn.js';
 import { parseStackConfig } from './_stack_config.js';
+import { decodeModelDir, encodeModelDir, type Files } from './checkpoint.js';
 
 export type { RecurrentSpec } from './_general_rnn.js';
 
@@ -195,4 +196,37 @@ function activation(x: Tensor, fn: ActivationFn, alpha?: number, beta?: number):
       return new Tensor(x.data.map((v) => applyAct(a, v)), x.shape);
     }
   }
+}
+
+// ------------------------------------------------------------------------------------------ model directories
+
+/** A 'gated-stack' model directory: model.safetensors (the state dict) + config.json (the StackConfig). */
+export function encodeStackDir(model: StackModel): Files {
+  return encodeModelDir({ weights: model.stateDict(), config: model.config });
+}
+
+/**
+ * A StackModel from a model directory's files: a 'gated-stack' directory, or a character language model written by
+ * `gated train` ('gated-charlm': Embedding → GRU / LSTM / RNN → Dropout → Linear, its weights renamed).
+ */
+export function decodeStackDir(files: Files): StackModel {
+  const dir = decodeModelDir<Record<string, unknown>>(files), c = dir.config;
+  if (c?.format === 'gated-charlm') {
+    const m = c.model as { vocabSize: number; cell: 'gru' | 'lstm' | 'rnn'; embed: number; hidden: number; layers: number; dropout: number } | undefined;
+    if (!m || typeof m !== 'object') throw new GatedError('CHECKPOINT', 'config.json (gated-charlm) has no model section');
+    const cfg: StackConfig = { format: 'gated-stack', version: 1, input: 'ids', batchFirst: false, layers: [
+      { type: 'embedding', numEmbeddings: m.vocabSize, embeddingDim: m.embed },
+      { type: m.cell, inputSize: m.embed, hiddenSize: m.hidden, numLayers: m.layers },
+      { type: 'dropout', p: m.dropout },
+      { type: 'linear', inFeatures: m.hidden, outFeatures: m.vocabSize },
+    ] };
+    const prefix: Record<string, string> = { embed: 'layers.0', rnn: 'layers.1', head: 'layers.3' };
+    const model = new StackModel(cfg);
+    model.loadStateDict(Object.fromEntries(Object.entries(dir.weights).map(([k, v]) => [k.replace(/^(embed|rnn|head)\./, (_, p: string) => `${prefix[p]}.`), v])));
+    return model.eval();
+  }
+  if (c?.format !== 'gated-stack') throw new GatedError('CHECKPOINT', `config.json format must be 'gated-stack' or 'gated-charlm', got ${JSON.stringify(c?.format)}`);
+  const model = new StackModel(c as unknown as StackConfig);
+  model.loadStateDict(dir.weights);
+  return model.eval();
 }
