@@ -95,7 +95,8 @@ function handle(m: ToWorker): void {
     case 'save': {
       if (!session) break;
       const c = session.model.config;
-      post({ type: 'saved', files: encodeModelDir(session.modelDir()), name: `gated-${session.data.source.replace(/[^a-z0-9]+/gi, '-')}-${c.cell}${c.hidden}x${c.layers}-step${session.steps}.zip` });
+      const source = session.data.source.replace(/[^a-z0-9]+/gi, '-').replace(/^-+|-+$/g, '');
+      post({ type: 'saved', files: encodeModelDir(session.modelDir()), name: `gated-${source}-${c.cell}${c.hidden}x${c.layers}-step${session.steps}.zip` });
       break;
     }
   }
