@@ -119,7 +119,7 @@ export class OnnxModel {
       const s = steps[done.indexOf(false)], missing = s.node.input.find((n) => !avail.has(n))!;
       throw new GatedError('FORMAT', `${s.where}: input '${missing}' is ${producers.has(missing) ? 'part of a cycle' : 'never defined'}`);
     }
-    for (const o of g.output) if (!avail.has(o.name)) throw new GatedError('FORMAT', `graph output '${o.name}' is never computed`);
+    for (const o of g.output) if (!o.name || !avail.has(o.name)) throw new GatedError('FORMAT', `graph output '${o.name}' is never computed`);
     return order;
   }
 
@@ -165,7 +165,11 @@ export class OnnxModel {
         });
       }
       const result: Record<string, Tensor> = {};
-      for (const o of this.outputs) Object.defineProperty(result, o.name, { value: toTensor(env.get(o.name)!), enumerable: true, writable: true, configurable: true });
+      for (const o of this.outputs) {
+        const v = env.get(o.name);
+        if (!v) throw new GatedError('FORMAT', `graph output '${o.name}' has no value (not computed, not an input that was fed)`);
+        Object.defineProperty(result, o.name, { value: toTensor(v), enumerable: true, writable: true, configurable: true });
+      }
       return result;
     });
   }
