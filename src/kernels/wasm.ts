@@ -167,10 +167,12 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Makes bytes [0, end) addressable, growing the memory (at least doubling it) when needed. */
 function ensure(end: number): void {
+  if (end <= heap.byteLength) return;   // heap always views the whole memory (reading memory.buffer is slow when shared)
   const mem = wasm!.memory, have = mem.buffer.byteLength;
-  if (end <= have) return;
-  const need = Math.ceil((end - have) / PAGE);
-  try { mem.grow(Math.max(need, have / PAGE)); } catch { mem.grow(need); }
+  if (end > have) {
+    const need = Math.ceil((end - have) / PAGE);
+    try { mem.grow(Math.max(need, have / PAGE)); } catch { mem.grow(need); }
+  }
   heap = new Float32Array(mem.buffer);
 }
 
