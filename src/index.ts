@@ -31,5 +31,11 @@ export { CharVocab, lineBatches, streamChunks, padBatch, splitTrainVal, shuffle,
 export { Bigram } from './train/bigram.js';
 export { StateCarry, type RecurrentState } from './train/tbptt.js';
 export { encodeModelDir, decodeModelDir, type ModelDir, type Files } from './io/checkpoint.js';
+export { loadOnnx, OnnxModel, supportedOnnxOps, type OnnxFeed, type OnnxValueInfo, type OnnxLimits } from './io/onnx/import.js';
+export { exportOnnx, type OnnxExportOptions } from './io/onnx/export.js';
+export { onnxToStack } from './io/onnx/lift.js';
+export { loadTfjs, type ShardSource } from './io/tfjs/import.js';
+export { StackModel, encodeStackDir, decodeStackDir, type StackConfig, type LayerSpec, type RecurrentSpec, type StackInput, type StackOutput, type ActivationFn } from './io/stack.js';
+export { kerasToTorch, torchToKeras, onnxToTorch, torchToOnnx, torchLayerWeights, type CellType, type TorchRecurrentWeights, type KerasRecurrentWeights, type OnnxRecurrentWeights } from './io/convert.js';
 export { CharLM, sample, evaluateLoss, type CharLMConfig, type CellKind, type SampleOptions, type LMState } from './apps/charlm.js';
 export { trainCharLM, loadCharLM, defaultLMOptions, type LMTrainOptions, type LMData, type LMConfig } from './apps/lm-train.js';
