@@ -29,7 +29,8 @@ export function flops(w: Workload): number {
   return w.train ? 3 * fwd : fwd;
 }
 
-export interface Timing { medianMs: number; samples: number; warmupMs: number }
+/** medianMs: wall time; cpuMs: mean CPU time per call of this process (all its threads) — robust to other load for one thread. */
+export interface Timing { medianMs: number; samples: number; warmupMs: number; cpuMs: number }
 
 /** Warm-up (≥ 2 calls and ≥ 0.5 s), then the median of N calls, N from the time budget (3 ≤ N ≤ 25). */
 export async function timeIt(fn: () => unknown | Promise<unknown>, budgetMs = 4000): Promise<Timing> {
@@ -38,14 +39,15 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, budgetMs = 40
   while (calls < 2 || performance.now() - t0 < 500) { await fn(); calls++; }
   const warmupMs = performance.now() - t0, per = warmupMs / calls;
   const n = Math.max(3, Math.min(25, Math.floor(budgetMs / per)));
-  const s: number[] = [];
+  const s: number[] = [], c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     await fn();
     s.push(performance.now() - t);
   }
+  const c = process.cpuUsage(c0);
   s.sort((a, b) => a - b);
-  return { medianMs: s[n >> 1], samples: n, warmupMs };
+  return { medianMs: s[n >> 1], samples: n, warmupMs, cpuMs: (c.user + c.system) / 1000 / n };
 }
 
 /** Deterministic uniform(−a, a) floats (xorshift), so every engine sees the same data. */
@@ -62,7 +64,7 @@ export function randoms(n: number, seed: number, a = 1): Float32Array {
 /** What an engine process prints as its last stdout line (JSON). */
 export interface EngineResult {
   engine: string; threads: number; workload: string;
-  medianMs?: number; samples?: number; gflops?: number; peakRssMB?: number;
+  medianMs?: number; samples?: number; cpuMs?: number; gflops?: number; peakRssMB?: number;
   skipped?: string; note?: string;
   roofline?: { shape: string; gflops: number }[];
 }

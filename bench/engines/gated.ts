@@ -47,7 +47,7 @@ async function workload(w: Workload): Promise<void> {
   const t = await timeIt(step);
   const byWorkers = poolStats().chunksByWorkers - before;
   report({
-    engine: 'gated', threads: getNumThreads(), workload: w.id, medianMs: t.medianMs, samples: t.samples,
+    engine: 'gated', threads: getNumThreads(), workload: w.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
     gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(),
     note: [check, threads > 1 ? `${byWorkers} chunks run by workers` : ''].filter(Boolean).join('; '),
   });

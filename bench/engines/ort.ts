@@ -30,5 +30,5 @@ const feeds = { X: new ort.Tensor('float32', randoms(T * B * I, 1), [T, B, I]) }
 const y = (await session.run(feeds)).Y.data as Float32Array;
 const check = `y[last] sum ${y.subarray(y.length - H).reduce((a, b) => a + b, 0).toFixed(5)}`;
 const t = await timeIt(() => session.run(feeds));
-report({ engine, threads, workload: w.id, medianMs: t.medianMs, samples: t.samples, gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(), note: check });
+report({ engine, threads, workload: w.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs, gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(), note: check });
 process.exit(0);

@@ -29,12 +29,14 @@ def time_it(fn, budget_ms=4000.0):
     per = (time.perf_counter() - t0) * 1e3 / calls
     n = max(3, min(25, int(budget_ms / per)))
     s = []
+    c0 = time.process_time()
     for _ in range(n):
         t = time.perf_counter()
         fn()
         s.append((time.perf_counter() - t) * 1e3)
+    cpu = (time.process_time() - c0) * 1e3 / n
     s.sort()
-    return s[n // 2], n
+    return s[n // 2], n, cpu
 
 
 def main():
@@ -63,10 +65,10 @@ def main():
             loss_fn(head(out), target).backward()
             opt.step()
 
-    ms, n = time_it(step)
+    ms, n, cpu = time_it(step)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     note = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
-    print(json.dumps(dict(engine='pytorch', threads=threads, workload=wid, medianMs=ms, samples=n,
+    print(json.dumps(dict(engine='pytorch', threads=threads, workload=wid, medianMs=ms, samples=n, cpuMs=cpu,
                           gflops=flops(w) / ms / 1e6, peakRssMB=rss, note=note)))
 
 
