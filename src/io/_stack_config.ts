@@ -84,3 +84,22 @@ export function parseStackConfig(raw: unknown): StackConfig {
   });
   return { format: 'gated-stack', version: 1, input: raw.input as 'ids' | 'float', batchFirst: raw.batchFirst as boolean, layers };
 }
+
+/** Number of parameter values a config implies (so a directory's weights can be checked before allocating). */
+export function parameterCount(cfg: StackConfig): number {
+  let n = 0;
+  for (const l of cfg.layers) {
+    switch (l.type) {
+      case 'embedding': n += l.numEmbeddings * l.embeddingDim; break;
+      case 'linear': n += l.inFeatures * l.outFeatures + (l.bias ?? true ? l.outFeatures : 0); break;
+      case 'layernorm': { const k = l.normalizedShape.reduce((a, b) => a * b, 1); n += l.elementwiseAffine ?? true ? k * (l.bias ?? true ? 2 : 1) : 0; break; }
+      case 'gru': case 'lstm': case 'rnn': {
+        const G = l.type === 'gru' ? 3 : l.type === 'lstm' ? 4 : 1, H = l.hiddenSize, D = l.bidirectional ? 2 : 1;
+        for (let k = 0; k < (l.numLayers ?? 1); k++) n += D * (G * H * ((k === 0 ? l.inputSize : D * H) + H) + (l.bias ?? true ? 2 * G * H : 0));
+        break;
+      }
+      default: break;
+    }
+  }
+  return n;
+}

@@ -19,7 +19,7 @@ import { logSoftmax, softmax } from '../tensor/softmax.js';
 import { Tensor } from '../tensor/tensor.js';
 import { act, applyAct, type ActName } from './onnx/_recurrent.js';
 import { GeneralRecurrent, isFusable, specActs, type RecurrentSpec } from './_general_rnn.js';
-import { parseStackConfig } from './_stack_config.js';
+import { parameterCount, parseStackConfig } from './_stack_config.js';
 import { decodeModelDir, encodeModelDir, type Files } from './checkpoint.js';
 
 export type { RecurrentSpec } from './_general_rnn.js';
@@ -226,7 +226,9 @@ export function decodeStackDir(files: Files): StackModel {
     return model.eval();
   }
   if (c?.format !== 'gated-stack') throw new GatedError('CHECKPOINT', `config.json format must be 'gated-stack' or 'gated-charlm', got ${JSON.stringify(c?.format)}`);
-  const model = new StackModel(c as unknown as StackConfig);
+  const cfg = parseStackConfig(c), want = parameterCount(cfg), have = Object.values(dir.weights).reduce((s, t) => s + t.size, 0);
+  if (want !== have) throw new GatedError('CHECKPOINT', `config.json describes ${want} parameter values but model.safetensors holds ${have}`);
+  const model = new StackModel(cfg);
   model.loadStateDict(dir.weights);
   return model.eval();
 }

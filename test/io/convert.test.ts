@@ -79,3 +79,18 @@ describe('round trips', () => {
     expect(() => kerasToTorch('gru', torchToKeras('gru', w), { resetAfter: false })).toThrow(/bias/);
   });
 });
+
+describe('stack model directories', () => {
+  it('round-trip through model.safetensors + config.json; a config claiming more weights than the file holds is refused before allocating', async () => {
+    const { StackModel, encodeStackDir, decodeStackDir } = await import('../../src/io/stack.js');
+    manualSeed(1);
+    const m = new StackModel({ format: 'gated-stack', version: 1, input: 'ids', batchFirst: false, layers: [
+      { type: 'embedding', numEmbeddings: 6, embeddingDim: 3 }, { type: 'lstm', inputSize: 3, hiddenSize: 2, numLayers: 2, bidirectional: true }, { type: 'linear', inFeatures: 4, outFeatures: 6 }] });
+    const files = encodeStackDir(m), back = decodeStackDir(files);
+    const x = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    expectClose(back.forward(x, { shape: [3, 2] }), m.eval().forward(x, { shape: [3, 2] }), 'output', 0, 0);
+    const cfg = JSON.parse(new TextDecoder().decode(files['config.json']));
+    cfg.layers[0].numEmbeddings = 16_000_000;
+    expect(() => decodeStackDir({ ...files, 'config.json': new TextEncoder().encode(JSON.stringify(cfg)) })).toThrow(/describes \d+ parameter values but model.safetensors holds 288/);
+  });
+});
