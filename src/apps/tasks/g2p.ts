@@ -24,8 +24,8 @@ export interface G2POptions {
 }
 
 export const defaultG2POptions: G2POptions = {
-  embed: 64, hidden: 128, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'luong-general', dropout: 0.1,
-  epochs: 5, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
+  embed: 48, hidden: 96, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'luong-general', dropout: 0.1,
+  epochs: 4, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
 };
 
 /** --quick: a small model on 4000 training words for a minute-scale end-to-end check. */
