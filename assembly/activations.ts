@@ -36,11 +36,12 @@ export function addRowVector(M: i32, N: i32, v: usize, X: usize): void {
 }
 
 /**
- * v[N] += Σ_i X[M, N] — column sums in float64 in row order, then one rounding, exactly like the reference.
+ * v[N] += Σ_i X[M, N] (rows ldx apart) — column sums in float64 in row order, then one rounding, exactly like the
+ * reference; columns are independent, so threads may take disjoint column ranges.
  * 16 columns per pass (one cache line per row), then 4 at a time.
  */
-export function sumRowsInto(M: i32, N: i32, X: usize, v: usize): void {
-  const row = <usize>N << 2;
+export function sumRowsInto(M: i32, N: i32, X: usize, ldx: i32, v: usize): void {
+  const row = <usize>ldx << 2;
   let j = 0;
   for (; j + 16 <= N; j += 16) {
     const o = <usize>j << 2;

@@ -29,7 +29,7 @@ interface WasmExports {
   tanh(n: number, x: number, y: number): void;
   relu(n: number, x: number, y: number): void;
   addRowVector(M: number, N: number, v: number, X: number): void;
-  sumRowsInto(M: number, N: number, X: number, v: number): void;
+  sumRowsInto(M: number, N: number, X: number, ldx: number, v: number): void;
   gruStepForward(B: number, H: number, gi: number, gh: number, hp: number, h: number, save: number): void;
   gruStepBackward(B: number, H: number, dh: number, hp: number, save: number, dgi: number, dgh: number, dhp: number): void;
   gruResetBeforeGates(B: number, H: number, gi: number, gh: number, hp: number, save: number): void;
@@ -43,7 +43,7 @@ interface WasmExports {
 }
 
 /** The exports a pool chunk may call, by index (the job table stores the index). */
-const POOL_FNS = ['gemm', 'addRowVector', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
+const POOL_FNS = ['gemm', 'addRowVector', 'sumRowsInto', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
   'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
   'lstmStepForward', 'lstmStepBackward'] as const;
 const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
@@ -389,7 +389,14 @@ export const wasmKernels: Kernels = {
     if (M <= 0 || N <= 0) return;
     begin();
     const px = input(X, xo, M * N), pv = inout(v, vo, N);
-    wasm!.sumRowsInto(M, N, px, pv);
+    const nt = N >= 32 ? threadsFor(M * N, 4 * ROWS_MIN_ELEMS) : 1;
+    if (nt <= 1) wasm!.sumRowsInto(M, N, px, N, pv);
+    else {   // column ranges (multiples of 16), each summed down all rows
+      const per = Math.ceil(N / nt / 16) * 16;
+      let n = 0;
+      for (let j = 0; j < N; j += per, n++) put(n, FN.sumRowsInto, M, Math.min(per, N - j), px + j * 4, N, pv + j * 4, 0, 0);
+      pool!.run(n);
+    }
     back(pv, v, vo, N);
   },
 

@@ -98,7 +98,7 @@ describe('split kernels equal one thread bit for bit', () => {
     });
   }
 
-  it('gate kernels and addRowVector split by rows (B·H above the threshold, H % 4 ≠ 0)', async () => {
+  it('gate kernels and addRowVector split by rows, sumRowsInto by columns (above the thresholds, H % 4 ≠ 0)', async () => {
     const B = 37, H = 259, n = B * H;
     const gi3 = rand(3 * n, -4, 4), gh3 = rand(3 * n, -4, 4), hp = rand(n), save4 = rand(4 * n), dh = rand(n);
     const gi4 = rand(4 * n, -4, 4), gh4 = rand(4 * n, -4, 4), save5 = rand(5 * n), bias = rand(3 * H);
@@ -116,7 +116,9 @@ describe('split kernels equal one thread bit for bit', () => {
       W.lstmStepForward(B, H, gi4, 0, gh4, 0, hp, 0, c, 0, m, 0, s5, 0);
       W.lstmStepBackward(B, H, dh, 0, hp, 0, hp, 0, save5, 0, dg, 0, dcp, 0);
       W.addRowVector(B, 3 * H, bias, 0, x, 0);
-      return [h, s, dgi, dgh, dhp, rs, rh, rdgi, rdhp, c, m, s5, dg, dcp, x];
+      const v = bias.slice();
+      W.sumRowsInto(4 * B, 3 * H, gi4, 0, v, 0);
+      return [h, s, dgi, dgh, dhp, rs, rh, rdgi, rdhp, c, m, s5, dg, dcp, x, v];
     });
   });
 
