@@ -1,0 +1,371 @@
+// The core of the WebAssembly SIMD backend: loading the embedded module, its one memory (pins, packs, per-call scratch,
+// copies in and out), the thread count, and splitting a call across the worker pool. The kernels themselves, as the
+// Kernels interface, are in wasm.ts and _wasm_sequence.ts. Not here: the math (assembly/*.ts), the thread protocol (_pool.ts).
+//
+// Memory, bottom up:  [static data | pool control block | pinned stack | this call's scratch]
+//   pinned stack — `pin(a)` copies `a` once; GEMM packs a pinned B once per (transB, offset, ld, K, N) on first use.
+//                  Blocks are freed lazily from the top, so the usual nested pin/unpin costs nothing to reclaim.
+//   scratch      — bump-allocated from the top of the pinned stack for one call, 16-byte aligned, reset by the next.
+// The memory grows (doubling) only when a call needs more; views are re-created after growth.
+// Threads: where shared WebAssembly memory and blocking waits exist, the shared-memory build is loaded and workers run
+// chunks of large calls on the same memory (GEMM by column panels or row blocks, gate kernels by batch rows); each
+// output element is computed by exactly the same instructions as on one thread, so results are bit-identical.
+import type { F32 } from './api.js';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
+import { CTL_BYTES, MAX_CHUNKS, Pool, STRIDE } from './_pool.js';
+import { availableCores, canShareAndBlock, workerFactory } from './_platform.js';
+
+/** The exports of assembly/index.ts: sizes in elements, pointers in bytes, booleans as i32. */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number, packedB: number, work: number): void;
+  gemmWorkBytes(M: number, N: number, K: number, packed: boolean): number;
+  packB(transB: boolean, K: number, N: number, b: number, ldb: number, dst: number): void;
+  packedBBytes(K: number, N: number): number;
+  sigmoid(n: number, x: number, y: number): void;
+  tanh(n: number, x: number, y: number): void;
+  relu(n: number, x: number, y: number): void;
+  addRowVector(M: number, N: number, v: number, X: number): void;
+  sumRowsInto(M: number, N: number, X: number, ldx: number, v: number): void;
+  gruStepForward(B: number, H: number, gi: number, gh: number, hp: number, h: number, save: number): void;
+  gruStepBackward(B: number, H: number, dh: number, hp: number, save: number, dgi: number, dgh: number, dhp: number): void;
+  gruResetBeforeGates(B: number, H: number, gi: number, gh: number, hp: number, save: number): void;
+  gruResetBeforeBlend(B: number, H: number, gi: number, ghn: number, hp: number, h: number, save: number): void;
+  gruResetBeforeBackwardBlend(B: number, H: number, dh: number, hp: number, save: number, dgi: number, dhp: number): void;
+  gruResetBeforeBackwardGates(B: number, H: number, dRh: number, hp: number, save: number, dgi: number, dhp: number): void;
+  lstmStepForward(B: number, H: number, gi: number, gh: number, cp: number, c: number, m: number, save: number): void;
+  lstmStepBackward(B: number, H: number, dm: number, dc: number, cp: number, save: number, dg: number, dcp: number): void;
+  rnnStepForward(n: number, relu: boolean, gi: number, gh: number, h: number): void;
+  rnnStepBackward(n: number, relu: boolean, dh: number, h: number, dg: number): void;
+}
+
+/** The exports a pool chunk may call, by index (the job table stores the index). */
+const POOL_FNS = ['gemm', 'addRowVector', 'sumRowsInto', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
+  'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
+  'lstmStepForward', 'lstmStepBackward'] as const;
+export const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
+
+const PAGE = 65536;
+let wasm: WasmExports | null = null;   // read through w()
+let heap = new Float32Array(0);     // view of wasm.memory; replaced after every growth
+let base = 0;                       // first byte the wrapper manages
+let pinTop = 0;                     // end of the pinned stack
+let top = 0;                        // end of this call's scratch
+let pool: Pool | null = null;       // the shared-memory build only
+let wantThreads = 0;                // requested threads; 0 = one per available core
+let poolBroken = false;             // workers could not be made here: stay on one thread
+
+// ------------------------------------------------------------------------------------------ loading
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** A shared memory for the threaded build, or null where threads cannot work (no SAB, no blocking wait, no Worker). */
+function sharedMemory(): WebAssembly.Memory | null {
+  if (!canShareAndBlock() || !workerFactory()) return null;
+  for (const maximum of [65536, 16384, 4096]) {
+    try { return new WebAssembly.Memory({ initial: 16, maximum, shared: true }); } catch { /* try a smaller reservation */ }
+  }
+  return null;
+}
+
+function attach(instance: WebAssembly.Instance, module: WebAssembly.Module | null, memory: WebAssembly.Memory | null): void {
+  const w = instance.exports as unknown as WasmExports;
+  const ctl = w.heapBase();
+  base = memory ? ctl + Math.ceil(CTL_BYTES / 16) * 16 : ctl;
+  wasm = w;
+  if (memory && module) {
+    if (base > memory.buffer.byteLength) memory.grow(Math.ceil((base - memory.buffer.byteLength) / PAGE));
+    pool = new Pool(module, memory, ctl, POOL_FNS, instance.exports as Record<string, unknown>);
+  }
+  heap = new Float32Array(w.memory.buffer);
+  pinTop = top = base;
+}
+
+/**
+ * Compiles and instantiates the embedded module synchronously (the shared-memory build where threads can work). False
+ * when this engine has no WebAssembly SIMD, or refuses synchronous compilation of a module this size (browser main
+ * threads may: use `initWasmAsync`).
+ */
+export function initWasmSync(): boolean {
+  if (wasm) return true;
+  const memory = sharedMemory();
+  if (memory) {
+    try {
+      const module = new WebAssembly.Module(decode(WASM_SHARED_BASE64));
+      attach(new WebAssembly.Instance(module, { env: { memory } }), module, memory);
+      return true;
+    } catch { /* fall back to the one-thread build */ }
+  }
+  try { attach(new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_BASE64)), {}), null, null); return true; } catch { return false; }
+}
+
+/** Like `initWasmSync`, with asynchronous compilation (allowed everywhere). */
+export async function initWasmAsync(): Promise<boolean> {
+  if (wasm) return true;
+  const memory = sharedMemory();
+  if (memory) {
+    try {
+      const module = await WebAssembly.compile(decode(WASM_SHARED_BASE64));
+      const instance = await WebAssembly.instantiate(module, { env: { memory } });
+      if (!wasm) attach(instance, module, memory);
+      return true;
+    } catch { /* fall back to the one-thread build */ }
+  }
+  try {
+    const { instance } = await WebAssembly.instantiate(decode(WASM_BASE64), {});
+    if (!wasm) attach(instance, null, null);
+    return true;
+  } catch { return false; }
+}
+
+// ------------------------------------------------------------------------------------------ threads
+
+/** Sets the threads the kernels may use (n ≥ 1; 0 = one per available core). Applied from the next large call. */
+export function setWasmThreads(n: number): void {
+  wantThreads = n;
+  poolBroken = false;                 // try again: the worker factory may have changed
+  if (pool && pool.threads > wasmThreads()) pool.resize(wasmThreads());   // fewer: free the cores now
+}
+
+/** Threads the kernels run with: 1 without the shared-memory build (no SharedArrayBuffer, or no blocking wait here). */
+export function wasmThreads(): number {
+  if (!pool || poolBroken) return 1;
+  return Math.min(wantThreads === 0 ? availableCores() : wantThreads, MAX_CHUNKS);
+}
+
+/** For tests and benchmarks: workers started and ready, and the chunks they have run so far. */
+export const poolStats = (): { ready: number; chunksByWorkers: number } =>
+  ({ ready: pool ? pool.ready : 0, chunksByWorkers: pool ? pool.chunksByWorkers : 0 });
+
+/** Threads for a call of this much work (`units` ≥ `min` per thread), the pool resized to the request if needed. */
+export function threadsFor(units: number, min: number): number {
+  if (!pool || poolBroken || units < 2 * min) return 1;
+  const want = wasmThreads();
+  if (want <= 1) return 1;
+  if (pool.threads < want && !pool.resize(want)) { poolBroken = true; return 1; }
+  return Math.max(1, Math.min(want, Math.floor(units / min)));
+}
+
+/** Writes chunk c of the next pool job: export `fn` with these arguments. */
+export function put(c: number, fn: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
+  a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0): void {
+  const t = pool!.table, o = c * STRIDE;
+  t[o] = fn; t[o + 1] = a1; t[o + 2] = a2; t[o + 3] = a3; t[o + 4] = a4; t[o + 5] = a5; t[o + 6] = a6; t[o + 7] = a7;
+  t[o + 8] = a8; t[o + 9] = a9; t[o + 10] = a10; t[o + 11] = a11; t[o + 12] = a12; t[o + 13] = a13; t[o + 14] = a14; t[o + 15] = a15;
+}
+
+// ------------------------------------------------------------------------------------------ memory
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Makes bytes [0, end) addressable, growing the memory (at least doubling it) when needed. */
+export function ensure(end: number): void {
+  if (end <= heap.byteLength) return;   // heap always views the whole memory (reading memory.buffer is slow when shared)
+  const mem = wasm!.memory, have = mem.buffer.byteLength;
+  if (end > have) {
+    const need = Math.ceil((end - have) / PAGE);
+    try { mem.grow(Math.max(need, have / PAGE)); } catch { mem.grow(need); }
+  }
+  heap = new Float32Array(mem.buffer);
+}
+
+interface Block { ptr: number; end: number; live: boolean }
+interface Pack { transB: boolean; off: number; ld: number; K: number; N: number; block: Block }
+interface Pin { block: Block; count: number; packs: Pack[] }
+const stack: Block[] = [];          // pinned blocks in address order
+const pins = new Map<F32, Pin>();
+
+export function push(bytes: number): Block {
+  const block = { ptr: pinTop, end: align16(pinTop + bytes), live: true };
+  ensure(block.end);
+  stack.push(block);
+  pinTop = block.end;
+  return block;
+}
+
+export function popDead(): void {
+  while (stack.length > 0 && !stack[stack.length - 1].live) stack.pop();
+  pinTop = stack.length > 0 ? stack[stack.length - 1].end : base;
+}
+
+/** A packed op(B) of a pinned array for the GEMM micro-kernel, made on first use. */
+function packedFor(p: Pin, transB: boolean, off: number, ld: number, K: number, N: number): number {
+  for (let i = 0; i < p.packs.length; i++) {
+    const q = p.packs[i];
+    if (q.transB === transB && q.off === off && q.ld === ld && q.K === K && q.N === N) return q.block.ptr;
+  }
+  const block = push(wasm!.packedBBytes(K, N));
+  wasm!.packB(transB, K, N, p.block.ptr + off * 4, ld, block.ptr);
+  p.packs.push({ transB, off, ld, K, N, block });
+  return block.ptr;
+}
+
+/** Starts a call: scratch begins at the top of the pinned stack. */
+export const begin = (): void => { top = pinTop; };
+
+export function reserve(bytes: number): number {
+  const p = top;
+  top = align16(p + bytes);
+  ensure(top);
+  return p;
+}
+
+export function copyIn(src: F32, off: number, n: number, ptr: number): void {
+  const d = ptr / 4;
+  if (n <= 16) for (let i = 0; i < n; i++) heap[d + i] = src[off + i];
+  else heap.set(src.subarray(off, off + n), d);
+}
+
+/** Address of src[off .. off+n) in wasm memory: the pinned copy, or a fresh scratch copy. */
+export function input(src: F32, off: number, n: number): number {
+  if (pins.size > 0) {
+    const p = pins.get(src);
+    if (p !== undefined) return p.block.ptr + off * 4;
+  }
+  const ptr = reserve(n * 4);
+  copyIn(src, off, n, ptr);
+  return ptr;
+}
+
+/** Scratch for an output that the kernel writes completely. */
+export const output = (n: number): number => reserve(n * 4);
+
+/** Scratch holding a copy of an output the kernel reads, accumulates into, or writes only in part. */
+export function inout(dst: F32, off: number, n: number): number {
+  const ptr = reserve(n * 4);
+  copyIn(dst, off, n, ptr);
+  return ptr;
+}
+
+/** Copies n results back to dst[off ..]; a pinned dst (against the contract, but cheap to honour) is refreshed too. */
+export function back(ptr: number, dst: F32, off: number, n: number): void {
+  const s = ptr / 4;
+  if (n <= 16) for (let i = 0; i < n; i++) dst[off + i] = heap[s + i];
+  else dst.set(heap.subarray(s, s + n), off);
+  if (pins.size > 0) {
+    const p = pins.get(dst);
+    if (p === undefined) return;
+    heap.copyWithin(p.block.ptr / 4 + off, s, s + n);
+    p.packs.forEach((q) => { q.block.live = false; });
+    p.packs.length = 0;
+  }
+}
+
+/** Elements spanned by a rows × cols matrix with leading dimension ld. */
+export const span = (rows: number, cols: number, ld: number): number => (rows <= 0 || cols <= 0 ? 0 : (rows - 1) * ld + cols);
+
+// ------------------------------------------------------------------------------------------ splitting across threads
+// Sizes below which a call stays on one thread: a chunk must outweigh waking a worker and the caller's wait.
+export const GEMM_MIN_FLOPS = 200_000;     // per thread (≈ 5 µs at 40 GFLOP/s)
+export const ROWS_MIN_ELEMS = 4096;        // per thread, for the row-wise kernels
+const NR = 8, MR = 4;               // the GEMM micro-tile (assembly/gemm.ts): column panels and row blocks
+
+/**
+ * C = alpha · op(A) · op(B) + beta · C on `nt` threads, all operands already in wasm memory (bp: packed op(B) or 0).
+ * One row (GEMV) or few rows: column panels of 8, B packed once and shared (its panels are contiguous per chunk).
+ * Many rows: row blocks of 4, each chunk packing only its own rows of A.
+ */
+export function gemmThreads(nt: number, tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, bp: number): void {
+  const w = wasm!, flops = 2 * M * N * K;
+  const chunksWanted = Math.min(MAX_CHUNKS, flops >= 16e6 ? 4 * nt : nt);
+  if (bp === 0 && M > 1 && N > 1) { bp = reserve(w.packedBBytes(K, N)); w.packB(tB, K, N, b, ldb, bp); }
+  let n = 0;
+  if (N > 1 && (M === 1 || M < 4 * MR * nt || N >= M)) {
+    const panels = Math.ceil(N / NR), per = Math.ceil(panels / Math.min(chunksWanted, panels));
+    for (let p0 = 0; p0 < panels; p0 += per, n++) {
+      const j0 = p0 * NR, nc = Math.min(N - j0, per * NR);
+      const bc = bp !== 0 ? bp + p0 * K * NR * 4 : tB ? b + j0 * ldb * 4 : b + j0 * 4;
+      put(n, FN.gemm, +tA, +tB, M, nc, K, alpha, a, lda, bc, ldb, beta, c + j0 * 4, ldc, bp !== 0 ? bc : 0,
+        reserve(w.gemmWorkBytes(M, nc, K, bp !== 0)));
+    }
+  } else {
+    const blocks = Math.ceil(M / MR), per = Math.ceil(blocks / Math.min(chunksWanted, blocks));
+    for (let q0 = 0; q0 < blocks; q0 += per, n++) {
+      const i0 = q0 * MR, mc = Math.min(M - i0, per * MR);
+      put(n, FN.gemm, +tA, +tB, mc, N, K, alpha, tA ? a + i0 * 4 : a + i0 * lda * 4, lda, b, ldb, beta, c + i0 * ldc * 4, ldc,
+        bp, reserve(w.gemmWorkBytes(mc, N, K, bp !== 0)));
+    }
+  }
+  pool!.run(n);
+}
+
+/**
+ * Runs a row-wise kernel fn(rows, H, p0..p5) over B rows, split across threads when B·H is large; pointer k advances
+ * wk · H floats per row (0 for an unused slot). False (nothing done) when the call should stay on one thread.
+ */
+export function rowsThreads(fn: number, B: number, H: number, p0: number, w0: number, p1: number, w1: number, p2: number, w2: number,
+  p3: number, w3: number, p4 = 0, w4 = 0, p5 = 0, w5 = 0): boolean {
+  const nt = B >= 2 ? threadsFor(B * H, ROWS_MIN_ELEMS) : 1;
+  if (nt <= 1) return false;
+  const per = Math.ceil(B / nt), row = H * 4;
+  let n = 0;
+  for (let r = 0; r < B; r += per, n++) {
+    const o = r * row;
+    put(n, fn, Math.min(per, B - r), H, p0 + o * w0, p1 + o * w1, p2 + o * w2, p3 + o * w3, p4 + o * w4, p5 + o * w5);
+  }
+  pool!.run(n);
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------ for the kernels
+
+/** The module's exports (after a successful init). */
+export const w = (): WasmExports => wasm!;
+
+/** Scratch mark: `release(mark())` frees what was reserved after it (per time step of a sequence kernel). */
+export const mark = (): number => top;
+export const release = (m: number): void => { top = m; };
+
+/** Bytes of wasm memory in use by pins (for tests: everything pinned was released when this returns 0). */
+export const pinnedBytes = (): number => pinTop - base;
+
+/** Pins `a` (copied once; nested pins counted). */
+export function pinArray(a: F32): void {
+  const p = pins.get(a);
+  if (p) { p.count++; return; }
+  const block = push(a.length * 4);
+  copyIn(a, 0, a.length, block.ptr);
+  pins.set(a, { block, count: 1, packs: [] });
+}
+
+export function unpinArray(a: F32): void {
+  const p = pins.get(a);
+  if (p === undefined || --p.count > 0) return;
+  pins.delete(a);
+  p.block.live = false;
+  p.packs.forEach((q) => { q.block.live = false; });
+  popDead();
+}
+
+/** The packed op(B) of B[bOff ..] for the GEMM micro-kernel: cached on B's pin, else packed into this call's scratch. */
+export function packed(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
+  const p = pins.size > 0 ? pins.get(B) : undefined;
+  if (p) return packedFor(p, transB, bOff, ldb, K, N);
+  const src = input(B, bOff, transB ? span(N, K, ldb) : span(K, N, ldb)), dst = reserve(wasm!.packedBBytes(K, N));
+  wasm!.packB(transB, K, N, src, ldb, dst);
+  return dst;
+}
+
+/** The packed op(B) of a pinned B, or 0 (then B is read as it is). */
+export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
+  const p = K > 0 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
+  return p ? packedFor(p, transB, bOff, ldb, K, N) : 0;
+}
+
+/** C = alpha · op(A) · op(B) + beta · C on operands in wasm memory (bp: packed op(B) or 0), split across threads if large. */
+export function gemmAt(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+  b: number, ldb: number, beta: number, c: number, ldc: number, bp: number): void {
+  const nt = K > 0 ? threadsFor(2 * M * N * K, GEMM_MIN_FLOPS) : 1;
+  if (nt > 1) gemmThreads(nt, tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bp);
+  else wasm!.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bp, reserve(wasm!.gemmWorkBytes(M, N, K, bp !== 0)));
+}
+
+/** Runs chunks 0..n−1 written with `put`. */
+export const poolRun = (n: number): void => pool!.run(n);
