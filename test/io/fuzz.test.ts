@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { GatedError, Tensor, readSafetensors, writeSafetensors } from '../../src/index.js';
 import { decodeModelDir, encodeModelDir, type Files } from '../../src/io/checkpoint.js';
 import { loadCharLM, trainCharLM, type LMConfig } from '../../src/apps/lm-train.js';
+import { loadTfjs } from '../../src/io/tfjs/import.js';
+import { readFileSync } from 'node:fs';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
@@ -52,6 +54,7 @@ describe('fuzzing', () => {
       const r = onlyGatedErrors(() => readSafetensors(bytes));
       if (r) { parsed++; expect(totalBytes(r)).toBeLessThanOrEqual(4 * bytes.length + 64); }
     }), { numRuns: RUNS, seed: 42 });
+    console.log(`safetensors fuzz: ${parsed} parsed, ${RUNS - parsed} typed errors`);
     expect(parsed).toBeGreaterThan(0);
   }, 120_000);
 
@@ -63,18 +66,22 @@ describe('fuzzing', () => {
     const fileNames = Object.keys(files).sort();
 
     it(`${RUNS} mutated model directories load or fail with a GatedError`, () => {
+      let loaded = 0;
       fc.assert(fc.property(fc.constantFrom(...fileNames), mutation, (name, ops) => {
         const bytes = mutate(files[name], ops);
-        onlyGatedErrors(() => load({ ...files, [name]: bytes }));
+        if (onlyGatedErrors(() => load({ ...files, [name]: bytes }))) loaded++;
       }), { numRuns: RUNS, seed: 7 });
+      console.log(`model directory fuzz: ${loaded} loaded, ${RUNS - loaded} typed errors`);
     }, 120_000);
 
     it(`${Math.ceil(RUNS / 5)} mutated checkpoints resume or fail with a GatedError`, () => {
       const data = { kind: 'lines' as const, lines: ['abc', 'bca', 'cab', 'aab', 'bbc', 'cca'], source: 'toy' };
+      let resumed = 0;
       fc.assert(fc.property(fc.constantFrom(...fileNames), mutation, (name, ops) => {
         const f = { ...files, [name]: mutate(files[name], ops) };
-        onlyGatedErrors(() => trainCharLM(data, {}, { resume: decodeModelDir<LMConfig>(f) }));
+        if (onlyGatedErrors(() => trainCharLM(data, {}, { resume: decodeModelDir<LMConfig>(f) }))) resumed++;
       }), { numRuns: Math.ceil(RUNS / 5), seed: 11 });
+      console.log(`resume fuzz: ${resumed} resumed, ${Math.ceil(RUNS / 5) - resumed} typed errors`);
     }, 120_000);
 
     it('hostile config.json values are FORMAT errors before anything is allocated', () => {
@@ -99,5 +106,18 @@ describe('fuzzing', () => {
       const deep = new TextEncoder().encode('['.repeat(100_000) + ']'.repeat(100_000));
       expect(() => load({ ...files, 'config.json': deep })).toThrowError(GatedError);
     });
+  });
+
+  it('TF.js weight shards cannot name paths outside the model directory', () => {
+    const dir = new URL('../fixtures/tfjs/keras_gru_reset_after/', import.meta.url);
+    const model = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8'));
+    const shard = new Uint8Array(readFileSync(new URL('group1-shard1of1.bin', dir)));
+    for (const evil of ['../../x.bin', '/etc/passwd', 'https://example.com/w.bin', '..\\w.bin', 'a/../../b.bin']) {
+      const m = structuredClone(model);
+      m.weightsManifest[0].paths = [evil];
+      let read = '';
+      expect(() => loadTfjs(JSON.stringify(m), (p: string) => { read = p; return shard; }), evil).toThrowError(GatedError);
+      expect(read, `${evil} must be rejected before it is read`).toBe('');
+    }
   });
 });

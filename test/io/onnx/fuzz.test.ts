@@ -16,7 +16,7 @@ import { Tensor } from '../../../src/tensor/tensor.js';
 const FX = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const LIMITS = { maxElements: 1 << 20, maxWork: 1e8 };
 /** FUZZ_N=20000 FUZZ_SEED=1 npx vitest run test/io/onnx/fuzz.test.ts for a longer run with other mutations. */
-const N = Number(process.env.FUZZ_N ?? 5000);
+const N = Number(process.env.FUZZ_N ?? 10_000);
 
 interface Seed { bytes: Uint8Array; feeds: Record<string, OnnxFeed> }
 function seeds(): Seed[] {
@@ -86,11 +86,11 @@ describe('fuzzing the parsers', { timeout: 60_000 }, () => {
     expect(slowest).toBeLessThan(5000);          // no hang
   });
 
-  it('2000 mutated TF.js model.json files and shards: each loads or throws a GatedError', () => {
+  it(`${N} mutated TF.js model.json files and shards: each loads or throws a GatedError`, () => {
     const dir = join(FX, 'tfjs/keras_gru_reset_after'), base = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     const shard = new Uint8Array(readFileSync(join(dir, 'group1-shard1of1.bin'))), rng = new Rng(Number(process.env.FUZZ_SEED ?? 7)), counts = { ok: 0, error: 0 };
     const junk = (): unknown => [null, -1, 0, 1e9, 2.5, '', '../x', 'hard_sigmoid', 'GRU', [], [-1], [1e6, 1e6], {}, { class_name: 'GRU', config: {} }, true, '__proto__'][Math.floor(rng.next() * 16)];
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < N; i++) {
       const j = structuredClone(base);
       // walk to a random node of the JSON tree and replace or delete it
       for (let k = 0; k < 1 + Math.floor(rng.next() * 3); k++) {
