@@ -3,7 +3,7 @@
 // the paddingIdx row is zero at initialisation and never receives a gradient, as in PyTorch.
 //
 // Dimensions: N table size (numEmbeddings), D embedding size, S the indices' shape (K = its element count).
-import { check, fmtShape } from '../errors.js';
+import { check, checkOptions, fmtShape } from '../errors.js';
 import { Tensor, record, sizeOf, type Shape } from '../tensor/tensor.js';
 import { isCount, normalInit } from './init.js';
 import { Module } from './module.js';
@@ -24,6 +24,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
+    checkOptions('Embedding', opts, ['paddingIdx']);
     check(isCount(numEmbeddings, 0) && isCount(embeddingDim, 0), 'INVALID_ARGUMENT',
       () => `Embedding: numEmbeddings and embeddingDim must be integers ≥ 0, got ${numEmbeddings}, ${embeddingDim}`);
     const N = numEmbeddings, p = opts.paddingIdx;

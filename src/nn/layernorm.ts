@@ -6,7 +6,7 @@
 //   backward, with g = dy ⊙ γ:   dx = r · (g − mean(g) − x̂ · mean(g ⊙ x̂)),   dγ = Σ_rows dy ⊙ x̂,   dβ = Σ_rows dy
 //
 // Dimensions: M rows (leading dims flattened), N normalised elements (product of normalizedShape).
-import { check, fmtShape } from '../errors.js';
+import { check, checkOptions, fmtShape } from '../errors.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { constantInit } from './init.js';
 import { Module } from './module.js';
@@ -29,6 +29,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     check(shape.length >= 1 && shape.every((d) => Number.isInteger(d) && d >= 1), 'INVALID_ARGUMENT',
       () => `LayerNorm: normalizedShape must be one or more integers ≥ 1, got ${JSON.stringify(normalizedShape)}`);

@@ -5,7 +5,7 @@
 //   dx = dy W  [R, I],   dW = dyᵀ x  [O, I],   db = Σ_rows dy  [O]
 //
 // Dimensions: R rows (all leading dims flattened), I in features, O out features.
-import { check, fmtShape } from '../errors.js';
+import { check, checkOptions, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/select.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { isCount, uniformInit } from './init.js';
@@ -22,6 +22,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    checkOptions('Linear', opts, ['bias']);
     check(isCount(inFeatures, 0) && isCount(outFeatures, 0), 'INVALID_ARGUMENT',
       () => `Linear: inFeatures and outFeatures must be integers ≥ 0, got ${inFeatures}, ${outFeatures}`);
     this.inFeatures = inFeatures; this.outFeatures = outFeatures;

@@ -5,7 +5,7 @@
 //
 // Glossary: N batch, C classes, K = d1·…·dk extra (spatial) positions after the class axis (1 for [N, C]).
 // All sums run in float64; outputs and gradients are rounded to float32 once.
-import { check, fmtShape } from '../errors.js';
+import { check, checkOptions, fmtShape } from '../errors.js';
 import { broadcastShape } from '../tensor/ops.js';
 import { logSoftmaxRows } from '../tensor/softmax.js';
 import { Tensor, record, sizeOf, type Shape } from '../tensor/tensor.js';
@@ -124,6 +124,7 @@ function classIndices(targets: ClassTargets, shape: Shape): Int32Array | Float64
  * GatedError('SHAPE_MISMATCH').
  */
 export function crossEntropy(logits: Tensor, targets: ClassTargets, opts: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', opts, ['ignoreIndex', 'labelSmoothing', 'reduction', 'weight']);
   const ignoreIndex = opts.ignoreIndex ?? -100, eps = opts.labelSmoothing ?? 0;
   const reduction = checkReduction('crossEntropy', opts.reduction ?? 'mean');
   check(Number.isInteger(ignoreIndex), 'INVALID_ARGUMENT', () => `crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`);
@@ -191,6 +192,7 @@ export function crossEntropy(logits: Tensor, targets: ClassTargets, opts: CrossE
  * The target must have the input's shape (PyTorch would broadcast with a warning; here it is an error).
  */
 export function mse(pred: Tensor, target: Tensor | ArrayLike<number>, opts: { reduction?: Reduction } = {}): Tensor {
+  checkOptions('mse', opts, ['reduction']);
   const reduction = checkReduction('mse', opts.reduction ?? 'mean');
   const t = floatTargets('mse', target, pred.shape);
   const n = pred.size, P = pred.data, T = t.data;
@@ -222,6 +224,7 @@ const sigmoidNeg = (x: number): number => (x >= 0 ? Math.exp(-x) / (1 + Math.exp
  *   ∂ℓ_i/∂t_i = w_i·[ −x_i + (p_i − 1)·softplus(−x_i) ]
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor | ArrayLike<number>, opts: BCEWithLogitsOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', opts, ['reduction', 'posWeight', 'weight']);
   const op = 'binaryCrossEntropyWithLogits';
   const reduction = checkReduction(op, opts.reduction ?? 'mean');
   const t = floatTargets(op, targets, logits.shape);

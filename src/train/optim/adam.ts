@@ -7,7 +7,7 @@
 //   v ← β2·v + (1 − β2)·g²              (exp_avg_sq);   amsgrad: v̂ ← max(v̂, v) (max_exp_avg_sq) and use v̂ below
 //   θ ← θ − (γ / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
 // Buffers: exp_avg, exp_avg_sq (+ max_exp_avg_sq with amsgrad).
-import { check } from '../../errors.js';
+import { check, checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
@@ -35,6 +35,7 @@ export class Adam extends Optimizer {
   protected get decoupled(): boolean { return false; }
 
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
+    checkOptions(new.target.name, opts, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize']);
     super(params, opts.lr ?? 1e-3);
     this.setHyper({ betas: opts.betas ?? [0.9, 0.999], eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? this.defaultWeightDecay(),
       amsgrad: opts.amsgrad ?? false, maximize: opts.maximize ?? false });

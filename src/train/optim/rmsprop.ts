@@ -5,6 +5,7 @@
 //   centered:  ḡ ← α·ḡ + (1 − α)·g  (grad_avg),  a = √(s − ḡ²) + ε;   otherwise a = √s + ε
 //   μ > 0:     b ← μ·b + g / a (momentum_buffer),  θ ← θ − γ·b;          otherwise θ ← θ − γ·g / a
 // Buffers: square_avg (+ momentum_buffer when μ > 0, + grad_avg when centered), all starting at zero.
+import { checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
@@ -30,6 +31,7 @@ export class RMSprop extends Optimizer {
   maximize = false;
 
   constructor(params: readonly Tensor[], opts: RMSpropOptions = {}) {
+    checkOptions('RMSprop', opts, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']);
     super(params, opts.lr ?? 1e-2);
     this.setHyper({ alpha: opts.alpha ?? 0.99, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, momentum: opts.momentum ?? 0,
       centered: opts.centered ?? false, maximize: opts.maximize ?? false });

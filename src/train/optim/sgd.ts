@@ -6,7 +6,7 @@
 //   d = g + μ·b if nesterov, else b   (d = g when μ = 0)
 //   θ ← θ − γ·d
 // Buffers: momentum_buffer (only when μ ≠ 0).
-import { check } from '../../errors.js';
+import { check, checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
@@ -29,6 +29,7 @@ export class SGD extends Optimizer {
   maximize = false;
 
   constructor(params: readonly Tensor[], opts: SGDOptions) {
+    checkOptions('SGD', opts, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']);
     check(typeof opts?.lr === 'number', 'INVALID_ARGUMENT', () => `SGD: lr is required (like torch.optim.SGD), got ${String(opts?.lr)}`);
     super(params, opts.lr);
     this.setHyper({ momentum: opts.momentum ?? 0, dampening: opts.dampening ?? 0, weightDecay: opts.weightDecay ?? 0,
