@@ -344,16 +344,18 @@ export function unpinArray(a: F32): void {
   popDead();
 }
 
-/** The packed op(B) of B[bOff ..] for the GEMM micro-kernel: cached on B's pin, else packed into this call's scratch. */
-export function packed(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
-  const p = pins.size > 0 ? pins.get(B) : undefined;
-  if (p) return packedFor(p, transB, bOff, ldb, K, N);
+/**
+ * The packed op(B) of B[bOff ..] for the GEMM micro-kernel: `pinned` (from pinnedPack, taken before begin(): a new pack
+ * grows the pinned stack, which must not happen under live scratch) when B is pinned, else packed into this call's scratch.
+ */
+export function packed(pinned: number, B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
+  if (pinned !== 0) return pinned;
   const src = input(B, bOff, transB ? span(N, K, ldb) : span(K, N, ldb)), dst = reserve(wasm!.packedBBytes(K, N));
   wasm!.packB(transB, K, N, src, ldb, dst);
   return dst;
 }
 
-/** The packed op(B) of a pinned B, or 0 (then B is read as it is). */
+/** The packed op(B) of a pinned B, made on first use, or 0 (then B is read as it is). Call before begin(). */
 export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
   const p = K > 0 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
   return p ? packedFor(p, transB, bOff, ldb, K, N) : 0;

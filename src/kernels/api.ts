@@ -64,6 +64,19 @@ export interface Kernels {
   lstmStepBackward(B: number, H: number, dm: F32, dmOff: number, dc: F32, dcOff: number,
     cPrev: F32, cPrevOff: number, save: F32, saveOff: number, dg: F32, dgOff: number, dcPrev: F32, dcPrevOff: number): void;
 
+  // ---- Whole forward time loops (optional). A backend whose buffers live elsewhere (wasm) runs one direction of a layer
+  // without `lengths` in one call, copying nothing per step. Each equals, bit for bit, the per-step kernels in this order:
+  //   gi = x · W_ihᵀ (+ b_ih)  [T·B, G·H], one GEMM;  for s < T, t = reverse ? T−1−s : s, prev = reverse ? t+1 : t,
+  //   next = reverse ? t : t+1:  gh = hx[prev] · W_hhᵀ (+ b_hh), then the step kernel from hx[prev] into hx[next], save[t].
+  // x [T, B, I], wih [G·H, I], whh [G·H, H], bih / bhh [G·H] or null; hx [T+1, B, H] holds h0 in the first step's prev
+  // slot and receives the others. Only when every array is used from offset 0. See _sequence.ts for the composition.
+  /** GRU, reset after the recurrent product (G = 3); save [T, B, 4H] as gruStepForward's. */
+  gruSequenceForward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
+    whh: F32, bhh: F32 | null, hx: F32, save: F32): void;
+  /** LSTM without projection (G = 4); cx [T+1, B, H] like hx (c0 in the first prev slot); save [T, B, 5H]. */
+  lstmSequenceForward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
+    whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32): void;
+
   // ---- Elman RNN:  h = act(gi + gh), act = tanh or relu; gi, gh: [B, H]
   rnnStepForward(B: number, H: number, relu: boolean, gi: F32, giOff: number, gh: F32, ghOff: number, h: F32, hOff: number): void;
   /** dg = dh ⊙ act'(h) (pre-activation). */

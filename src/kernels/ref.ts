@@ -1,6 +1,7 @@
 // Plain-TypeScript reference kernels: the oracle every faster backend is tested against. Kept forever.
 // Sums run in float64 (JS numbers) and round once on store, so this backend is at least as exact as float32 BLAS.
-import type { F32, Kernels } from './api.js';
+import type { Kernels } from './api.js';
+import { gruSequenceForwardWith, lstmSequenceForwardWith } from './_sequence.js';
 
 const sigm = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -11,6 +12,13 @@ export const refKernels: Kernels = {
   name: 'js',
   pin() {},
   unpin() {},
+
+  gruSequenceForward(T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, save) {
+    gruSequenceForwardWith(refKernels, T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, save);
+  },
+  lstmSequenceForward(T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, cx, save) {
+    lstmSequenceForwardWith(refKernels, T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, cx, save);
+  },
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M === 0 || N === 0) return;

@@ -8,6 +8,8 @@ import {
   unpinArray, w, ROWS_MIN_ELEMS, poolRun,
 } from './_wasm_core.js';
 
+import { gruSequenceForward, lstmSequenceForward } from './_wasm_sequence.js';
+
 export { initWasmAsync, initWasmSync, pinnedBytes, poolStats, setWasmThreads, wasmThreads } from './_wasm_core.js';
 
 // ------------------------------------------------------------------------------------------ the kernels
@@ -18,6 +20,8 @@ export const wasmKernels: Kernels = {
 
   pin: pinArray,
   unpin: unpinArray,
+  gruSequenceForward,
+  lstmSequenceForward,
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M <= 0 || N <= 0) return;

@@ -1,0 +1,112 @@
+// The whole-sequence forward kernels (Kernels.gruSequenceForward / lstmSequenceForward): the wasm backend's resident
+// version gives the same bits as its per-step kernels composed (src/kernels/_sequence.ts) — forward and reverse, with
+// and without biases, pinned or not, B = 1 (GEMV) and row tails, on 1 and 2 threads — and stays within float32 rounding
+// of the reference; the composition itself is what the GRU / LSTM layers compute.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { F32, Kernels } from '../../src/kernels/api.js';
+import { gruSequenceForwardWith, lstmSequenceForwardWith } from '../../src/kernels/_sequence.js';
+import { refKernels as R } from '../../src/kernels/ref.js';
+import { initWasmSync, pinnedBytes, wasmKernels as W } from '../../src/kernels/wasm.js';
+import { getBackend, setBackend, setNumThreads } from '../../src/kernels/select.js';
+import { GRU } from '../../src/nn/gru.js';
+import { LSTM } from '../../src/nn/lstm.js';
+import { Tensor, noGrad } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/random.js';
+import { expectClose } from '../_util/close.js';
+
+const rng = new Rng(4242);
+function rand(n: number, a = 0.5): F32 {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.uniform(-a, a);
+  return x;
+}
+const bits = (a: F32): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+interface Case { cell: 'GRU' | 'LSTM'; T: number; B: number; I: number; H: number; reverse: boolean; bias: boolean; pin: boolean }
+
+/** Runs one case with `run` (a backend's sequence kernel or the composition); returns hx, (cx,) save. */
+function runCase(c: Case, w: { x: F32; wih: F32; whh: F32; bih: F32; bhh: F32; h0: F32; c0: F32 }, k: Kernels, composed: boolean): F32[] {
+  const { T, B, I, H, reverse } = c, n = B * H, first = reverse ? T : 0;
+  const hx = new Float32Array((T + 1) * n), cx = new Float32Array((T + 1) * n);
+  hx.set(w.h0, first * n); cx.set(w.c0, first * n);
+  const bih = c.bias ? w.bih : null, bhh = c.bias ? w.bhh : null, weights = [w.wih, w.whh, w.bih, w.bhh];
+  if (c.pin) weights.forEach((a) => k.pin(a));
+  try {
+    if (c.cell === 'GRU') {
+      const save = new Float32Array(T * 4 * n);
+      if (composed) gruSequenceForwardWith(k, T, B, I, H, reverse, w.x, w.wih, bih, w.whh, bhh, hx, save);
+      else k.gruSequenceForward!(T, B, I, H, reverse, w.x, w.wih, bih, w.whh, bhh, hx, save);
+      return [hx, save];
+    }
+    const save = new Float32Array(T * 5 * n);
+    if (composed) lstmSequenceForwardWith(k, T, B, I, H, reverse, w.x, w.wih, bih, w.whh, bhh, hx, cx, save);
+    else k.lstmSequenceForward!(T, B, I, H, reverse, w.x, w.wih, bih, w.whh, bhh, hx, cx, save);
+    return [hx, cx, save];
+  } finally { if (c.pin) weights.forEach((a) => k.unpin(a)); }
+}
+
+function weightsFor(c: Case): { x: F32; wih: F32; whh: F32; bih: F32; bhh: F32; h0: F32; c0: F32 } {
+  const G = (c.cell === 'GRU' ? 3 : 4) * c.H;
+  return { x: rand(c.T * c.B * c.I, 2), wih: rand(G * c.I), whh: rand(G * c.H), bih: rand(G), bhh: rand(G), h0: rand(c.B * c.H), c0: rand(c.B * c.H) };
+}
+
+let was = 'wasm';
+beforeAll(() => { expect(initWasmSync()).toBe(true); was = getBackend(); });
+afterAll(() => { setNumThreads(0); setBackend(was); });
+
+const cases: Case[] = [];
+for (const cell of ['GRU', 'LSTM'] as const) {
+  cases.push(
+    { cell, T: 7, B: 3, I: 5, H: 9, reverse: false, bias: true, pin: false },
+    { cell, T: 6, B: 1, I: 13, H: 35, reverse: true, bias: true, pin: true },      // GEMV, packed pinned W_hh
+    { cell, T: 1, B: 2, I: 4, H: 4, reverse: false, bias: false, pin: true },
+    { cell, T: 5, B: 33, I: 17, H: 131, reverse: true, bias: true, pin: true },    // large enough to split on threads
+    { cell, T: 3, B: 4, I: 0, H: 6, reverse: false, bias: true, pin: false },      // no inputs: gi = b_ih
+  );
+}
+
+describe('sequence forward kernels', () => {
+  for (const c of cases) {
+    it(`${c.cell} T=${c.T} B=${c.B} I=${c.I} H=${c.H} reverse=${c.reverse} bias=${c.bias} pinned=${c.pin}: wasm = its per-step kernels bit for bit, ≈ reference`, () => {
+      const w = weightsFor(c);
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        const fused = runCase(c, w, W, false), steps = runCase(c, w, W, true);
+        fused.forEach((f, i) => expect(bits(f), `output ${i} on ${threads} thread(s)`).toEqual(bits(steps[i])));
+        expect(pinnedBytes()).toBe(0);
+      }
+      const ref = runCase(c, w, R, false), refSteps = runCase(c, w, R, true);
+      ref.forEach((r, i) => expect(bits(r)).toEqual(bits(refSteps[i])));
+      const got = runCase(c, w, W, false);
+      got.forEach((g, i) => expectClose(g, ref[i], { atol: 2e-5, rtol: 2e-5, what: `${c.cell} output ${i} vs reference` }));
+    });
+  }
+});
+
+describe('the composition is what the layers compute', () => {
+  for (const cell of ['GRU', 'LSTM'] as const) {
+    for (const backend of ['wasm', 'js']) {
+      it(`${cell} forward (both directions) on '${backend}': outputs and final states equal the sequence kernel's`, () => {
+        setBackend(backend);
+        const k = backend === 'wasm' ? W : R, T = 5, B = 3, I = 7, H = 10;
+        const net = cell === 'GRU' ? new GRU({ inputSize: I, hiddenSize: H, bidirectional: true })
+          : new LSTM({ inputSize: I, hiddenSize: H, bidirectional: true });
+        const x = rand(T * B * I, 2), sd = net.stateDict();
+        const y = noGrad(() => net.forward(new Tensor(x, [T, B, I])));
+        for (const [d, sfx] of [[0, '_l0'], [1, '_l0_reverse']] as const) {
+          const c: Case = { cell, T, B, I, H, reverse: d === 1, bias: true, pin: true };
+          const w = { x, wih: sd[`weight_ih${sfx}`].data, whh: sd[`weight_hh${sfx}`].data, bih: sd[`bias_ih${sfx}`].data,
+            bhh: sd[`bias_hh${sfx}`].data, h0: new Float32Array(B * H), c0: new Float32Array(B * H) };
+          const [hx] = runCase(c, w, k, false);
+          for (let t = 0; t < T; t++) {
+            const slot = d === 1 ? t : t + 1;
+            for (let b = 0; b < B; b++) {
+              const want = y.output.data.subarray((t * B + b) * 2 * H + d * H, (t * B + b) * 2 * H + (d + 1) * H);
+              expect(bits(hx.subarray((slot * B + b) * H, (slot * B + b + 1) * H))).toEqual(bits(want));
+            }
+          }
+        }
+      });
+    }
+  }
+});
