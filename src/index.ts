@@ -39,3 +39,12 @@ export { StackModel, encodeStackDir, decodeStackDir, type StackConfig, type Laye
 export { kerasToTorch, torchToKeras, onnxToTorch, torchToOnnx, torchLayerWeights, type CellType, type TorchRecurrentWeights, type KerasRecurrentWeights, type OnnxRecurrentWeights } from './io/convert.js';
 export { CharLM, sample, evaluateLoss, type CharLMConfig, type CellKind, type SampleOptions, type LMState } from './apps/charlm.js';
 export { trainCharLM, loadCharLM, defaultLMOptions, type LMTrainOptions, type LMData, type LMConfig } from './apps/lm-train.js';
+export { AdditiveAttention, LuongAttention, additiveAttention, dotAttention, maskedSoftmax, type Attention, type AttentionResult, type Lengths } from './nn/attention.js';
+export { Encoder, Decoder, Seq2Seq, padTokens, type AttentionKind, type TokenBatch, type Memory, type DecoderState, type DecoderMemory, type StepResult, type EncoderOptions, type DecoderOptions, type Seq2SeqOptions } from './nn/seq2seq.js';
+export { greedyDecode, beamDecode, type Decoded, type BeamOptions } from './nn/decode.js';
+export { poolTime, type PoolMode } from './nn/pooling.js';
+export { SequenceClassifier, type SequenceClassifierOptions } from './nn/classifier.js';
+export { editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './apps/tasks/metrics.js';
+export { trainG2P, testG2P, loadG2P, predictG2P, defaultG2POptions, type G2POptions, type G2PConfig } from './apps/tasks/g2p.js';
+export { trainSpam, testSpam, loadSpam, defaultSpamOptions, type SpamOptions, type SpamConfig } from './apps/tasks/spam.js';
+export { trainBirths, testBirths, loadBirths, defaultBirthsOptions, type BirthsOptions, type BirthsConfig } from './apps/tasks/births.js';

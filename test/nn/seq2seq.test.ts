@@ -51,7 +51,7 @@ describe('decoding', () => {
     });
   }
 
-  it('learns to reverse short sequences (Bahdanau), greedy and beam agree on them', () => {
+  it('learns to reverse short sequences (Bahdanau), greedy and beam agree on them', { timeout: 60_000 }, () => {
     const m = make('bahdanau', 'gru', 3);
     const rng = new Rng(4);
     const seqs = Array.from({ length: 64 }, () => Array.from({ length: 2 + rng.int(3) }, () => 2 + rng.int(5)));

@@ -31,7 +31,7 @@ describe('G2P data', () => {
   });
 });
 
-describe('G2P quick pipeline on CMUdict', () => {
+describe('G2P quick pipeline on CMUdict', { timeout: 60_000 }, () => {
   const split = splitEntries(cleanCmudict(cmudict()), 1);
   const { model, dir } = trainG2P(split, { embed: 24, hidden: 48, epochs: 3, batch: 32, trainLimit: 3000, testLimit: 200, beam: 2 });
   const test = split.test.slice(0, 200);
