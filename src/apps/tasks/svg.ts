@@ -5,7 +5,8 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** weights[r][c] in [0, 1]; darker = larger. */
 export function heatmapSvg(weights: readonly (readonly number[])[], rowLabels: readonly string[], colLabels: readonly string[], title = ''): string {
-  const cell = 26, left = 56, top = title ? 52 : 32, W = left + cell * colLabels.length + 12, H = top + cell * rowLabels.length + 28;
+  const cell = 26, left = 56, top = title ? 52 : 32, H = top + cell * rowLabels.length + 28;
+  const W = Math.max(left + cell * colLabels.length + 12, Math.ceil(title.length * 7.5) + 20, 330);
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`];
   if (title) parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${esc(title)}</text>`);
