@@ -26,11 +26,14 @@ case as `float64Drift`.
 import json
 import math
 import os
-import struct
+import sys
 import warnings
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recurrent import read_safetensors, write_safetensors  # noqa: E402  (shared struct+json writer)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, 'test', 'fixtures', 'train')
@@ -40,57 +43,11 @@ torch.set_num_threads(1)
 warnings.filterwarnings('ignore', message='The epoch parameter')
 
 
-# ----------------------------------------------------------------------------- safetensors writer (as recurrent.py)
-def write_safetensors(path, tensors, metadata):
-    """tensors: list of (name, torch.Tensor float32/int64). I64 first so that it stays 8-byte aligned."""
-    header, blobs, offset = {}, [], 0
-    for name, t in sorted(tensors, key=lambda nt: 0 if nt[1].dtype == torch.int64 else 1):
-        t = t.detach().contiguous().cpu()
-        if t.dtype == torch.float32:
-            dtype, fmt = 'F32', '<%df'
-        elif t.dtype == torch.int64:
-            dtype, fmt = 'I64', '<%dq'
-        else:
-            raise TypeError(f'{name}: unsupported dtype {t.dtype}')
-        flat = t.reshape(-1).tolist()
-        raw = struct.pack(fmt % len(flat), *flat)
-        header[name] = {'dtype': dtype, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    header['__metadata__'] = metadata
-    hjson = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    hjson += b' ' * ((8 - len(hjson) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(hjson)))
-        f.write(hjson)
-        for b in blobs:
-            f.write(b)
-
-
-def read_back(path):
-    """Minimal reader to self-check the writer."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    (n,) = struct.unpack('<Q', data[:8])
-    header = json.loads(data[8:8 + n].decode('utf-8'))
-    meta = header.pop('__metadata__', {})
-    out = {}
-    for name, info in header.items():
-        b, e = info['data_offsets']
-        raw = data[8 + n + b: 8 + n + e]
-        if info['dtype'] == 'F32':
-            vals = struct.unpack('<%df' % (len(raw) // 4), raw)
-            out[name] = torch.tensor(vals, dtype=torch.float32).reshape(info['shape'])
-        else:
-            vals = struct.unpack('<%dq' % (len(raw) // 8), raw)
-            out[name] = torch.tensor(vals, dtype=torch.int64).reshape(info['shape'])
-    return out, meta
-
-
+# ----------------------------------------------------------------------------- fixture files
 def write_checked(fname, tensors, cases):
     path = os.path.join(OUT_DIR, fname)
     write_safetensors(path, tensors, {'cases': json.dumps(cases, separators=(',', ':'))})
-    back, meta = read_back(path)
+    back, meta = read_safetensors(path)
     assert len(back) == len(tensors), fname
     for k, v in tensors:
         assert torch.equal(back[k], v.detach().reshape(back[k].shape)), (fname, k)
