@@ -43,13 +43,13 @@ async function workload(w: Workload): Promise<void> {
     };
   }
   await poolUp();
-  const before = poolStats().chunksByWorkers;
+  const before = poolStats();
   const t = await timeIt(step);
-  const byWorkers = poolStats().chunksByWorkers - before;
+  const byWorkers = poolStats().chunksByWorkers - before.chunksByWorkers, backoffs = poolStats().backoffs - before.backoffs;
   report({
     engine: 'gated', threads: getNumThreads(), workload: w.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
     gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(),
-    note: [check, threads > 1 ? `${byWorkers} chunks run by workers` : ''].filter(Boolean).join('; '),
+    note: [check, threads > 1 ? `${byWorkers} chunks run by workers, ${backoffs} back-offs` : ''].filter(Boolean).join('; '),
   });
 }
 

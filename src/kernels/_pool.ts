@@ -25,6 +25,8 @@ export const CTL_BYTES = HEADER * 4 + MAX_CHUNKS * STRIDE * 8;
 const CLAIM = 0, DONE = 1, SLEEPERS = 2, EPOCH = 3, READY = 4, FAILED = 5, BY_WORKERS = 6;
 /** Polls (Atomics.load, ~15 ns each in V8) before a worker or the waiting caller blocks: ~50–100 µs for a worker. */
 const WORKER_SPIN = 5000, CALLER_SPIN = 20000;
+/** How long jobs stay on the calling thread after threads were seen to lose time. */
+const BACKOFF_MS = 200;
 
 /** The worker's script: plain JavaScript, the same text in Node (worker_threads, eval) and browsers (Blob URL). */
 const WORKER_SOURCE = `'use strict';
@@ -133,9 +135,43 @@ export class Pool {
     this.workers = [];
   }
 
+  // ---- Back-off: on a machine with more runnable threads than cores, a worker may be descheduled while it holds a
+  // chunk, and the caller then waits longer than doing everything itself would take. Each job estimates its one-thread
+  // time from the caller's own chunks (own time · n / own chunks) and compares it with the job's time; when a running
+  // average says threads lose time, jobs stay on the calling thread for BACKOFF_MS, then threads are tried again.
+  private saved = 0;          // running average of (one-thread estimate − job time), ms
+  private samples = 0;
+  private offUntil = 0;       // performance.now() until which callers should not split
+
+  /** Forgets the back-off state (a new thread count was asked for). */
+  resetBackoff(): void { this.offUntil = 0; this.saved = 0; this.samples = 0; }
+
+  /** Whether splitting is paused because threads recently made jobs slower (see back-off above). */
+  backedOff(): boolean {
+    if (this.offUntil === 0) return false;
+    if (performance.now() < this.offUntil) return true;
+    this.offUntil = 0;
+    return false;
+  }
+
+  private account(n: number, ownChunks: number, ownMs: number, jobMs: number): void {
+    if (ownChunks === 0) return;                      // no estimate of the one-thread time
+    this.saved = 0.9 * this.saved + 0.1 * (ownMs * n / ownChunks - jobMs);
+    if (++this.samples >= 16 && this.saved < 0) {
+      this.offUntil = performance.now() + BACKOFF_MS;
+      this.backoffs++;
+      this.saved = 0;
+      this.samples = 0;
+    }
+  }
+
+  /** Times splitting was paused so far (for tests and benchmarks). */
+  backoffs = 0;
+
   /** Runs chunks 0..n−1 of the table (n ≤ MAX_CHUNKS) across the pool; returns when all are done. */
   run(n: number): void {
-    const h = this.h, t = this.table, fns = this.fns;
+    const h = this.h, t = this.table, fns = this.fns, t0 = performance.now();
+    let ownChunks = 0, ownMs = 0;
     this.gen = (this.gen + 1) & 4095;
     Atomics.store(h, DONE, 0);
     Atomics.store(h, CLAIM, (this.gen << 20) | (n << 10));
@@ -144,9 +180,11 @@ export class Pool {
       const v = Atomics.load(h, CLAIM), c = v & 1023;
       if (c >= n) break;
       if (Atomics.compareExchange(h, CLAIM, v, v + 1) !== v) continue;
-      const o = c * STRIDE;
+      const o = c * STRIDE, s0 = performance.now();
       fns[t[o]](t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7], t[o + 8],
         t[o + 9], t[o + 10], t[o + 11], t[o + 12], t[o + 13], t[o + 14], t[o + 15], t[o + 16]);
+      ownMs += performance.now() - s0;
+      ownChunks++;
       Atomics.add(h, DONE, 1);
     }
     let d = Atomics.load(h, DONE), spins = 0;
@@ -154,6 +192,7 @@ export class Pool {
       if (++spins > CALLER_SPIN) Atomics.wait(h, DONE, d, 1000);
       d = Atomics.load(h, DONE);
     }
+    this.account(n, ownChunks, ownMs, performance.now() - t0);
     if (Atomics.load(h, FAILED) !== 0) {
       Atomics.store(h, FAILED, 0);
       throw new Error('gated: a kernel worker thread failed (a wasm trap); the results of this call are invalid');

@@ -130,6 +130,7 @@ export async function initWasmAsync(): Promise<boolean> {
 export function setWasmThreads(n: number): void {
   wantThreads = n;
   poolBroken = false;                 // try again: the worker factory may have changed
+  pool?.resetBackoff();
   if (pool && pool.threads > wasmThreads()) pool.resize(wasmThreads());   // fewer: free the cores now
 }
 
@@ -140,12 +141,12 @@ export function wasmThreads(): number {
 }
 
 /** For tests and benchmarks: workers started and ready, and the chunks they have run so far. */
-export const poolStats = (): { ready: number; chunksByWorkers: number } =>
-  ({ ready: pool ? pool.ready : 0, chunksByWorkers: pool ? pool.chunksByWorkers : 0 });
+export const poolStats = (): { ready: number; chunksByWorkers: number; backoffs: number } =>
+  ({ ready: pool ? pool.ready : 0, chunksByWorkers: pool ? pool.chunksByWorkers : 0, backoffs: pool ? pool.backoffs : 0 });
 
 /** Threads for a call of this much work (`units` ≥ `min` per thread), the pool resized to the request if needed. */
 export function threadsFor(units: number, min: number): number {
-  if (!pool || poolBroken || units < 2 * min) return 1;
+  if (!pool || poolBroken || units < 2 * min || pool.backedOff()) return 1;
   const want = wasmThreads();
   if (want <= 1) return 1;
   if (pool.threads < want && !pool.resize(want)) { poolBroken = true; return 1; }
