@@ -66,7 +66,8 @@ export interface EngineResult {
   engine: string; threads: number; workload: string;
   medianMs?: number; samples?: number; cpuMs?: number; gflops?: number; peakRssMB?: number;
   skipped?: string; note?: string;
-  roofline?: { shape: string; gflops: number }[];
+  /** GFLOP/s by wall time, and by this process's CPU time (all threads: a per-core rate at 2 threads). */
+  roofline?: { shape: string; gflops: number; cpuGflops?: number }[];
 }
 
 export function report(r: EngineResult): void { console.log(JSON.stringify(r)); }

@@ -64,14 +64,14 @@ async function roofline(): Promise<void> {
     { name: 'GEMV 1×768×256 Bᵀ, pinned', tA: false, tB: true, M: 1, N: 768, K: 256, pin: true },
   ];
   await poolUp();
-  const out: { shape: string; gflops: number }[] = [];
+  const out: { shape: string; gflops: number; cpuGflops: number }[] = [];
   for (const s of shapes) {
     const { tA, tB, M, N, K } = s, A = randoms(M * K, 3), Bm = randoms(K * N, 4), C = new Float32Array(M * N);
     const lda = tA ? M : K, ldb = tB ? K : N, reps = Math.max(1, Math.round(2e7 / (2 * M * N * K)));
     if (s.pin) wasmKernels.pin(Bm);
     const t = await timeIt(() => { for (let r = 0; r < reps; r++) wasmKernels.gemm(tA, tB, M, N, K, 1, A, 0, lda, Bm, 0, ldb, 0, C, 0, N); }, 1500);
     if (s.pin) wasmKernels.unpin(Bm);
-    out.push({ shape: s.name, gflops: (2 * M * N * K * reps) / t.medianMs / 1e6 });
+    out.push({ shape: s.name, gflops: (2 * M * N * K * reps) / t.medianMs / 1e6, cpuGflops: (2 * M * N * K * reps) / t.cpuMs / 1e6 });
   }
   report({ engine: 'gated', threads: getNumThreads(), workload: 'roofline', roofline: out });
 }
