@@ -4,8 +4,10 @@
 import { GatedError } from '../errors.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
+import * as experiment from './commands/experiment.js';
 import * as convert from './commands/convert.js';
 import * as generate from './commands/generate.js';
+import * as inspect from './commands/inspect.js';
 import * as runCmd from './commands/run.js';
 import * as task from './commands/task.js';
 import * as train from './commands/train.js';
@@ -15,6 +17,8 @@ const commands: Record<string, { help: string; run(argv: string[]): void | Promi
   train,
   generate,
   eval: evalCmd,
+  experiment,
+  inspect,
   task,
   convert,
   run: runCmd,
@@ -28,6 +32,8 @@ Commands:
   train       train a character-level language model (default: GRU on English first names)
   generate    sample text from a trained model
   eval        loss of a trained model on a text file (nats and bits per character)
+  experiment  reproducible experiments: vanishing, adding, copy, cost, music (JSON + SVG figure)
+  inspect     a GRU model's update and reset gates per character of a text (SVG heatmap + HTML)
   task        applications on real data: g2p (seq2seq), spam (classification), births (forecasting)
   convert     convert a model: gated model directory ↔ .onnx, TF.js model.json → gated / .onnx
   run         batch inference: safetensors in, safetensors out (gated, ONNX or TF.js model)

@@ -1,0 +1,79 @@
+// The SVG writer: ticks and number labels, scales, well-formed SVG with axes, labels and legend, lines broken where a
+// point cannot be drawn (≤ 0 on a log axis), heatmap colours at the colormap's ends, empty NaN cells, figure layout.
+import { describe, expect, it } from 'vitest';
+import { colorAt, heatmap } from '../../../src/apps/plot/heatmap.js';
+import { lineChart } from '../../../src/apps/plot/line.js';
+import { esc, extent, figure, fmtNum, logTicks, niceTicks, scale } from '../../../src/apps/plot/svg.js';
+
+/** Every opened tag is closed in order (a tiny well-formedness check; no XML parser in Node). */
+function wellFormed(svg: string): boolean {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, close, name, self] = m;
+    if (self) continue;
+    if (close) { if (stack.pop() !== name) return false; } else stack.push(name);
+  }
+  return stack.length === 0 && !/&(?!amp;|lt;|gt;|quot;)/.test(svg);
+}
+
+describe('ticks and labels', () => {
+  it('nice ticks are 1, 2 or 5 × 10^k steps inside the range', () => {
+    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0, 600)).toEqual([0, 200, 400, 600]);
+    expect(niceTicks(-3, 7)).toEqual([-2, 0, 2, 4, 6]);
+  });
+  it('log ticks are powers of ten, thinned over many decades, 1-2-5 within one', () => {
+    expect(logTicks(1e-4, 1)).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    expect(logTicks(1e-40, 10).length).toBeLessThanOrEqual(9);
+    expect(logTicks(2, 30)).toEqual([2, 5, 10, 20]);
+  });
+  it('formats numbers compactly', () => {
+    expect(fmtNum(1e-7)).toBe('10⁻⁷');
+    expect(fmtNum(0.001)).toBe('0.001');
+    expect(fmtNum(12000)).toBe('12k');
+    expect(fmtNum(-0.5)).toBe('−0.5');
+    expect(fmtNum(0)).toBe('0');
+  });
+  it('scales map the data range onto pixels, log scales by decades', () => {
+    const s = scale(1e-4, 1, 300, 0, true);
+    expect(s.map(1e-4)).toBeCloseTo(300);
+    expect(s.map(1e-2)).toBeCloseTo(150);
+    expect(scale(0, 10, 0, 100).map(2.5)).toBeCloseTo(25);
+    expect(extent([3e-5, 0.2, 0, -1], true)).toEqual([1e-5, 1]);
+  });
+  it('escapes text', () => expect(esc('a<b & "c">')).toBe('a&lt;b &amp; &quot;c&quot;&gt;'));
+});
+
+describe('lineChart', () => {
+  const chart = lineChart({
+    title: 'T = 50', x: { label: 'step' }, y: { label: 'MSE (log)', log: true },
+    series: [{ name: 'gru', points: [[0, 1], [1, 0.1], [2, 0], [3, 0.01], [4, 0.001]] }, { name: 'rnn <tanh>', points: [[0, 1], [4, 0.5]], dashed: true }],
+    refLines: [{ y: 1 / 6, label: 'baseline' }],
+  });
+  const svg = figure([chart], { title: 'Adding & more' });
+  it('is well-formed SVG with title, axis labels, legend and reference line', () => {
+    expect(wellFormed(svg)).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const s of ['T = 50', 'step', 'MSE (log)', '>gru<', 'rnn &lt;tanh&gt;', 'baseline', 'Adding &amp; more']) expect(svg).toContain(s);
+    expect(svg).toContain('stroke-dasharray="6,3"');
+  });
+  it('breaks a line at a point a log axis cannot show instead of inventing it', () => {
+    const gru = [...chart.body.matchAll(/<polyline[^>]*stroke="#0072B2"[^>]*points="([^"]*)"/g)].map((m) => m[1].split(' ').length);
+    expect(gru).toEqual([2, 2]); // (0,1)-(1,0.1) and (3,0.01)-(4,0.001): the 0 at step 2 splits the line
+  });
+});
+
+describe('heatmap', () => {
+  it('uses the colormap ends and leaves NaN cells empty', () => {
+    expect(colorAt('viridis', 0)).toBe('#440154');
+    expect(colorAt('viridis', 1)).toBe('#fde725');
+    expect(colorAt('viridis', 2)).toBe('#fde725');
+    expect(colorAt('diverging', 0.5)).toBe('#f7f7f7');
+    const p = heatmap({ values: [[0, 1, NaN], [0.5, NaN, 0.25]], colLabels: ['a', ' ', 'c'], rowLabels: ['z', 'r'], min: 0, max: 1, colorbarLabel: 'gate (0–1)' });
+    const cells = [...p.body.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="10" height="10" fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    expect(cells).toEqual(['#440154', '#fde725', colorAt('viridis', 0.5), colorAt('viridis', 0.25)]);
+    expect(p.body).toContain('␣');
+    expect(p.body).toContain('gate (0–1)');
+    expect(wellFormed(figure([p]))).toBe(true);
+  });
+});
