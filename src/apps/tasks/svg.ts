@@ -18,6 +18,6 @@ export function heatmapSvg(weights: readonly (readonly number[])[], rowLabels: r
       parts.push(`<rect x="${left + cell * j}" y="${top + cell * i}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${g},${g},${Math.round(255 - 120 * w)})"><title>${esc(r)} ← ${esc(colLabels[j])}: ${w.toFixed(3)}</title></rect>`);
     });
   });
-  parts.push(`<text x="${left}" y="${H - 8}" fill="#555">rows: output, columns: input; darker = more attention</text>`, '</svg>');
+  parts.push(`<text x="8" y="${H - 8}" fill="#555">rows: output, columns: input; darker = more attention</text>`, '</svg>');
   return parts.join('\n') + '\n';
 }

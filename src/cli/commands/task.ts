@@ -50,7 +50,7 @@ train:
   --dropout P --epochs N --batch N --lr X --clip X --seed N                  [${g.dropout}, ${g.epochs}, ${g.batch}, ${g.lr}, ${g.clip}, ${g.seed}]
   --beam K --length-penalty A   test decoding: beam width (1 = greedy), score / length^A  [${g.beam}, ${g.lengthPenalty}]
 eval:     --model DIR [--beam K] [--length-penalty A]
-predict:  --model DIR [--beam K] WORD…      prints ARPAbet per word
+predict:  --model DIR [--beam K] [--plot FILE.svg] WORD…   ARPAbet per word; --plot: attention heatmap of the first word
 `;
 
 const say = (s: string): boolean => process.stdout.write(s + '\n');
@@ -80,7 +80,7 @@ const g2pFlags: Flags = {
   quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, attention: { type: 'string' }, cell: { type: 'string' },
   embed: { type: 'string' }, hidden: { type: 'string' }, 'encoder-layers': { type: 'string' }, 'decoder-layers': { type: 'string' },
   dropout: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' },
-  seed: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' },
+  seed: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' }, plot: { type: 'string' },
 };
 
 function g2pSplit(seed: number) { return splitEntries(cleanCmudict(cmudict()), seed); }
@@ -109,7 +109,7 @@ function g2p(action: string, argv: string[]): void {
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'g2p-quick' : 'g2p');
     const elapsed = clock();
     const split = g2pSplit(o.seed);
-    say(`g2p: CMUdict ${split.train.length + split.val.length + split.test.length} words → train ${o.trainLimit || split.train.length}, val ${split.val.length}, test ${o.testLimit || split.test.length}; `
+    say(`g2p: CMUdict ${split.train.length + split.val.length + split.test.length} words → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
       + `bi-${o.cell.toUpperCase()} encoder, ${o.attention} decoder, hidden ${o.hidden} → ${out}`);
     const metrics: EpochMetrics[] = [];
     const { model, dir } = trainG2P(split, o, {
@@ -124,7 +124,7 @@ function g2p(action: string, argv: string[]): void {
     printG2P(r);
     const example = predictG2P(loadG2P(dir), ['HELLO', 'WORLD']);
     writeRun(out, dir, metrics, { ...r, ...time, examples: example.map((e) => ({ word: e.word, phones: e.phones.join(' ') })) });
-    writeAttentionSvg(out, example[0]);
+    writeAttentionSvg(join(out, 'attention.svg'), example[0]);
     say(`examples: ${example.map((e) => `${e.word} → ${e.phones.join(' ')}`).join(';  ')}`);
     say(`done in ${fmtClock(time)}; model in ${out} (attention plot: ${join(out, 'attention.svg')})`);
     return;
@@ -137,12 +137,19 @@ function g2p(action: string, argv: string[]): void {
     return;
   }
   if (positionals.length === 0) throw new UsageError('give one or more words: gated task g2p predict --model DIR hello world');
-  for (const p of predictG2P(loaded, positionals, { beam: beamOpt(loaded.config.training.beam) })) say(`${p.word.toLowerCase()}\t${p.phones.join(' ')}`);
+  const preds = predictG2P(loaded, positionals, { beam: beamOpt(loaded.config.training.beam) });
+  for (const p of preds) say(`${p.word.toLowerCase()}\t${p.phones.join(' ')}`);
+  if (typeof v.plot === 'string') {
+    if (!writeAttentionSvg(v.plot, preds[0])) throw new UsageError(`--plot needs an attention decoder; this model uses '${loaded.config.model.attention}'`);
+    say(`attention of '${preds[0].word.toLowerCase()}' → ${v.plot}`);
+  }
 }
 
-function writeAttentionSvg(out: string, e: { word: string; phones: string[]; weights: number[][] }): void {
-  if (e.weights.length === 0 || e.weights[0].length === 0) return;
-  writeFileAtomic(join(out, 'attention.svg'), heatmapSvg(e.weights, [...e.phones, '</s>'], [...e.word], `attention: ${e.word} → ${e.phones.join(' ')}`));
+/** The attention heatmap of one prediction as an SVG file; false for a decoder without attention. */
+function writeAttentionSvg(file: string, e: { word: string; phones: string[]; weights: number[][] }): boolean {
+  if (e.weights.length === 0 || e.weights[0].length === 0) return false;
+  writeFileAtomic(file, heatmapSvg(e.weights, [...e.phones, '</s>'], [...e.word], `attention: ${e.word} → ${e.phones.join(' ')}`));
+  return true;
 }
 
 // ------------------------------------------------------------------------------------------ spam
@@ -199,7 +206,7 @@ function spam(action: string, argv: string[]): void {
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'spam-quick' : 'spam');
     const elapsed = clock();
     const split = spamData(o.maxTokens, o.seed);
-    say(`spam: SpamAssassin ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, val ${split.val.length}, test ${o.testLimit || split.test.length}; `
+    say(`spam: SpamAssassin ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
       + `${o.bidirectional ? 'bi-' : ''}${o.cell.toUpperCase()} ${o.hidden}, ${o.pool} pooling → ${out}`);
     const metrics: EpochMetrics[] = [];
     const t = trainSpam(split, o, {
