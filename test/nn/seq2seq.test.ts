@@ -23,6 +23,13 @@ describe('Seq2Seq.loss', () => {
       expectGradcheck(() => m.loss(src, tgt).loss, params, { maxPerTensor: 4, what: att });
     });
   }
+  it('stepping one token at a time (scheduled-sampling path, always feeding the truth) gives the fused teacher-forced loss', () => {
+    for (const att of kinds) {
+      const m = make(att, att === 'luong-dot' ? 'lstm' : 'gru', 11);
+      const fused = m.loss(src, tgt).loss.item(), stepped = m.loss(src, tgt, { teacherForcing: 1 - 1e-12 }).loss.item();
+      expect(Math.abs(fused - stepped), att).toBeLessThan(1e-5);
+    }
+  });
   it('counts target tokens plus one end symbol per row', () => {
     expect(make('none').loss(src, tgt).count).toBe(2 + 4 + 1 + 3);
   });
