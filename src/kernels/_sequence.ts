@@ -10,8 +10,8 @@ export const slots = (T: number, s: number, reverse: boolean): { t: number; prev
 };
 
 export function gruSequenceForwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
-  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, save: F32): void {
-  const G = 3 * H, n = B * H;
+  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, saveOrNull: F32 | null): void {
+  const G = 3 * H, n = B * H, save = saveOrNull ?? new Float32Array(T * 4 * n);
   const gi = new Float32Array(T * B * G), gh = new Float32Array(B * G);   // [T, B, 3H], [B, 3H]
   k.gemm(false, true, T * B, G, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, G);
   if (bih) k.addRowVector(T * B, G, bih, 0, gi, 0);
@@ -24,8 +24,8 @@ export function gruSequenceForwardWith(k: Kernels, T: number, B: number, I: numb
 }
 
 export function lstmSequenceForwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
-  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32): void {
-  const G = 4 * H, n = B * H;
+  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, saveOrNull: F32 | null): void {
+  const G = 4 * H, n = B * H, save = saveOrNull ?? new Float32Array(T * 5 * n);
   const gi = new Float32Array(T * B * G), gh = new Float32Array(B * G);   // [T, B, 4H], [B, 4H]
   k.gemm(false, true, T * B, G, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, G);
   if (bih) k.addRowVector(T * B, G, bih, 0, gi, 0);

@@ -1,8 +1,8 @@
 // The wasm backend's whole-sequence forward kernels: one direction of a GRU / LSTM layer over all T steps with every
 // buffer resident in wasm memory — x, hx (and cx) are copied in once, hx, cx and save copied out once, instead of each
-// step copying its operands in and its results out (a third of the per-step kernels' time at B = 32). Each step runs
-// the same wasm kernels in the same order as _sequence.ts composes them, so the bits are the same; large steps are
-// split across the worker pool like single calls.
+// step copying its operands in and its results out; inference (save = null) skips copying out the saved gate values.
+// Each step runs the same wasm kernels in the same order as _sequence.ts composes them, so the bits are the same;
+// large steps are split across the worker pool like single calls.
 import type { F32 } from './api.js';
 import { slots } from './_sequence.js';
 import { FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, release, rowsThreads, w } from './_wasm_core.js';
@@ -25,7 +25,7 @@ function recurrent(B: number, H: number, GH: number, h: number, phh: number, pb:
 }
 
 export function gruSequenceForward(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
-  bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, save: F32): void {
+  bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, save: F32 | null): void {
   const G = 3 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
   const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
@@ -42,11 +42,11 @@ export function gruSequenceForward(T: number, B: number, I: number, H: number, r
     if (!rowsThreads(FN.gruStepForward, B, H, g, 3, gh, 3, hp, 1, hn, 1, sv, 4)) w().gruStepForward(B, H, g, gh, hp, hn, sv);
   }
   back(phx, hx, 0, (T + 1) * n);
-  back(ps, save, 0, T * 4 * n);
+  if (save) back(ps, save, 0, T * 4 * n);   // inference (null) skips the largest copy
 }
 
 export function lstmSequenceForward(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
-  bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32): void {
+  bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32 | null): void {
   const G = 4 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
   const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
@@ -67,5 +67,5 @@ export function lstmSequenceForward(T: number, B: number, I: number, H: number, 
   }
   back(phx, hx, 0, (T + 1) * n);
   back(pcx, cx, 0, (T + 1) * n);
-  back(ps, save, 0, T * 5 * n);
+  if (save) back(ps, save, 0, T * 5 * n);
 }

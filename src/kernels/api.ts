@@ -69,13 +69,14 @@ export interface Kernels {
   //   gi = x · W_ihᵀ (+ b_ih)  [T·B, G·H], one GEMM;  for s < T, t = reverse ? T−1−s : s, prev = reverse ? t+1 : t,
   //   next = reverse ? t : t+1:  gh = hx[prev] · W_hhᵀ (+ b_hh), then the step kernel from hx[prev] into hx[next], save[t].
   // x [T, B, I], wih [G·H, I], whh [G·H, H], bih / bhh [G·H] or null; hx [T+1, B, H] holds h0 in the first step's prev
-  // slot and receives the others. Only when every array is used from offset 0. See _sequence.ts for the composition.
+  // slot and receives the others. save: the step kernels' saved values for backward, or null when no backward will run
+  // (inference: the backend then need not hand them out). Arrays are used from offset 0. Composition: _sequence.ts.
   /** GRU, reset after the recurrent product (G = 3); save [T, B, 4H] as gruStepForward's. */
   gruSequenceForward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
-    whh: F32, bhh: F32 | null, hx: F32, save: F32): void;
+    whh: F32, bhh: F32 | null, hx: F32, save: F32 | null): void;
   /** LSTM without projection (G = 4); cx [T+1, B, H] like hx (c0 in the first prev slot); save [T, B, 5H]. */
   lstmSequenceForward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
-    whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32): void;
+    whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32 | null): void;
 
   // ---- Elman RNN:  h = act(gi + gh), act = tanh or relu; gi, gh: [B, H]
   rnnStepForward(B: number, H: number, relu: boolean, gi: F32, giOff: number, gh: F32, ghOff: number, h: F32, hOff: number): void;

@@ -75,6 +75,12 @@ describe('sequence forward kernels', () => {
         fused.forEach((f, i) => expect(bits(f), `output ${i} on ${threads} thread(s)`).toEqual(bits(steps[i])));
         expect(pinnedBytes()).toBe(0);
       }
+      // inference (save = null) gives the same states
+      const { T, B, I, H, reverse } = c, hx = new Float32Array((T + 1) * B * H), cx = new Float32Array((T + 1) * B * H);
+      hx.set(w.h0, (reverse ? T : 0) * B * H); cx.set(w.c0, (reverse ? T : 0) * B * H);
+      if (c.cell === 'GRU') W.gruSequenceForward!(T, B, I, H, reverse, w.x, w.wih, c.bias ? w.bih : null, w.whh, c.bias ? w.bhh : null, hx, null);
+      else W.lstmSequenceForward!(T, B, I, H, reverse, w.x, w.wih, c.bias ? w.bih : null, w.whh, c.bias ? w.bhh : null, hx, cx, null);
+      expect(bits(hx), 'hx with save = null').toEqual(bits(runCase(c, w, W, true)[0]));
       const ref = runCase(c, w, R, false), refSteps = runCase(c, w, R, true);
       ref.forEach((r, i) => expect(bits(r)).toEqual(bits(refSteps[i])));
       const got = runCase(c, w, W, false);
