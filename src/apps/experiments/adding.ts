@@ -9,6 +9,7 @@ import { Adam } from '../../train/optim/adam.js';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
 import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress } from './common.js';
+import { chunkedRun } from './chunked.js';
 import { ADDING_BASELINE, addingBatch } from './tasks.js';
 
 export interface AddingOptions {
@@ -84,8 +85,10 @@ export function trainAdding(kind: ModelKind, T: number, o: AddingOptions, onProg
     step++;
     const { x, y } = addingBatch(T, o.batch, data);
     opt.zeroGrad();
-    const loss = mse(model.last(x), y);
+    const run = chunkedRun(model.rnn, x); // BPTT with tiny gradients flushed (see chunked.ts)
+    const loss = mse(model.head.forward(run.hT), y);
     loss.backward();
+    run.backward();
     if (o.clip > 0) clipGradNorm(params, o.clip);
     opt.step();
     if (step % o.evalEvery === 0 || step === o.maxSteps) {

@@ -8,6 +8,7 @@ import { Adam } from '../../train/optim/adam.js';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
 import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress } from './common.js';
+import { chunkedRun } from './chunked.js';
 import { copyBatch, type CopyBatch } from './tasks.js';
 
 export interface CopyOptions {
@@ -82,8 +83,10 @@ export function trainCopy(kind: ModelKind, D: number, o: CopyOptions, onProgress
     step++;
     const b = copyBatch(k, D, S, o.batch, data);
     opt.zeroGrad();
-    const loss = crossEntropy(recallLogits(model, b, k).reshape([k * o.batch, S]), b.targets);
+    const run = chunkedRun(model.rnn, b.x); // BPTT with tiny gradients flushed (see chunked.ts)
+    const loss = crossEntropy(model.head.forward(run.output.slice(0, b.first, b.first + k)).reshape([k * o.batch, S]), b.targets);
     loss.backward();
+    run.backward();
     if (o.clip > 0) clipGradNorm(params, o.clip);
     opt.step();
     if (step % o.evalEvery === 0 || step === o.maxSteps) {
@@ -108,10 +111,10 @@ export function copyExperiment(options: Partial<CopyOptions> = {}, onProgress?: 
 }
 
 export function copyFigure(r: CopyResult): string {
-  const o = r.options;
+  const o = r.options, log = o.delays.length > 1 && Math.min(...o.delays) > 0;
   const acc = lineChart({
     title: `accuracy after ≤ ${o.maxSteps} steps`,
-    x: { label: 'delay D (blank steps between the symbols and "go")', log: o.delays.length > 1 && Math.min(...o.delays) > 0, ticks: o.delays },
+    x: { label: 'delay D (blank steps between the symbols and "go")', log, ticks: o.delays, tickFormat: String, ...(log ? { min: Math.min(...o.delays) / 1.4, max: Math.max(...o.delays) * 1.4 } : {}) },
     y: { label: 'held-out accuracy per symbol', min: 0, max: 1 },
     series: o.models.map((m) => ({ name: m, color: modelColors[m], markers: true, points: r.runs.filter((x) => x.model === m).map((x) => [x.D, x.accuracy] as [number, number]) })),
     refLines: [{ y: r.chance, label: `chance (1/${o.symbols})` }],

@@ -20,7 +20,7 @@ export const esc = (s: string): string =>
 export function fmtNum(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v), p = Math.log10(a);
-  if (Math.abs(p - Math.round(p)) < 1e-9 && (a < 1e-3 || a >= 1e5)) return `${v < 0 ? '−' : ''}10${superscript(Math.round(p))}`;
+  if (Math.abs(p - Math.round(p)) < 1e-9 && (a < 1e-3 || a >= 1e4)) return `${v < 0 ? '−' : ''}10${superscript(Math.round(p))}`;
   if (a >= 1e4) return `${+(v / 1000).toPrecision(3)}k`;
   if (a < 1e-3) return v.toExponential(0).replace('-', '−');
   return String(+v.toPrecision(4)).replace('-', '−');
@@ -61,7 +61,7 @@ export function niceTicks(min: number, max: number, n = 5): number[] {
   return out;
 }
 
-/** Powers of ten inside [min, max], thinned to at most ~8; with fewer than two decades, 1-2-5 steps too. */
+/** Powers of ten inside [min, max], at most 8 of them; with fewer than two decades, 1-2-5 steps too. */
 export function logTicks(min: number, max: number): number[] {
   const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
   if (hi - lo < 1) {
@@ -69,8 +69,9 @@ export function logTicks(min: number, max: number): number[] {
     for (let p = lo - 1; p <= hi; p++) for (const m of [1, 2, 5]) { const v = m * pow10(p); if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(+v.toPrecision(6)); }
     return out;
   }
-  const every = Math.ceil((hi - lo + 1) / 8), out: number[] = [];
-  for (let p = lo; p <= hi; p += every) out.push(pow10(p));
+  // every 1, 2, 5, 10, 20 … decades, on multiples of that step, at most 8 ticks
+  const every = [1, 2, 5, 10, 20, 50, 100].find((e) => Math.floor(hi / e) - Math.ceil(lo / e) + 1 <= 8) ?? 100, out: number[] = [];
+  for (let p = Math.ceil(lo / every) * every; p <= hi; p += every) out.push(pow10(p));
   return out;
 }
 

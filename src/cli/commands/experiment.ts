@@ -29,6 +29,7 @@ Experiments:
 
 Options:
   --quick                    a ~1-minute version (smaller sizes / budgets) with the same outputs
+  --replot                   only redraw DIR/<name>.svg and DIR/table.md from an earlier DIR/result.json
   --out DIR                  output directory                                        [runs/experiments/<name>]
   --seed N                   random seed                                             [0]
   --dataset jsb|nottingham   music only: the data set                                [jsb]
@@ -38,7 +39,7 @@ Options:
 `;
 
 const flags = {
-  quick: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
+  quick: { type: 'boolean' }, replot: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
 } as const;
 
 interface Experiment {
@@ -98,14 +99,23 @@ export function run(argv: string[]): void {
   const dataset = choice(v, 'dataset', ['jsb', 'nottingham'] as const, 'jsb');
   const seed = num(v, 'seed', 0, { int: true, min: 0 });
   const out = (v.out as string | undefined) ?? join('runs', 'experiments', name);
-  const t0 = performance.now();
+  if (v.replot) {
+    let result: { experiment?: string };
+    try { result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')); } catch (e) { throw new GatedError('IO', `--replot: cannot read ${join(out, 'result.json')}: ${(e as Error).message}`); }
+    if (result.experiment !== name) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} holds the '${String(result.experiment)}' experiment, not '${name}'`);
+    writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
+    writeFileAtomic(join(out, 'table.md'), exp.table(result as never));
+    process.stdout.write(`redrew ${join(out, `${name}.svg`)} and ${join(out, 'table.md')}\n`);
+    return;
+  }
+  const t0 = performance.now(), cpu0 = process.cpuUsage();
   const result = exp.run({ quick: Boolean(v.quick), seed, dataset, maxEpochs }, progress());
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0), cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'result.json'), jsonBytes({ ...(result as object), seconds: Number(seconds.toFixed(1)) }));
+  writeFileAtomic(join(out, 'result.json'), jsonBytes({ ...(result as object), seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)) }));
   writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
   const table = exp.table(result as never);
   writeFileAtomic(join(out, 'table.md'), table);
-  process.stdout.write(`${table}\n${name}: done in ${seconds.toFixed(1)}s; wrote ${join(out, 'result.json')}, ${join(out, `${name}.svg`)}, ${join(out, 'table.md')}\n`);
+  process.stdout.write(`${table}\n${name}: done in ${seconds.toFixed(1)}s (${cpuSeconds.toFixed(1)} CPU seconds); wrote ${join(out, 'result.json')}, ${join(out, `${name}.svg`)}, ${join(out, 'table.md')}\n`);
 }

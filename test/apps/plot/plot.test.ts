@@ -1,7 +1,7 @@
 // The SVG writer: ticks and number labels, scales, well-formed SVG with axes, labels and legend, lines broken where a
 // point cannot be drawn (≤ 0 on a log axis), heatmap colours at the colormap's ends, empty NaN cells, figure layout.
 import { describe, expect, it } from 'vitest';
-import { colorAt, heatmap } from '../../../src/apps/plot/heatmap.js';
+import { LEVELS, colorAt, heatmap } from '../../../src/apps/plot/heatmap.js';
 import { lineChart } from '../../../src/apps/plot/line.js';
 import { esc, extent, figure, fmtNum, logTicks, niceTicks, scale } from '../../../src/apps/plot/svg.js';
 
@@ -24,13 +24,15 @@ describe('ticks and labels', () => {
   });
   it('log ticks are powers of ten, thinned over many decades, 1-2-5 within one', () => {
     expect(logTicks(1e-4, 1)).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
-    expect(logTicks(1e-40, 10).length).toBeLessThanOrEqual(9);
+    expect(logTicks(1e-41, 10)).toEqual([1e-40, 1e-30, 1e-20, 1e-10, 1]);
+    expect(logTicks(1e-12, 1)).toEqual([1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1]);
     expect(logTicks(2, 30)).toEqual([2, 5, 10, 20]);
   });
   it('formats numbers compactly', () => {
     expect(fmtNum(1e-7)).toBe('10⁻⁷');
     expect(fmtNum(0.001)).toBe('0.001');
     expect(fmtNum(12000)).toBe('12k');
+    expect(fmtNum(10000)).toBe('10⁴');
     expect(fmtNum(-0.5)).toBe('−0.5');
     expect(fmtNum(0)).toBe('0');
   });
@@ -70,8 +72,10 @@ describe('heatmap', () => {
     expect(colorAt('viridis', 2)).toBe('#fde725');
     expect(colorAt('diverging', 0.5)).toBe('#f7f7f7');
     const p = heatmap({ values: [[0, 1, NaN], [0.5, NaN, 0.25]], colLabels: ['a', ' ', 'c'], rowLabels: ['z', 'r'], min: 0, max: 1, colorbarLabel: 'gate (0–1)' });
-    const cells = [...p.body.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="10" height="10" fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
-    expect(cells).toEqual(['#440154', '#fde725', colorAt('viridis', 0.5), colorAt('viridis', 0.25)]);
+    // one path per colour level; each cell a 10 × 10 square "M x y h10 v10 h-10 z"
+    const cells = [...p.body.matchAll(/<path fill="(#[0-9a-f]{6})" d="([^"]*)"/g)].flatMap((m) => m[2].split('z').filter(Boolean).map((c) => `${m[1]} ${c}z`));
+    const at = (u: number) => colorAt('viridis', Math.round(u * (LEVELS - 1)) / (LEVELS - 1));
+    expect(cells.sort()).toEqual([`${at(0)} M64 6h10v10h-10z`, `${at(1)} M74 6h10v10h-10z`, `${at(0.5)} M64 16h10v10h-10z`, `${at(0.25)} M84 16h10v10h-10z`].sort());
     expect(p.body).toContain('␣');
     expect(p.body).toContain('gate (0–1)');
     expect(wellFormed(figure([p]))).toBe(true);
