@@ -142,6 +142,20 @@ describe('split kernels equal one thread bit for bit', () => {
   }
 });
 
+describe('memory growth', () => {
+  it('calls that grow the shared memory (ever larger C) split correctly right after each growth', async () => {
+    await threads(2);
+    for (const M of [600, 1200, 2400]) {
+      const N = 1024, K = 16, A = rand(M * K), B = rand(K * N);
+      const run = (): F32 => { const C = new Float32Array(M * N); W.gemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N); return C; };
+      const two = bits(run());
+      setNumThreads(1);
+      expect(two).toEqual(bits(run()));
+      await threads(2);
+    }
+  });
+});
+
 describe('workers that cannot help', () => {
   it('workers that never start: the caller runs every chunk, results unchanged, nothing waits forever', () => {
     const M = 64, N = 512, K = 256, A = rand(M * K), B = rand(K * N);
