@@ -1,18 +1,19 @@
 // The worker pool behind the wasm backend's threads: N − 1 workers, each with its own instance of the shared-memory
 // kernels module on the same WebAssembly.Memory, run chunks of one job while the calling thread runs chunks too.
 // Synchronous: `run` returns when every chunk is done (the caller blocks in Atomics.wait, which Node allows on its main
-// thread and browsers in workers). Not here: how kernels are split (wasm.ts), platform detection (_platform.ts).
+// thread and browsers in workers). Not here: how kernels are split (_wasm_core.ts), platform detection (_platform.ts).
 //
 // The job table and a small header live in the shared memory itself, at `ctl` (CTL_BYTES reserved by the wrapper):
 //   header i32 [0] CLAIM = gen << 20 | n << 10 | next   — one word, so a claim (compareExchange) can only take a chunk
 //                                                         of the job published last, never a stale one
-//              [1] DONE chunks finished  [2] SLEEPERS workers blocked in wait  [3] EPOCH of the live workers (a worker whose epoch is
-//              past leaves at its next wait, never in a chunk)  [4] READY  [5] FAILED
+//              [1] DONE chunks finished  [2] SLEEPERS workers blocked in wait
+//              [3] EPOCH of the live workers (a worker of a past epoch leaves at its next wait, never inside a chunk)
+//              [4] READY workers started  [5] FAILED (a worker's chunk threw)
 //              [6] chunks run by workers (a count for tests and benchmarks: did the threads take part?)
 //   table  f64 [c · STRIDE] = export index, then up to ARGS arguments of chunk c (extra arguments are ignored by wasm)
 // A job: the table is written, DONE = 0, CLAIM published, sleepers woken; everyone claims chunks until none is left;
 // the caller then waits for DONE = n. Workers spin briefly after a job before sleeping, so that the many small jobs of
-// a recurrent time loop do not pay a wake-up each.
+// a recurrent time loop do not pay a wake-up each. On a busy machine threads can lose time; see the back-off in run().
 import type { WorkerHandle } from './_platform.js';
 import { workerFactory } from './_platform.js';
 
