@@ -6,7 +6,7 @@
 import { cpus } from 'node:os';
 import type { F32, Kernels } from '../src/kernels/api.js';
 import { refKernels } from '../src/kernels/ref.js';
-import { initWasmSync, wasmKernels } from '../src/kernels/wasm.js';
+import { initWasmSync, setWasmThreads, wasmKernels } from '../src/kernels/wasm.js';
 
 interface Shape { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number; pinB?: boolean }
 
@@ -51,6 +51,7 @@ function measure(k: Kernels, s: Shape): number {
 }
 
 if (!initWasmSync()) throw new Error('this engine cannot load the WebAssembly SIMD kernels');
+setWasmThreads(1);   // one thread, as the table says (npm run bench measures 1 and 2)
 console.log(`# GEMM GFLOP/s, median of 5 — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 console.log('| shape | M×N×K | js | wasm | wasm/js |');
 console.log('| --- | --- | ---: | ---: | ---: |');
