@@ -264,7 +264,8 @@ export const span = (rows: number, cols: number, ld: number): number => (rows <=
 // ------------------------------------------------------------------------------------------ splitting across threads
 // Sizes below which a call stays on one thread: a chunk must outweigh waking a worker and the caller's wait.
 export const GEMM_MIN_FLOPS = 200_000;     // per thread (≈ 5 µs at 40 GFLOP/s)
-export const ROWS_MIN_ELEMS = 4096;        // per thread, for the row-wise kernels
+export const ROWS_MIN_ELEMS = 4096;        // per thread, for the row-wise gate kernels (~7 ns per element)
+const ADD_MIN_ELEMS = 65536;               // per thread, for addRowVector (~0.2 ns per element)
 const NR = 8, MR = 4;               // the GEMM micro-tile (assembly/gemm.ts): column panels and row blocks
 
 /**
@@ -303,7 +304,7 @@ export function gemmThreads(nt: number, tA: boolean, tB: boolean, M: number, N: 
  */
 export function rowsThreads(fn: number, B: number, H: number, p0: number, w0: number, p1: number, w1: number, p2: number, w2: number,
   p3: number, w3: number, p4 = 0, w4 = 0, p5 = 0, w5 = 0): boolean {
-  const nt = B >= 2 ? threadsFor(B * H, ROWS_MIN_ELEMS) : 1;
+  const nt = B >= 2 ? threadsFor(B * H, fn === FN.addRowVector ? ADD_MIN_ELEMS : ROWS_MIN_ELEMS) : 1;
   if (nt <= 1) return false;
   const per = Math.ceil(B / nt), row = H * 4;
   let n = 0;

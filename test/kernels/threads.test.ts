@@ -104,7 +104,7 @@ describe('split kernels equal one thread bit for bit', () => {
   it('gate kernels and addRowVector split by rows, sumRowsInto by columns (above the thresholds, H % 4 ≠ 0)', async () => {
     const B = 37, H = 259, n = B * H;
     const gi3 = rand(3 * n, -4, 4), gh3 = rand(3 * n, -4, 4), hp = rand(n), save4 = rand(4 * n), dh = rand(n);
-    const gi4 = rand(4 * n, -4, 4), gh4 = rand(4 * n, -4, 4), save5 = rand(5 * n), bias = rand(3 * H);
+    const gi4 = rand(4 * n, -4, 4), gh4 = rand(4 * n, -4, 4), save5 = rand(5 * n), bias = rand(3 * H), big0 = rand(200 * 3 * H);
     await sameOnThreads('gates', () => {
       const h = new Float32Array(n), s = new Float32Array(4 * n), dgi = new Float32Array(3 * n), dgh = new Float32Array(3 * n);
       const dhp = new Float32Array(n), c = new Float32Array(n), m = new Float32Array(n), s5 = new Float32Array(5 * n);
@@ -119,9 +119,11 @@ describe('split kernels equal one thread bit for bit', () => {
       W.lstmStepForward(B, H, gi4, 0, gh4, 0, hp, 0, c, 0, m, 0, s5, 0);
       W.lstmStepBackward(B, H, dh, 0, hp, 0, hp, 0, save5, 0, dg, 0, dcp, 0);
       W.addRowVector(B, 3 * H, bias, 0, x, 0);
+      const big = big0.slice();                // addRowVector splits only from 2 × 64 K elements
+      W.addRowVector(200, 3 * H, bias, 0, big, 0);
       const v = bias.slice();
       W.sumRowsInto(4 * B, 3 * H, gi4, 0, v, 0);
-      return [h, s, dgi, dgh, dhp, rs, rh, rdgi, rdhp, c, m, s5, dg, dcp, x, v];
+      return [h, s, dgi, dgh, dhp, rs, rh, rdgi, rdhp, c, m, s5, dg, dcp, x, big, v];
     });
   });
 
