@@ -65,7 +65,7 @@ for (const cell of ['GRU', 'LSTM'] as const) {
   );
 }
 
-describe('sequence forward kernels', () => {
+describe('sequence forward kernels', { timeout: 60_000 }, () => {
   for (const c of cases) {
     it(`${c.cell} T=${c.T} B=${c.B} I=${c.I} H=${c.H} reverse=${c.reverse} bias=${c.bias} pinned=${c.pin}: wasm = its per-step kernels bit for bit, ≈ reference`, () => {
       const w = weightsFor(c);
@@ -89,7 +89,7 @@ describe('sequence forward kernels', () => {
   }
 });
 
-describe('the composition is what the layers compute', () => {
+describe('the composition is what the layers compute', { timeout: 60_000 }, () => {
   for (const cell of ['GRU', 'LSTM'] as const) {
     for (const backend of ['wasm', 'js']) {
       it(`${cell} forward (both directions) on '${backend}': outputs and final states equal the sequence kernel's`, () => {

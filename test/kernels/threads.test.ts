@@ -46,7 +46,7 @@ let was = 'wasm';
 beforeAll(() => { expect(initWasmSync()).toBe(true); was = getBackend(); setBackend('wasm'); });
 afterAll(() => { setNumThreads(0); setBackend(was); });
 
-describe('thread count', () => {
+describe('thread count', { timeout: 60_000 }, () => {
   it('defaults to the available cores; 0 restores the default; rejects non-integers and negatives', () => {
     setNumThreads(0);
     const all = getNumThreads();
@@ -65,7 +65,7 @@ describe('thread count', () => {
   });
 });
 
-describe('workers take part', () => {
+describe('workers take part', { timeout: 60_000 }, () => {
   it('once started, a worker runs chunks of a large GEMM', async () => {
     await threads(2);
     const M = 256, N = 256, K = 256, A = rand(M * K), B = rand(K * N), C = new Float32Array(M * N);
@@ -79,7 +79,7 @@ describe('workers take part', () => {
   });
 });
 
-describe('split kernels equal one thread bit for bit', () => {
+describe('split kernels equal one thread bit for bit', { timeout: 60_000 }, () => {
   type Case = [tA: boolean, tB: boolean, M: number, N: number, K: number];
   const cases: Case[] = [
     [false, true, 32, 768, 256],   // recurrent product: column panels
@@ -144,7 +144,7 @@ describe('split kernels equal one thread bit for bit', () => {
   }
 });
 
-describe('memory growth', () => {
+describe('memory growth', { timeout: 60_000 }, () => {
   it('calls that grow the shared memory (ever larger C) split correctly right after each growth', async () => {
     await threads(2);
     for (const M of [600, 1200, 2400]) {
@@ -158,7 +158,7 @@ describe('memory growth', () => {
   });
 });
 
-describe('workers that cannot help', () => {
+describe('workers that cannot help', { timeout: 60_000 }, () => {
   it('workers that never start: the caller runs every chunk, results unchanged, nothing waits forever', () => {
     const M = 64, N = 512, K = 256, A = rand(M * K), B = rand(K * N);
     const run = (): F32 => { const C = new Float32Array(M * N); W.gemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N); return C; };
