@@ -205,7 +205,9 @@ export class Seq2Seq extends Module {
     const o = options;
     this.encoder = new Encoder({ vocabSize: o.srcVocab, embed: o.embed, hidden: o.hidden, layers: o.encoderLayers, cell: o.cell, bidirectional: o.bidirectional, dropout: o.dropout });
     this.decoder = new Decoder({
-      vocabSize: o.tgtVocab, embed: o.embed, hidden: o.hidden, memorySize: this.encoder.outputSize, attention: o.attention, layers: o.decoderLayers,
+      // Luong 'dot' scores sᵀh, so the decoder state is as wide as the memory (2·hidden with a bidirectional encoder)
+      vocabSize: o.tgtVocab, embed: o.embed, hidden: o.attention === 'luong-dot' ? this.encoder.outputSize : o.hidden,
+      memorySize: this.encoder.outputSize, attention: o.attention, layers: o.decoderLayers,
       cell: o.cell, attentionSize: o.attentionSize, dropout: o.dropout,
     });
     this.bos = o.bos; this.eos = o.eos;

@@ -43,7 +43,8 @@ Baseline: each letter → its most frequent phoneme (learned from words with as 
 train:
   --quick                  small model on 4000 training words (about a minute)
   --out DIR                model directory                                   [runs/g2p]
-  --attention KIND         none (Cho 2014 context vector) | bahdanau | luong-dot | luong-general [${g.attention}]
+  --attention KIND         none (Cho 2014 context vector) | bahdanau | luong-dot (decoder as wide as the memory)
+                           | luong-general                                     [${g.attention}]
   --cell gru|lstm|rnn      recurrent cell of encoder and decoder             [${g.cell}]
   --embed N --hidden N     sizes (encoder is bidirectional: memory 2·hidden) [${g.embed}, ${g.hidden}]
   --encoder-layers N --decoder-layers N                                      [${g.encoderLayers}, ${g.decoderLayers}]
