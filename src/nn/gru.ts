@@ -17,7 +17,7 @@
 // Dimensions: T time, B batch, I input, H hidden.
 import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
   timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
@@ -29,6 +29,13 @@ export const gruResetAfter: CellMath = {
 
   forward(run: DirRun): DirCache {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
+    if (k.gruSequenceForward && run.lengths === null) {           // the whole time loop in one kernel call
+      const hx = new Float32Array((T + 1) * B * H);
+      const save = isGradEnabled() ? new Float32Array(T * B * 4 * H) : null;   // inference: no backward, nothing saved
+      hx.set(run.h0, firstSlot(run) * B * H);
+      k.gruSequenceForward(T, B, run.I, H, run.reverse, run.x, run.wih, run.bih, run.whh, run.bhh, hx, save);
+      return { hx, gi: new Float32Array(0), save: save ?? new Float32Array(0) };
+    }
     const gi = inputProjection(run, 3);                       // [T, B, 3H]
     const hx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
     hx.set(run.h0, firstSlot(run) * B * H);

@@ -14,7 +14,7 @@
 // Dimensions: T time, B batch, I input, H hidden (cell), P = projSize || H (size of h).
 import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
   timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
@@ -26,6 +26,14 @@ export const lstmMath: CellMath = {
 
   forward(run: DirRun): DirCache {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H, proj = run.whr !== null;
+    if (k.lstmSequenceForward && run.lengths === null && !proj) {   // the whole time loop in one kernel call
+      const hx = new Float32Array((T + 1) * B * H), cx = new Float32Array((T + 1) * B * H);
+      const save = isGradEnabled() ? new Float32Array(T * B * S) : null;   // inference: no backward, nothing saved
+      hx.set(run.h0, firstSlot(run) * B * H);
+      cx.set(run.c0!, firstSlot(run) * B * H);
+      k.lstmSequenceForward(T, B, run.I, H, run.reverse, run.x, run.wih, run.bih, run.whh, run.bhh, hx, cx, save);
+      return { hx, cx, gi: new Float32Array(0), save: save ?? new Float32Array(0) };
+    }
     const gi = inputProjection(run, 4);                       // [T, B, 4H]
     const hx = new Float32Array((T + 1) * B * P);             // [T+1, B, P]
     const cx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
