@@ -23,17 +23,29 @@ export function musicTable(r: MusicResult): string {
 }
 
 export function musicFigure(r: MusicResult): string {
-  const paper = paperNll[r.dataset];
-  const chart = lineChart({
+  const paper = paperNll[r.dataset], o = r.options;
+  const best = Math.min(...r.results.map((x) => x.validNll), ...Object.values(paper).map((v) => v!));
+  const curves = lineChart({
     title: 'validation NLL per epoch',
-    x: { label: 'epoch', min: 0 }, y: { label: 'NLL per time step (nats)' },
+    x: { label: 'epoch', min: 0 }, y: { label: 'NLL per time step (nats)', min: Math.floor(best * 4) / 4 - 0.25, max: Math.floor(best * 4) / 4 + 2.5 },
     series: r.results.map((x) => ({ name: `${x.model} (${x.params} params)`, color: modelColors[x.model], points: x.curve.map((v, i) => [i + 1, v] as [number, number]) })),
     refLines: paper.gru !== undefined ? [{ y: paper.gru, label: `paper: GRU test ${paper.gru}` }] : [],
-    width: 560, height: 340,
+    width: 520, height: 320,
   });
-  const o = r.options;
-  return figure([chart], {
+  const idx = r.results.map((_, i) => i + 1), names = r.results.map((x) => x.model);
+  const test = lineChart({
+    title: 'test NLL: gated vs Chung et al. 2014',
+    x: { label: 'model', ticks: idx, tickFormat: (v) => names[v - 1] ?? '', min: 0.5, max: r.results.length + 0.5 },
+    y: { label: 'test NLL per time step (nats)' },
+    series: [
+      { name: 'gated (this run)', line: false, color: '#000000', points: r.results.map((x, i) => [i + 1, x.testNll] as [number, number]) },
+      { name: 'paper, Table 2', line: false, color: '#E69F00', points: r.results.flatMap((x, i) => (paper[x.model] === undefined ? [] : [[i + 1, paper[x.model]!] as [number, number]])) },
+    ],
+    width: 420, height: 320,
+  });
+  return figure([curves, test], {
     title: `Polyphonic music (${r.dataset === 'jsb' ? 'JSB Chorales' : 'Nottingham'}): test NLL ${r.results.map((x) => `${x.model} ${x.testNll.toFixed(2)}`).join(', ')}`,
-    note: `${o.optimizer} lr ${o.lr}, clip ${o.clip}, batch ${o.batch}, early stopping (patience ${o.patience}), seed ${o.seed}`,
+    note: `${o.optimizer} lr ${o.lr}${o.lrDecay < 1 ? ` (×${o.lrDecay} after ${o.decayPatience} epochs without progress)` : ''}, clip ${o.clip}, batch ${o.batch}`
+      + `${o.weightNoise ? `, weight noise σ ${o.weightNoise}` : ''}${o.maxLength ? `, ${o.maxLength}-step pieces` : ''}, early stopping (patience ${o.patience}, at most ${o.maxEpochs} epochs), seed ${o.seed}`,
   });
 }

@@ -120,11 +120,13 @@ export function copyFigure(r: CopyResult): string {
     refLines: [{ y: r.chance, label: `chance (1/${o.symbols})` }],
     width: 440, height: 300,
   });
-  const longest = Math.max(...o.delays);
+  // the delay where the models differ most
+  const spread = (D: number): number => { const a = r.runs.filter((x) => x.D === D).map((x) => x.accuracy); return Math.max(...a) - Math.min(...a); };
+  const shown = o.delays.reduce((best, D) => (spread(D) > spread(best) ? D : best), o.delays[0]);
   const curves = lineChart({
-    title: `training curves at D = ${longest}`,
+    title: `training curves at D = ${shown} (largest spread)`,
     x: { label: 'training step', min: 0 }, y: { label: 'held-out accuracy per symbol', min: 0, max: 1 },
-    series: r.runs.filter((x) => x.D === longest).map((x) => ({ name: x.model, color: modelColors[x.model], points: x.curve })),
+    series: r.runs.filter((x) => x.D === shown).map((x) => ({ name: x.model, color: modelColors[x.model], points: x.curve })),
     refLines: [{ y: r.chance, label: 'chance' }],
     width: 440, height: 300,
   });

@@ -98,7 +98,7 @@ export function gatesFigure(rep: GateReport, opts: GatesFigureOptions = {}): str
     const zu = unitOrder(L.z, opts.units), ru = unitOrder(L.r, opts.units), dmax = Math.max(...L.dh, 1e-12);
     const uh = zu.length > 48 ? 2 : zu.length > 24 ? 4 : 8; // row height of a unit
     const labels = ['mean z', 'mean r', `‖Δh‖ / ${dmax.toFixed(2)}`, '', `z, ${zu.length} units ↓`, ...zu.slice(1).map(() => ''), '', `r, ${ru.length} units ↓`, ...ru.slice(1).map(() => '')];
-    const heights = [9, 9, 9, 5, ...zu.map(() => uh), 5, ...ru.map(() => uh)];
+    const heights = [11, 11, 11, 5, ...zu.map(() => uh), 5, ...ru.map(() => uh)];
     for (let s = 0; s < T; s += wrap) {
       const cols = Array.from({ length: Math.min(wrap, T - s) }, (_, i) => s + i);
       const values = [

@@ -1,6 +1,7 @@
 // Heatmaps: a grid of coloured cells (rows × columns) with row and column labels and a colour bar with its unit.
 // Used for gate activations per character (columns) and per hidden unit (rows). Colours: viridis (sequential) or a
 // blue–white–red diverging map; both stay readable in grey scale and with colour-vision deficiencies.
+import { base64, indexedPng } from './png.js';
 import { esc, fmtNum, text, type Panel } from './svg.js';
 
 export type Colormap = 'viridis' | 'diverging';
@@ -57,17 +58,21 @@ export function heatmap(spec: HeatmapSpec): Panel {
   const width = Math.max(left + cols * cw + 10, left + 330), height = cbY + 34;
   const span = spec.max - spec.min || 1;
   let body = spec.title ? text(left, 16, spec.title, 'font-size="13" font-weight="bold"') : '';
-  // cells as one path per colour (LEVELS quantised levels): ~18 bytes a cell instead of ~70 for a <rect>
+  const levelOf = (v: number): number => (Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, (v - spec.min) / span)) * (LEVELS - 1)) : -1);
+  // Rows are drawn in blocks of equal height. Big blocks (≥ 8 rows, ≥ 1000 cells) become one embedded indexed PNG,
+  // scaled without smoothing; the rest are paths, one per colour level, a run of equal cells in a row being one
+  // rectangle (~18 bytes a run instead of ~70 a cell for <rect>s).
   const paths = new Map<number, string[]>();
-  for (let r = 0; r < rows; r++) {
-    const row = spec.values[r];
-    for (let c = 0; c < cols; c++) {
-      if (!Number.isFinite(row[c])) continue; // NaN: an empty cell (e.g. a spacer row)
-      const level = Math.round(Math.min(1, Math.max(0, (row[c] - spec.min) / span)) * (LEVELS - 1));
+  for (let r0 = 0; r0 < rows;) {
+    let n = 1;
+    while (r0 + n < rows && heights[r0 + n] === heights[r0]) n++;
+    if (n >= 8 && n * cols >= 1000) body += rasterBlock(spec.values.slice(r0, r0 + n), cols, levelOf, map, left, ys[r0], cw, heights[r0]);
+    else for (let r = r0; r < r0 + n; r++) runs(spec.values[r], cols, levelOf, (c, len, level) => {
       let cells = paths.get(level);
       if (!cells) paths.set(level, (cells = []));
-      cells.push(`M${left + c * cw} ${ys[r]}h${cw}v${heights[r]}h-${cw}z`);
-    }
+      cells.push(`M${left + c * cw} ${ys[r]}h${len * cw}v${heights[r]}h-${len * cw}z`);
+    });
+    r0 += n;
   }
   for (const [level, cells] of [...paths].sort((a, b) => a[0] - b[0])) body += `<path fill="${colorAt(map, level / (LEVELS - 1))}" d="${cells.join('')}"/>`;
   body += `<rect x="${left}" y="${top}" width="${cols * cw}" height="${gridH}" fill="none" stroke="#888" stroke-width="0.5"/>`;
@@ -92,4 +97,26 @@ export function heatmap(spec: HeatmapSpec): Panel {
   for (const f of [0, 0.5, 1]) body += text(left + f * barW, cbY + 22, fmtNum(spec.min + f * span), 'text-anchor="middle" font-size="10"');
   body += text(left + barW + 10, cbY + 9, spec.colorbarLabel, 'font-size="11"');
   return { width, height, body };
+}
+
+/** Calls `emit(start, length, level)` for each run of equal colour levels in a row (NaN cells: no run). */
+function runs(row: ArrayLike<number>, cols: number, levelOf: (v: number) => number, emit: (c: number, n: number, level: number) => void): void {
+  for (let c = 0; c < cols;) {
+    const level = levelOf(row[c]);
+    let n = 1;
+    while (c + n < cols && levelOf(row[c + n]) === level) n++;
+    if (level >= 0) emit(c, n, level);
+    c += n;
+  }
+}
+
+/** rows × cols cells as one PNG (a pixel per cell; NaN white) stretched to cw × ch pixels a cell. */
+function rasterBlock(values: readonly ArrayLike<number>[], cols: number, levelOf: (v: number) => number, map: Colormap,
+  x: number, y: number, cw: number, ch: number): string {
+  const palette = [...Array.from({ length: LEVELS }, (_, l) => colorAt(map, l / (LEVELS - 1))), '#ffffff'];
+  const index = new Uint8Array(values.length * cols);
+  values.forEach((row, r) => { for (let c = 0; c < cols; c++) { const l = levelOf(row[c]); index[r * cols + c] = l < 0 ? LEVELS : l; } });
+  const png = base64(indexedPng(cols, values.length, index, palette));
+  return `<image x="${x}" y="${y}" width="${cols * cw}" height="${values.length * ch}" preserveAspectRatio="none" image-rendering="optimizeSpeed" `
+    + `style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>`;
 }

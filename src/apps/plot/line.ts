@@ -20,6 +20,8 @@ export interface Series {
   color?: string;
   dashed?: boolean;
   markers?: boolean;
+  /** Connect the points (default true); false draws markers only. */
+  line?: boolean;
 }
 
 export interface RefLine { y: number; label: string; color?: string }
@@ -53,22 +55,23 @@ export function lineChart(spec: LineChartSpec): Panel {
   body += axisX(sx, spec.x, y0, y1) + axisY(sy, spec.y, x0, x1);
   if (spec.title) body += text(x0, 16, spec.title, 'font-size="13" font-weight="bold"');
   body += `<defs><clipPath id="c${clipId}"><rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}"/></clipPath></defs>`;
-  let inner = '';
+  let inner = '', labels = '';
   for (const r of spec.refLines ?? []) {
     if (!drawable(r.y, sy)) continue;
     const y = sy.map(r.y);
     inner += `<line x1="${x0}" x2="${x1}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${r.color ?? '#666'}" stroke-dasharray="2,3"/>`;
-    inner += text(x0 + 4, y - 3, r.label, `font-size="10" fill="${r.color ?? '#444'}"`);
+    // drawn over the series, on a white halo
+    labels += text(x0 + 4, y - 3, r.label, `font-size="10" fill="${r.color ?? '#444'}" stroke="white" stroke-width="3" paint-order="stroke"`);
   }
   spec.series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length];
     const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';
     for (const seg of segments(s.points, sx, sy)) {
-      if (seg.length > 1) inner += `<polyline fill="none" stroke="${color}" stroke-width="1.8"${dash} points="${seg.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`;
-      if (s.markers || seg.length === 1) for (const [a, b] of seg) inner += `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="2.8" fill="${color}"/>`;
+      if (seg.length > 1 && s.line !== false) inner += `<polyline fill="none" stroke="${color}" stroke-width="1.8"${dash} points="${seg.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`;
+      if (s.markers || s.line === false || seg.length === 1) for (const [a, b] of seg) inner += `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="2.8" fill="${color}"/>`;
     }
   });
-  body += `<g clip-path="url(#c${clipId++})">${inner}</g>`;
+  body += `<g clip-path="url(#c${clipId++})">${inner}${labels}</g>`;
   if (showLegend) body += legend(spec.series, x1 + 12, y1 + 4);
   return { width, height, body };
 }
@@ -118,6 +121,7 @@ function legend(series: readonly Series[], x: number, y: number): string {
   return series.map((s, i) => {
     const color = s.color ?? palette[i % palette.length], yy = y + 16 * i + 6;
     const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';
-    return `<line x1="${x}" x2="${x + 16}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-width="2.2"${dash}/>` + text(x + 20, yy + 4, s.name, 'font-size="11"');
+    const key = s.line === false ? `<circle cx="${x + 8}" cy="${yy}" r="3.5" fill="${color}"/>` : `<line x1="${x}" x2="${x + 16}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-width="2.2"${dash}/>`;
+    return key + text(x + 20, yy + 4, s.name, 'font-size="11"');
   }).join('');
 }

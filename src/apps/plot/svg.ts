@@ -84,7 +84,11 @@ export function extent(values: readonly number[], log: boolean, fixed?: { min?: 
     if (fixed?.min === undefined) lo = pow10(Math.floor(Math.log10(lo) + 1e-9));
     if (fixed?.max === undefined) hi = pow10(Math.ceil(Math.log10(hi) - 1e-9));
     if (hi <= lo) hi = lo * 10;
-  } else if (hi <= lo) { hi = lo + 1; }
+  } else if (hi <= lo) { hi = lo + 1; } else {
+    const pad = 0.06 * (hi - lo);
+    if (fixed?.min === undefined) lo -= pad;
+    if (fixed?.max === undefined) hi += pad;
+  }
   return [lo, hi];
 }
 

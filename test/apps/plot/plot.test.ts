@@ -1,8 +1,11 @@
 // The SVG writer: ticks and number labels, scales, well-formed SVG with axes, labels and legend, lines broken where a
-// point cannot be drawn (≤ 0 on a log axis), heatmap colours at the colormap's ends, empty NaN cells, figure layout.
+// point cannot be drawn (≤ 0 on a log axis), heatmap colours at the colormap's ends, empty NaN cells, figure layout,
+// and the PNG writer for big heatmaps (checked with node:zlib's CRC-32 and inflate).
 import { describe, expect, it } from 'vitest';
+import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { LEVELS, colorAt, heatmap } from '../../../src/apps/plot/heatmap.js';
 import { lineChart } from '../../../src/apps/plot/line.js';
+import { base64, crc32, indexedPng } from '../../../src/apps/plot/png.js';
 import { esc, extent, figure, fmtNum, logTicks, niceTicks, scale } from '../../../src/apps/plot/svg.js';
 
 /** Every opened tag is closed in order (a tiny well-formedness check; no XML parser in Node). */
@@ -71,13 +74,52 @@ describe('heatmap', () => {
     expect(colorAt('viridis', 1)).toBe('#fde725');
     expect(colorAt('viridis', 2)).toBe('#fde725');
     expect(colorAt('diverging', 0.5)).toBe('#f7f7f7');
-    const p = heatmap({ values: [[0, 1, NaN], [0.5, NaN, 0.25]], colLabels: ['a', ' ', 'c'], rowLabels: ['z', 'r'], min: 0, max: 1, colorbarLabel: 'gate (0–1)' });
+    const p = heatmap({ values: [[0, 1, NaN, 1, 1], [0.5, NaN, 0.25, 0.25, 0.5]], colLabels: ['a', ' ', 'c', 'd', 'e'], rowLabels: ['z', 'r'], min: 0, max: 1, colorbarLabel: 'gate (0–1)' });
     // one path per colour level; each cell a 10 × 10 square "M x y h10 v10 h-10 z"
     const cells = [...p.body.matchAll(/<path fill="(#[0-9a-f]{6})" d="([^"]*)"/g)].flatMap((m) => m[2].split('z').filter(Boolean).map((c) => `${m[1]} ${c}z`));
     const at = (u: number) => colorAt('viridis', Math.round(u * (LEVELS - 1)) / (LEVELS - 1));
-    expect(cells.sort()).toEqual([`${at(0)} M64 6h10v10h-10z`, `${at(1)} M74 6h10v10h-10z`, `${at(0.5)} M64 16h10v10h-10z`, `${at(0.25)} M84 16h10v10h-10z`].sort());
+    // runs of equal cells in a row are one rectangle (1, 1 in row 0; 0.25, 0.25 in row 1)
+    expect(cells.sort()).toEqual([`${at(0)} M64 6h10v10h-10z`, `${at(1)} M74 6h10v10h-10z`, `${at(1)} M94 6h20v10h-20z`,
+      `${at(0.5)} M64 16h10v10h-10z`, `${at(0.25)} M84 16h20v10h-20z`, `${at(0.5)} M104 16h10v10h-10z`].sort());
     expect(p.body).toContain('␣');
     expect(p.body).toContain('gate (0–1)');
     expect(wellFormed(figure([p]))).toBe(true);
+  });
+});
+
+describe('indexedPng', () => {
+  it('writes a valid PNG: signature, chunk CRCs (checked with node:zlib), inflatable scanlines, palette', () => {
+    const W = 5, H = 3, index = Uint8Array.from({ length: W * H }, (_, i) => i % 3), palette = ['#ff0000', '#00ff00', '#0000ff'];
+    const png = indexedPng(W, H, index, palette), dv = new DataView(png.buffer);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const chunks: Record<string, Uint8Array> = {};
+    for (let o = 8; o < png.length;) {
+      const len = dv.getUint32(o), type = String.fromCharCode(...png.subarray(o + 4, o + 8)), data = png.subarray(o + 8, o + 8 + len);
+      expect(dv.getUint32(o + 8 + len), `${type} CRC`).toBe(zlibCrc32(png.subarray(o + 4, o + 8 + len)));
+      chunks[type] = data;
+      o += 12 + len;
+    }
+    expect(Object.keys(chunks)).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
+    expect([...chunks.IHDR]).toEqual([0, 0, 0, W, 0, 0, 0, H, 8, 3, 0, 0, 0]);
+    expect([...chunks.PLTE]).toEqual([255, 0, 0, 0, 255, 0, 0, 0, 255]);
+    const raw = inflateSync(chunks.IDAT); // also checks the zlib header and Adler-32
+    for (let y = 0; y < H; y++) {
+      expect(raw[y * (W + 1)]).toBe(0); // filter: none
+      expect([...raw.subarray(y * (W + 1) + 1, (y + 1) * (W + 1))]).toEqual([...index.subarray(y * W, (y + 1) * W)]);
+    }
+    expect(crc32(png, 12, 29)).toBe(zlibCrc32(png.subarray(12, 29)));
+  });
+  it('splits big images into several stored blocks and is base64-encoded for data URIs', () => {
+    const W = 300, H = 300, index = Uint8Array.from({ length: W * H }, (_, i) => (i * 7) % 64);
+    const png = indexedPng(W, H, index, Array.from({ length: 64 }, (_, i) => colorAt('viridis', i / 63)));
+    const b64 = base64(png);
+    expect(Buffer.from(b64, 'base64').equals(Buffer.from(png))).toBe(true);
+    expect(() => indexedPng(2, 2, new Uint8Array(3), ['#000000'])).toThrow(/indexedPng: need/);
+  });
+  it('big heatmap blocks are embedded as a PNG image', () => {
+    const values = Array.from({ length: 40 }, (_, r) => Array.from({ length: 50 }, (_, c) => ((r * c) % 10) / 10));
+    const p = heatmap({ values, min: 0, max: 1, colorbarLabel: 'x' });
+    expect(p.body).toMatch(/<image x="8" y="6" width="500" height="400" preserveAspectRatio="none"[^>]*href="data:image\/png;base64,/);
+    expect(p.body).not.toContain('<path fill');
   });
 });
