@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recurrent import read_safetensors, write_safetensors  # noqa: E402  (shared struct+json writer)
+from recurrent import write_fixture_cases, write_safetensors  # noqa: E402  (shared writer)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, 'test', 'fixtures', 'modules')
@@ -134,28 +134,8 @@ def cases():
 
 
 def main():
-    os.makedirs(OUT_DIR, exist_ok=True)
-    only = set(sys.argv[1:])
-    written = set()
-    for make in cases():
-        name, cfg, tensors, drift = make()
-        if only and name not in only:
-            continue
-        assert name not in written, name
-        written.add(name)
-        path = os.path.join(OUT_DIR, name + '.safetensors')
-        write_safetensors(path, tensors, {'config': json.dumps(cfg, separators=(',', ':'))})
-        back, meta = read_safetensors(path)
-        for k, v in tensors:
-            assert torch.equal(back[k], v.detach().to(back[k].dtype).reshape(back[k].shape)), (name, k)
-        assert json.loads(meta['config']) == cfg
-        print(f'{name:32s} {os.path.getsize(path):6d} B  drift {drift:.2e}')
-    if not only:
-        for f in os.listdir(OUT_DIR):
-            if f.endswith('.safetensors') and f[:-len('.safetensors')] not in written:
-                os.remove(os.path.join(OUT_DIR, f))
-                print('removed stale', f)
-    print(f'{len(written)} fixtures in {OUT_DIR}')
+    write_fixture_cases(OUT_DIR, cases(), set(sys.argv[1:]),
+                        lambda name, size, cfg, drift: f'{name:32s} {size:6d} B  drift {drift:.2e}')
 
 
 if __name__ == '__main__':

@@ -578,31 +578,37 @@ def validate_cho_against_nn():
     assert (out_cho - out_ex).abs().max().item() > 1e-3
 
 
-def main():
-    os.makedirs(OUT_DIR, exist_ok=True)
-    only = set(sys.argv[1:])
-    validate_cho_against_nn()
+def write_fixture_cases(out_dir, cases, only, describe):
+    """Writes every case `make() -> (name, cfg, tensors, drift)` to out_dir/<name>.safetensors (all, or those named in
+    `only`), reads each back to check it, and — on a full run — removes fixtures of cases that no longer exist.
+    Shared by the generators in this folder."""
+    os.makedirs(out_dir, exist_ok=True)
     written = set()
-    for make in cases():
+    for make in cases:
         name, cfg, tensors, drift = make()
         if only and name not in only:
             continue
         assert name not in written, name
         written.add(name)
-        path = os.path.join(OUT_DIR, name + '.safetensors')
+        path = os.path.join(out_dir, name + '.safetensors')
         write_safetensors(path, tensors, {'config': json.dumps(cfg, separators=(',', ':'))})
         back, meta = read_safetensors(path)
         for k, v in tensors:
             assert torch.equal(back[k], v.detach().to(back[k].dtype).reshape(back[k].shape)), (name, k)
         assert json.loads(meta['config']) == cfg
-        print(f'{name:40s} {os.path.getsize(path):7d} B  drift {drift:.2e}  tol {cfg["tol"]}')
+        print(describe(name, os.path.getsize(path), cfg, drift))
     if not only:
-        # remove fixtures of cases that no longer exist
-        for f in os.listdir(OUT_DIR):
+        for f in os.listdir(out_dir):
             if f.endswith('.safetensors') and f[:-len('.safetensors')] not in written:
-                os.remove(os.path.join(OUT_DIR, f))
+                os.remove(os.path.join(out_dir, f))
                 print('removed stale', f)
-    print(f'{len(written)} fixtures in {OUT_DIR}')
+    print(f'{len(written)} fixtures in {out_dir}')
+
+
+def main():
+    validate_cho_against_nn()
+    write_fixture_cases(OUT_DIR, cases(), set(sys.argv[1:]),
+                        lambda name, size, cfg, drift: f'{name:40s} {size:7d} B  drift {drift:.2e}  tol {cfg["tol"]}')
 
 
 if __name__ == '__main__':
