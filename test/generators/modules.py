@@ -16,7 +16,6 @@ Deterministic: torch.manual_seed per case. Parameters are random, never all-ones
 PyTorch's own (random) initialisation, LayerNorm's γ, β are redrawn from N(1, 0.5²), N(0, 0.5²).
 """
 import copy
-import json
 import os
 import sys
 
@@ -24,7 +23,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recurrent import write_fixture_cases, write_safetensors  # noqa: E402  (shared writer)
+from recurrent import write_fixture_cases  # noqa: E402  (shared write-and-check loop)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, 'test', 'fixtures', 'modules')
