@@ -121,18 +121,18 @@ export function gatesFigure(rep: GateReport, opts: GatesFigureOptions = {}): str
 
 /** A self-contained HTML page: the text coloured by mean z, mean r and ‖Δh‖ (values on hover), and the heatmap. */
 export function gatesHtml(rep: GateReport, opts: GatesFigureOptions = {}): string {
-  const line = (L: GateLayer, name: string, vals: number[], max: number): string => {
+  // each row coloured over its own range on this text (the means vary far less than single units)
+  const line = (L: GateLayer, name: string, vals: number[]): string => {
+    const lo = Math.min(...vals), hi = Math.max(...vals);
     const spans = rep.chars.map((c, t) => {
       const tip = `'${c}' t=${t}: mean z ${L.meanZ[t].toFixed(3)}, mean r ${L.meanR[t].toFixed(3)}, ‖Δh‖ ${L.dh[t].toFixed(3)}${t + 1 < rep.chars.length ? `, next-char NLL ${rep.nextNll[t].toFixed(2)} nats` : ''}`;
-      const u = vals[t] / max;
+      const u = (vals[t] - lo) / (hi - lo || 1);
       return `<span style="background:${colorAt('viridis', u)};color:${u > 0.6 ? '#000' : '#fff'}" title="${esc(tip)}">${c === ' ' ? '&nbsp;' : esc(c)}</span>`;
     }).join('');
-    return `<div class="row"><div class="label">${esc(name)}</div><div class="text">${spans}</div></div>`;
+    return `<div class="row"><div class="label">${esc(name)}<br><small>${lo.toFixed(2)} … ${hi.toFixed(2)}</small></div><div class="text">${spans}</div></div>`;
   };
-  const body = rep.layers.map((L) => {
-    const dmax = Math.max(...L.dh, 1e-12);
-    return `<h2>layer ${L.layer} (${L.hidden} units)</h2>` + line(L, 'mean z (kept)', L.meanZ, 1) + line(L, 'mean r (reset)', L.meanR, 1) + line(L, `‖Δh‖ (max ${dmax.toFixed(2)})`, L.dh, dmax);
-  }).join('\n');
+  const body = rep.layers.map((L) => `<h2>layer ${L.layer} (${L.hidden} units)</h2>`
+    + line(L, 'mean z (kept)', L.meanZ) + line(L, 'mean r (reset)', L.meanR) + line(L, '‖Δh‖', L.dh)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>GRU gates: ${esc(rep.text.slice(0, 60))}</title>
 <style>
@@ -144,7 +144,8 @@ body { font-family: DejaVu Sans, Helvetica, Arial, sans-serif; margin: 24px; col
 p { max-width: 60em; }
 </style></head><body>
 <h1>GRU gates per character</h1>
-<p>Each character is coloured by the model's gates at that step (viridis: dark = 0, yellow = 1; hover for the numbers).
+<p>Each character is coloured by the model's gates at that step (viridis, from the row's lowest value on this text,
+dark, to its highest, yellow — the range is under the row's name; hover for the numbers).
 <b>z</b> is PyTorch's update gate, the share of the old state kept (h' = (1 − z)·n + z·h), so z near 1 means
 "remember"; the lecture notes' update gate is 1 − z. <b>r</b> is the reset gate (how much of the old state feeds the
 candidate). <b>‖Δh‖</b> is how much the character changed the state.</p>

@@ -44,7 +44,7 @@ export interface MusicOptions {
   seed: number;
 }
 
-/** JSB Chorales settings (about 7 minutes for the four models on 2 cores; GRU test NLL 8.49, see docs/experiments.md). */
+/** JSB Chorales settings (about 3–4 minutes for the four models on the 2-core VM; GRU test NLL 8.49, see docs/experiments.md). */
 export const musicDefaults: MusicOptions = {
   dataset: 'jsb', models: ['rnn', 'gru', 'lstm', 'gru-cho'], hidden: { rnn: 100, gru: 46, lstm: 36, 'gru-cho': 46 },
   optimizer: 'adam', lr: 3e-3, clip: 1, batch: 8, maxEpochs: 200, patience: 15, lrDecay: 0.5, decayPatience: 5, weightNoise: 0.1,

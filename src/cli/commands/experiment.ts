@@ -69,20 +69,20 @@ function loadMusic(dataset: string): MusicData {
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as MusicData;
 }
 
-/** A redrawn bar on a TTY, a line per ~10% otherwise. */
+/** A redrawn bar on a TTY; otherwise (logs, CI) a line when a new model starts and at most every 5 seconds. */
 function progress(stream: NodeJS.WriteStream = process.stderr): OnProgress {
   const tty = Boolean(stream.isTTY), t0 = performance.now();
-  let lastPhase = '', lastTenth = -1;
+  let lastModel = '', lastLine = -Infinity;
   return (p) => {
-    const frac = p.steps > 0 ? p.step / p.steps : 1, secs = ((performance.now() - t0) / 1000).toFixed(0);
+    const frac = p.steps > 0 ? p.step / p.steps : 1, now = performance.now(), secs = ((now - t0) / 1000).toFixed(0);
     const line = `${p.phase} ${p.step}/${p.steps}${p.info ? ` · ${p.info}` : ''} · ${secs}s`;
     if (tty) {
       const w = 20, done = Math.round(w * frac);
       stream.write(`\r[${'#'.repeat(done)}${'.'.repeat(w - done)}] ${line}\x1b[K`);
       return;
     }
-    const tenth = Math.floor(frac * 10);
-    if (p.phase !== lastPhase || tenth > lastTenth) { stream.write(line + '\n'); lastPhase = p.phase; lastTenth = tenth; }
+    const model = p.phase.split(/[ :]/)[0];
+    if (model !== lastModel || now - lastLine >= 5000) { stream.write(line + '\n'); lastModel = model; lastLine = now; }
   };
 }
 
