@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `gated` command: a thin shell over the public API. Errors are one line on stderr and a non-zero exit:
 // 2 for usage (bad flags), 1 for bad data (a GatedError, printed with its code), 3 for internal errors.
+// The first line gives V8 a 64 MiB young generation, so that a training step's tensors die young: fewer full garbage
+// collections (~20% faster G2P training here). `node dist/cli/main.js` skips that line; the npm scripts pass the flag.
 import { GatedError } from '../errors.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';

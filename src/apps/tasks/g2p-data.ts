@@ -13,10 +13,14 @@ export interface G2PSplit { train: G2PEntry[]; val: G2PEntry[]; test: G2PEntry[]
 
 /** Cleans a CMUdict record (see the file header). */
 export function cleanCmudict(dict: Record<string, string>): G2PEntry[] {
+  // One string per phoneme symbol, shared by every entry: ~120k words hold ~850k phonemes, and a training run's full
+  // garbage collections (triggered by the tensors' memory) mark every live object, so fewer objects make them cheap.
+  const symbols = new Map<string, string>();
+  const intern = (p: string): string => { const s = symbols.get(p); if (s !== undefined) return s; symbols.set(p, p); return p; };
   const out: G2PEntry[] = [];
   for (const [key, pron] of Object.entries(dict)) {
     if (!/^[A-Z][A-Z']*$/.test(key)) continue;            // alternates 'WORD(1)', abbreviations, punctuation entries
-    out.push({ word: key, phones: pron.trim().split(/\s+/).map((p) => p.replace(/[0-9]/g, '')) });
+    out.push({ word: key, phones: pron.trim().split(/\s+/).map((p) => intern(p.replace(/[0-9]/g, ''))) });
   }
   return out;
 }
@@ -52,7 +56,7 @@ export function buildVocabs(entries: readonly G2PEntry[]): { letters: SymbolVoca
   return { letters: new SymbolVocab(['<pad>', ...[...ls].sort()]), phonemes: new SymbolVocab(['<s>', '</s>', ...[...ps].sort()]) };
 }
 
-export interface G2PBatch { src: TokenBatch; tgt: TokenBatch; entries: G2PEntry[] }
+export interface G2PBatch { src: TokenBatch; tgt: TokenBatch }
 
 /** Letters of a word as ids (unknown letters are an error naming them). */
 export const encodeWord = (letters: SymbolVocab, word: string): number[] => letters.encode([...word.toUpperCase()]);
@@ -72,7 +76,7 @@ export function g2pBatches(entries: readonly G2PEntry[], size: number, letters: 
   const batches: G2PBatch[] = [];
   for (let i = 0; i < order.length; i += size) {
     const part = order.slice(i, i + size);
-    batches.push({ src: padTokens(part.map((e) => encodeWord(letters, e.word))), tgt: padTokens(part.map((e) => phonemes.encode(e.phones))), entries: part });
+    batches.push({ src: padTokens(part.map((e) => encodeWord(letters, e.word))), tgt: padTokens(part.map((e) => phonemes.encode(e.phones))) });
   }
   return rng ? shuffle(batches, rng) : batches;
 }
