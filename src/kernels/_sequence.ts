@@ -1,6 +1,7 @@
-// The whole-sequence forward kernels (Kernels.gruSequenceForward / lstmSequenceForward) composed from any backend's
-// per-step kernels, in exactly the order nn/gru.ts and nn/lstm.ts run them: the reference backend's implementation,
-// and the oracle the wasm backend's resident version (_wasm_sequence.ts) is tested against bit for bit.
+// The whole-sequence kernels (Kernels.gruSequenceForward / lstmSequenceForward and their Backward) composed from any
+// backend's per-step kernels, in exactly the order nn/gru.ts and nn/lstm.ts run them step by step: the reference
+// backend's implementation, and the oracle the wasm backend's resident version (_wasm_sequence.ts) is tested against
+// bit for bit.
 import type { F32, Kernels } from './api.js';
 
 /** Slots of hx entered and left at processing step s. */
@@ -35,4 +36,52 @@ export function lstmSequenceForwardWith(k: Kernels, T: number, B: number, I: num
     if (bhh) k.addRowVector(B, G, bhh, 0, gh, 0);
     k.lstmStepForward(B, H, gi, t * B * G, gh, 0, cx, prev * n, cx, next * n, hx, next * n, save, t * 5 * n);
   }
+}
+
+// ---- backward: BPTT over s = T−1 … 0 from the gradient of the final state, then the weight gradients of all steps
+
+export function gruSequenceBackwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
+  x: F32, wih: F32, whh: F32, hx: F32, save: F32, dy: F32, dh: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32,
+  dbhh: F32 | null): void {
+  const G = 3 * H, n = B * H;
+  const dgi = new Float32Array(T * B * G), dgh = new Float32Array(T * B * G);   // [T, B, 3H] each, by time
+  let d = dh.slice(), dPrev = new Float32Array(n);                             // [B, H]
+  for (let s = T - 1; s >= 0; s--) {
+    const { t, prev } = slots(T, s, reverse);
+    k.addRowVector(1, n, dy, t * n, d, 0);                                     // dh += dy[t]
+    k.gruStepBackward(B, H, d, 0, hx, prev * n, save, t * 4 * n, dgi, t * B * G, dgh, t * B * G, dPrev, 0);
+    k.gemm(false, false, B, H, G, 1, dgh, t * B * G, G, whh, 0, H, 1, dPrev, 0, H);   // dh_prev += dgh · W_hh
+    [d, dPrev] = [dPrev, d];
+  }
+  dh.set(d);
+  weightGradsWith(k, T, B, I, H, G, reverse, x, wih, hx, dgi, dgh, dx, dwih, dbih, dwhh, dbhh);
+}
+
+export function lstmSequenceBackwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
+  x: F32, wih: F32, whh: F32, hx: F32, cx: F32, save: F32, dy: F32, dh: F32, dc: F32, dx: F32, dwih: F32,
+  dbih: F32 | null, dwhh: F32, dbhh: F32 | null): void {
+  const G = 4 * H, n = B * H;
+  const dg = new Float32Array(T * B * G);                                      // [T, B, 4H], by time
+  let d = dh.slice(), dPrev = new Float32Array(n), c = dc.slice(), cPrev = new Float32Array(n);   // [B, H]
+  for (let s = T - 1; s >= 0; s--) {
+    const { t, prev } = slots(T, s, reverse);
+    k.addRowVector(1, n, dy, t * n, d, 0);                                     // dm = dh += dy[t]
+    k.lstmStepBackward(B, H, d, 0, c, 0, cx, prev * n, save, t * 5 * n, dg, t * B * G, cPrev, 0);
+    k.gemm(false, false, B, H, G, 1, dg, t * B * G, G, whh, 0, H, 0, dPrev, 0, H);    // dh_prev = dg · W_hh
+    [d, dPrev] = [dPrev, d];
+    [c, cPrev] = [cPrev, c];
+  }
+  dh.set(d); dc.set(c);
+  weightGradsWith(k, T, B, I, H, G, reverse, x, wih, hx, dg, dg, dx, dwih, dbih, dwhh, dbhh);
+}
+
+/** dW_ih += dGiᵀ · X, db_ih += Σ dGi, dX += dGi · W_ih, dW_hh += dGhᵀ · H_prev, db_hh += Σ dGh over all T·B rows (G = gates · H). */
+function weightGradsWith(k: Kernels, T: number, B: number, I: number, H: number, G: number, reverse: boolean, x: F32,
+  wih: F32, hx: F32, dgi: F32, dgh: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32, dbhh: F32 | null): void {
+  const TB = T * B;
+  k.gemm(true, false, G, I, TB, 1, dgi, 0, G, x, 0, I, 1, dwih, 0, I);
+  if (dbih) k.sumRowsInto(TB, G, dgi, 0, dbih, 0);
+  k.gemm(false, false, TB, I, G, 1, dgi, 0, G, wih, 0, I, 1, dx, 0, I);
+  k.gemm(true, false, G, H, TB, 1, dgh, 0, G, hx, reverse ? B * H : 0, H, 1, dwhh, 0, H);
+  if (dbhh) k.sumRowsInto(TB, G, dgh, 0, dbhh, 0);
 }

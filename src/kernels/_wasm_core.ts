@@ -154,7 +154,7 @@ export function threadsFor(units: number, min: number): number {
 }
 
 /** Writes chunk c of the next pool job: export `fn` with these arguments. */
-export function put(c: number, fn: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
+function put(c: number, fn: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number,
   a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0): void {
   const t = pool!.table, o = c * STRIDE;
   t[o] = fn; t[o + 1] = a1; t[o + 2] = a2; t[o + 3] = a3; t[o + 4] = a4; t[o + 5] = a5; t[o + 6] = a6; t[o + 7] = a7;
@@ -264,7 +264,7 @@ export const span = (rows: number, cols: number, ld: number): number => (rows <=
 // ------------------------------------------------------------------------------------------ splitting across threads
 // Sizes below which a call stays on one thread: a chunk must outweigh waking a worker and the caller's wait.
 export const GEMM_MIN_FLOPS = 200_000;     // per thread (≈ 5 µs at 40 GFLOP/s)
-export const ROWS_MIN_ELEMS = 4096;        // per thread, for the row-wise gate kernels (~7 ns per element)
+const ROWS_MIN_ELEMS = 4096;               // per thread, for the row-wise gate kernels (~7 ns per element)
 const ADD_MIN_ELEMS = 65536;               // per thread, for addRowVector (~0.2 ns per element)
 const NR = 8, MR = 4;               // the GEMM micro-tile (assembly/gemm.ts): column panels and row blocks
 
@@ -371,5 +371,12 @@ export function gemmAt(tA: boolean, tB: boolean, M: number, N: number, K: number
   else wasm!.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bp, reserve(wasm!.gemmWorkBytes(M, N, K, bp !== 0)));
 }
 
-/** Runs chunks 0..n−1 written with `put`. */
-export const poolRun = (n: number): void => pool!.run(n);
+/** v[N] += Σ_rows X[M, N] on operands in wasm memory; large sums split into column ranges (multiples of 16) across threads. */
+export function sumRowsAt(M: number, N: number, x: number, v: number): void {
+  const nt = N >= 32 ? threadsFor(M * N, 4 * ROWS_MIN_ELEMS) : 1;
+  if (nt <= 1) { wasm!.sumRowsInto(M, N, x, N, v); return; }
+  const per = Math.ceil(N / nt / 16) * 16;
+  let n = 0;
+  for (let j = 0; j < N; j += per, n++) put(n, FN.sumRowsInto, M, Math.min(per, N - j), x + j * 4, N, v + j * 4, 0, 0);
+  pool!.run(n);
+}

@@ -1,11 +1,15 @@
-// The wasm backend's whole-sequence forward kernels: one direction of a GRU / LSTM layer over all T steps with every
-// buffer resident in wasm memory — x, hx (and cx) are copied in once, hx, cx and save copied out once, instead of each
-// step copying its operands in and its results out; inference (save = null) skips copying out the saved gate values.
+// The wasm backend's whole-sequence kernels: one direction of a GRU / LSTM layer over all T steps with every buffer
+// resident in wasm memory, instead of each step copying its operands in and its results out.
+//   forward:  x, hx (and cx) copied in once; hx, cx and save copied out once (inference, save = null, skips save);
+//   backward: x, hx (cx), save and dy copied in once; the gate gradients of all steps stay in wasm memory for the
+//             weight-gradient GEMMs after the loop; the state and weight gradients copied out once.
 // Each step runs the same wasm kernels in the same order as _sequence.ts composes them, so the bits are the same;
 // large steps are split across the worker pool like single calls.
 import type { F32 } from './api.js';
 import { slots } from './_sequence.js';
-import { FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, release, rowsThreads, w } from './_wasm_core.js';
+import {
+  FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, release, rowsThreads, sumRowsAt, w,
+} from './_wasm_core.js';
 
 /** gi = x · W_ihᵀ (+ b_ih) for all steps into scratch [T·B, G·H]; returns its address. */
 function inputProjection(T: number, B: number, I: number, GH: number, x: F32, wih: F32, pinnedIh: number, bih: F32 | null): number {
@@ -68,4 +72,101 @@ export function lstmSequenceForward(T: number, B: number, I: number, H: number, 
   back(phx, hx, 0, (T + 1) * n);
   back(pcx, cx, 0, (T + 1) * n);
   if (save) back(ps, save, 0, T * 5 * n);
+}
+
+// ------------------------------------------------------------------------------------------ backward
+
+/**
+ * op(B) = W [K, N] as it is (not transposed) for a GEMM by a weight: packed once (`pinned`, from pinnedPack before
+ * begin(): once per pin), or read in place when it has one column (the GEMV path, which takes no packed B).
+ */
+function weightAt(pinned: number, W: F32, K: number, N: number): { b: number; bp: number } {
+  return N > 1 ? { b: 0, bp: packed(pinned, W, false, 0, N, K, N) } : { b: input(W, 0, K * N), bp: 0 };
+}
+
+/** v[N] += Σ_rows X[M, N] (px in wasm memory). */
+function biasGrad(M: number, N: number, px: number, v: F32): void {
+  const pv = inout(v, 0, N);
+  sumRowsAt(M, N, px, pv);
+  back(pv, v, 0, N);
+}
+
+/**
+ * After the loop, over all T·B rows (G = gates · H; px, phx, dgi, dgh in wasm memory):
+ * dW_ih += dGiᵀ · X, db_ih += Σ dGi, dX += dGi · W_ih, dW_hh += dGhᵀ · H_prev, db_hh += Σ dGh.
+ */
+function weightGrads(T: number, B: number, I: number, H: number, G: number, reverse: boolean, px: number, wih: F32,
+  pinnedIh: number, phx: number, dgi: number, dgh: number, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32, dbhh: F32 | null): void {
+  const TB = T * B;
+  if (I > 0) {
+    const pw = inout(dwih, 0, G * I);
+    gemmAt(true, false, G, I, TB, 1, dgi, G, px, I, 1, pw, I, 0);
+    back(pw, dwih, 0, G * I);
+  }
+  if (dbih) biasGrad(TB, G, dgi, dbih);
+  if (I > 0) {
+    const ih = weightAt(pinnedIh, wih, G, I), pdx = inout(dx, 0, TB * I);
+    gemmAt(false, false, TB, I, G, 1, dgi, G, ih.b, I, 1, pdx, I, ih.bp);
+    back(pdx, dx, 0, TB * I);
+  }
+  const pw = inout(dwhh, 0, G * H), hPrev = phx + (reverse ? B * H * 4 : 0);   // [T, B, H]: the states entering each step
+  gemmAt(true, false, G, H, TB, 1, dgh, G, hPrev, H, 1, pw, H, 0);
+  back(pw, dwhh, 0, G * H);
+  if (dbhh) biasGrad(TB, G, dgh, dbhh);
+}
+
+export function gruSequenceBackward(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
+  whh: F32, hx: F32, save: F32, dy: F32, dh: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32, dbhh: F32 | null): void {
+  const G = 3 * H, n = B * H;
+  if (T <= 0 || n <= 0) return;
+  const pinnedIh = pinnedPack(wih, false, 0, I, G, I), pinnedHh = pinnedPack(whh, false, 0, H, G, H);
+  begin();
+  const hh = weightAt(pinnedHh, whh, G, H), px = input(x, 0, T * B * I), phx = input(hx, 0, (T + 1) * n);
+  const ps = input(save, 0, T * 4 * n), pdy = input(dy, 0, T * n);            // [T, B, 4H], [T, B, H]
+  const dgi = output(T * B * G), dgh = output(T * B * G);                     // [T, B, 3H] each, by time
+  let d = inout(dh, 0, n), dPrev = output(n);                                 // [B, H]
+  const m = mark();
+  for (let s = T - 1; s >= 0; s--) {
+    const { t, prev } = slots(T, s, reverse), hp = phx + prev * n * 4, sv = ps + t * 4 * n * 4;
+    const gi = dgi + t * B * G * 4, gh = dgh + t * B * G * 4;
+    release(m);
+    w().addRowVector(1, n, pdy + t * n * 4, d);                               // dh += dy[t]
+    if (!rowsThreads(FN.gruStepBackward, B, H, d, 1, hp, 1, sv, 4, gi, 3, gh, 3, dPrev, 1)) {
+      w().gruStepBackward(B, H, d, hp, sv, gi, gh, dPrev);
+    }
+    gemmAt(false, false, B, H, G, 1, gh, G, hh.b, H, 1, dPrev, H, hh.bp);     // dh_prev += dgh · W_hh
+    [d, dPrev] = [dPrev, d];
+  }
+  release(m);
+  back(d, dh, 0, n);
+  weightGrads(T, B, I, H, G, reverse, px, wih, pinnedIh, phx, dgi, dgh, dx, dwih, dbih, dwhh, dbhh);
+}
+
+export function lstmSequenceBackward(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
+  whh: F32, hx: F32, cx: F32, save: F32, dy: F32, dh: F32, dc: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32,
+  dbhh: F32 | null): void {
+  const G = 4 * H, n = B * H;
+  if (T <= 0 || n <= 0) return;
+  const pinnedIh = pinnedPack(wih, false, 0, I, G, I), pinnedHh = pinnedPack(whh, false, 0, H, G, H);
+  begin();
+  const hh = weightAt(pinnedHh, whh, G, H), px = input(x, 0, T * B * I), phx = input(hx, 0, (T + 1) * n);
+  const pcx = input(cx, 0, (T + 1) * n), ps = input(save, 0, T * 5 * n), pdy = input(dy, 0, T * n);
+  const dg = output(T * B * G);                                               // [T, B, 4H], by time
+  let d = inout(dh, 0, n), dPrev = output(n), c = inout(dc, 0, n), cPrev = output(n);   // [B, H] each
+  const m = mark();
+  for (let s = T - 1; s >= 0; s--) {
+    const { t, prev } = slots(T, s, reverse), cp = pcx + prev * n * 4, sv = ps + t * 5 * n * 4, g = dg + t * B * G * 4;
+    release(m);
+    w().addRowVector(1, n, pdy + t * n * 4, d);                               // dm = dh += dy[t]
+    if (!rowsThreads(FN.lstmStepBackward, B, H, d, 1, c, 1, cp, 1, sv, 5, g, 4, cPrev, 1)) {
+      w().lstmStepBackward(B, H, d, c, cp, sv, g, cPrev);
+    }
+    gemmAt(false, false, B, H, G, 1, g, G, hh.b, H, 0, dPrev, H, hh.bp);      // dh_prev = dg · W_hh
+    [d, dPrev] = [dPrev, d];
+    [c, cPrev] = [cPrev, c];
+  }
+  release(m);
+  back(d, dh, 0, n);
+  back(c, dc, 0, n);
+  weightGrads(T, B, I, H, G, reverse, px, wih, pinnedIh, phx, dg, dg, dx, dwih, dbih, dwhh, dbhh);
 }

@@ -78,6 +78,22 @@ export interface Kernels {
   lstmSequenceForward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
     whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32 | null): void;
 
+  // ---- Whole backward time loops (optional), the same direction without `lengths`: BPTT from the forward's hx (cx) and
+  // save. Each equals, bit for bit, the per-step kernels in this order: for s = T−1 … 0 (t, prev as above):
+  //   dh += dy[t] (addRowVector, one row);  the step's backward from dh into dgi[t], dgh[t] and dh_prev;
+  //   dh_prev += dgh[t] · W_hh (GRU; LSTM: dh_prev = dg[t] · W_hh) — then, one GEMM or sum each over all steps:
+  //   dW_ih += dGiᵀ · X,  db_ih += Σ dGi,  dX += dGi · W_ih,  dW_hh += dGhᵀ · H_prev,  db_hh += Σ dGh
+  // (H_prev: the [T, B, H] states entering each step, hx from slot reverse ? 1 : 0; LSTM: dGh = dGi).
+  // dy [T, B, H]: gradient of each step's output. dh (and dc) [B, H]: in, the gradient of the final state; out, that of
+  // h0 (c0). dx [T, B, I], dwih, dwhh and the bias gradients (null: no bias) are accumulated into.
+  /** GRU, reset after the recurrent product: hx, save as gruSequenceForward left them. */
+  gruSequenceBackward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, whh: F32,
+    hx: F32, save: F32, dy: F32, dh: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32, dbhh: F32 | null): void;
+  /** LSTM without projection: hx, cx, save as lstmSequenceForward left them. */
+  lstmSequenceBackward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, whh: F32,
+    hx: F32, cx: F32, save: F32, dy: F32, dh: F32, dc: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32,
+    dbhh: F32 | null): void;
+
   // ---- Elman RNN:  h = act(gi + gh), act = tanh or relu; gi, gh: [B, H]
   rnnStepForward(B: number, H: number, relu: boolean, gi: F32, giOff: number, gh: F32, ghOff: number, h: F32, hOff: number): void;
   /** dg = dh ⊙ act'(h) (pre-activation). */

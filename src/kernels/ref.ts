@@ -1,7 +1,9 @@
 // Plain-TypeScript reference kernels: the oracle every faster backend is tested against. Kept forever.
 // Sums run in float64 (JS numbers) and round once on store, so this backend is at least as exact as float32 BLAS.
 import type { Kernels } from './api.js';
-import { gruSequenceForwardWith, lstmSequenceForwardWith } from './_sequence.js';
+import {
+  gruSequenceBackwardWith, gruSequenceForwardWith, lstmSequenceBackwardWith, lstmSequenceForwardWith,
+} from './_sequence.js';
 
 const sigm = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -18,6 +20,12 @@ export const refKernels: Kernels = {
   },
   lstmSequenceForward(T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, cx, save) {
     lstmSequenceForwardWith(refKernels, T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, cx, save);
+  },
+  gruSequenceBackward(T, B, I, H, reverse, x, wih, whh, hx, save, dy, dh, dx, dwih, dbih, dwhh, dbhh) {
+    gruSequenceBackwardWith(refKernels, T, B, I, H, reverse, x, wih, whh, hx, save, dy, dh, dx, dwih, dbih, dwhh, dbhh);
+  },
+  lstmSequenceBackward(T, B, I, H, reverse, x, wih, whh, hx, cx, save, dy, dh, dc, dx, dwih, dbih, dwhh, dbhh) {
+    lstmSequenceBackwardWith(refKernels, T, B, I, H, reverse, x, wih, whh, hx, cx, save, dy, dh, dc, dx, dwih, dbih, dwhh, dbhh);
   },
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {

@@ -4,11 +4,9 @@
 // Not here: the math (assembly/*.ts), the oracle (ref.ts), the thread protocol (_pool.ts).
 import type { Kernels } from './api.js';
 import {
-  FN, back, begin, gemmAt, inout, input, output, pinArray, pinnedPack, rowsThreads, span, threadsFor, put,
-  unpinArray, w, ROWS_MIN_ELEMS, poolRun,
+  FN, back, begin, gemmAt, inout, input, output, pinArray, pinnedPack, rowsThreads, span, sumRowsAt, unpinArray, w,
 } from './_wasm_core.js';
-
-import { gruSequenceForward, lstmSequenceForward } from './_wasm_sequence.js';
+import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from './_wasm_sequence.js';
 
 export { initWasmAsync, initWasmSync, pinnedBytes, poolStats, setWasmThreads, wasmThreads } from './_wasm_core.js';
 
@@ -22,6 +20,8 @@ export const wasmKernels: Kernels = {
   unpin: unpinArray,
   gruSequenceForward,
   lstmSequenceForward,
+  gruSequenceBackward,
+  lstmSequenceBackward,
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M <= 0 || N <= 0) return;
@@ -70,14 +70,7 @@ export const wasmKernels: Kernels = {
     if (M <= 0 || N <= 0) return;
     begin();
     const px = input(X, xo, M * N), pv = inout(v, vo, N);
-    const nt = N >= 32 ? threadsFor(M * N, 4 * ROWS_MIN_ELEMS) : 1;
-    if (nt <= 1) w().sumRowsInto(M, N, px, N, pv);
-    else {   // column ranges (multiples of 16), each summed down all rows
-      const per = Math.ceil(N / nt / 16) * 16;
-      let n = 0;
-      for (let j = 0; j < N; j += per, n++) put(n, FN.sumRowsInto, M, Math.min(per, N - j), px + j * 4, N, pv + j * 4, 0, 0);
-      poolRun(n);
-    }
+    sumRowsAt(M, N, px, pv);
     back(pv, v, vo, N);
   },
 

@@ -53,6 +53,12 @@ export const gruResetAfter: CellMath = {
 
   backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
+    if (k.gruSequenceBackward && run.lengths === null) {          // the whole time loop in one kernel call
+      const dh = dhN.slice();                                      // in: ∂L/∂h_T, out: ∂L/∂h0
+      k.gruSequenceBackward(T, B, run.I, H, run.reverse, run.x, run.wih, run.whh, hx, save, dy, dh,
+        g.dx, g.wih, g.bih, g.whh, g.bhh);
+      return { dh0: dh, dc0: null };
+    }
     const dgi = new Float32Array(T * B * G3), dgh = new Float32Array(T * B * G3); // [T, B, 3H] by time
     let dh = dhN.slice(), dhPrev = new Float32Array(B * H);                          // [B, H]
     for (let s = T - 1; s >= 0; s--) {

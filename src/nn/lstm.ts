@@ -61,6 +61,12 @@ export const lstmMath: CellMath = {
 
   backward(run: DirRun, { hx, cx, save, m }: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads) {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H;
+    if (k.lstmSequenceBackward && run.lengths === null && !m) {   // the whole time loop in one kernel call
+      const dh = dhN.slice(), dc = dcN ? dcN.slice() : new Float32Array(B * H);   // in: ∂L/∂(h_T, c_T), out: ∂L/∂(h0, c0)
+      k.lstmSequenceBackward(T, B, run.I, H, run.reverse, run.x, run.wih, run.whh, hx, cx!, save, dy, dh, dc,
+        g.dx, g.wih, g.bih, g.whh, g.bhh);
+      return { dh0: dh, dc0: dc };
+    }
     const dG = new Float32Array(T * B * G4);                  // [T, B, 4H] pre-activation, by time
     const dhs = m ? new Float32Array(T * B * P) : null;       // [T, B, P] ∂L/∂h per step, for dW_hr
     const dm = m ? new Float32Array(B * H) : null;

@@ -1,15 +1,19 @@
-// The whole-sequence forward kernels (Kernels.gruSequenceForward / lstmSequenceForward): the wasm backend's resident
-// version gives the same bits as its per-step kernels composed (src/kernels/_sequence.ts) — forward and reverse, with
-// and without biases, pinned or not, B = 1 (GEMV) and row tails, on 1 and 2 threads — and stays within float32 rounding
-// of the reference; the composition itself is what the GRU / LSTM layers compute.
+// The whole-sequence kernels (Kernels.gruSequenceForward / lstmSequenceForward and their Backward): the wasm backend's
+// resident versions give the same bits as its per-step kernels composed (src/kernels/_sequence.ts) — forward and
+// reverse, with and without biases, pinned or not, B = 1 (GEMV), H = 1 and I ≤ 1 (one-column GEMMs) and row tails, on
+// 1 and 2 threads — and stay within float32 rounding of the reference; the composition itself is what the GRU / LSTM
+// layers compute, forward and backward.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { F32, Kernels } from '../../src/kernels/api.js';
-import { gruSequenceForwardWith, lstmSequenceForwardWith } from '../../src/kernels/_sequence.js';
+import {
+  gruSequenceBackwardWith, gruSequenceForwardWith, lstmSequenceBackwardWith, lstmSequenceForwardWith,
+} from '../../src/kernels/_sequence.js';
 import { refKernels as R } from '../../src/kernels/ref.js';
 import { initWasmSync, pinnedBytes, wasmKernels as W } from '../../src/kernels/wasm.js';
 import { getBackend, setBackend, setNumThreads } from '../../src/kernels/select.js';
 import { GRU } from '../../src/nn/gru.js';
 import { LSTM } from '../../src/nn/lstm.js';
+import { add, mul, sum } from '../../src/tensor/ops.js';
 import { Tensor, noGrad } from '../../src/tensor/tensor.js';
 import { Rng } from '../../src/random.js';
 import { expectClose } from '../_util/close.js';
@@ -62,6 +66,8 @@ for (const cell of ['GRU', 'LSTM'] as const) {
     { cell, T: 1, B: 2, I: 4, H: 4, reverse: false, bias: false, pin: true },
     { cell, T: 5, B: 33, I: 17, H: 131, reverse: true, bias: true, pin: true },    // large enough to split on threads
     { cell, T: 3, B: 4, I: 0, H: 6, reverse: false, bias: true, pin: false },      // no inputs: gi = b_ih
+    { cell, T: 6, B: 1, I: 13, H: 35, reverse: false, bias: false, pin: false },   // GEMV, weights packed per call
+    { cell, T: 4, B: 2, I: 1, H: 1, reverse: true, bias: true, pin: true },        // one-column GEMMs
   );
 }
 
@@ -112,6 +118,96 @@ describe('the composition is what the layers compute', { timeout: 60_000 }, () =
             }
           }
         }
+      });
+    }
+  }
+});
+
+interface Upstream { dy: F32; dh: F32; dc: F32; dx: F32; dwih: F32; dbih: F32; dwhh: F32; dbhh: F32 }
+
+/** Gradients flowing in (dy, final dh, dc) and non-zero accumulators (the kernels add to them). */
+function upstreamFor(c: Case): Upstream {
+  const G = (c.cell === 'GRU' ? 3 : 4) * c.H, n = c.B * c.H;
+  return { dy: rand(c.T * n), dh: rand(n), dc: rand(n), dx: rand(c.T * c.B * c.I), dwih: rand(G * c.I), dbih: rand(G),
+    dwhh: rand(G * c.H), dbhh: rand(G) };
+}
+
+/** Backward of one case with `k` from the forward's outputs `fwd` (hx, (cx,) save); returns dh, (dc,) dx, dW_ih, dW_hh, (db_ih, db_hh). */
+function runBackward(c: Case, w: ReturnType<typeof weightsFor>, u: Upstream, fwd: F32[], k: Kernels, composed: boolean): F32[] {
+  const { T, B, I, H, reverse } = c;
+  const dh = u.dh.slice(), dc = u.dc.slice(), dx = u.dx.slice(), dwih = u.dwih.slice(), dwhh = u.dwhh.slice();
+  const dbih = c.bias ? u.dbih.slice() : null, dbhh = c.bias ? u.dbhh.slice() : null, weights = [w.wih, w.whh];
+  if (c.pin) weights.forEach((a) => k.pin(a));
+  try {
+    if (c.cell === 'GRU') {
+      const [hx, save] = fwd;
+      if (composed) gruSequenceBackwardWith(k, T, B, I, H, reverse, w.x, w.wih, w.whh, hx, save, u.dy, dh, dx, dwih, dbih, dwhh, dbhh);
+      else k.gruSequenceBackward!(T, B, I, H, reverse, w.x, w.wih, w.whh, hx, save, u.dy, dh, dx, dwih, dbih, dwhh, dbhh);
+      return [dh, dx, dwih, dwhh, ...(dbih && dbhh ? [dbih, dbhh] : [])];
+    }
+    const [hx, cx, save] = fwd;
+    if (composed) lstmSequenceBackwardWith(k, T, B, I, H, reverse, w.x, w.wih, w.whh, hx, cx, save, u.dy, dh, dc, dx, dwih, dbih, dwhh, dbhh);
+    else k.lstmSequenceBackward!(T, B, I, H, reverse, w.x, w.wih, w.whh, hx, cx, save, u.dy, dh, dc, dx, dwih, dbih, dwhh, dbhh);
+    return [dh, dc, dx, dwih, dwhh, ...(dbih && dbhh ? [dbih, dbhh] : [])];
+  } finally { if (c.pin) weights.forEach((a) => k.unpin(a)); }
+}
+
+describe('sequence backward kernels', { timeout: 60_000 }, () => {
+  for (const c of cases) {
+    it(`${c.cell} T=${c.T} B=${c.B} I=${c.I} H=${c.H} reverse=${c.reverse} bias=${c.bias} pinned=${c.pin}: wasm = its per-step kernels bit for bit, ≈ reference`, () => {
+      const w = weightsFor(c), u = upstreamFor(c);
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        const fwd = runCase(c, w, W, true);
+        const fused = runBackward(c, w, u, fwd, W, false), steps = runBackward(c, w, u, fwd, W, true);
+        fused.forEach((f, i) => expect(bits(f), `gradient ${i} on ${threads} thread(s)`).toEqual(bits(steps[i])));
+        expect(pinnedBytes()).toBe(0);
+      }
+      const ref = runBackward(c, w, u, runCase(c, w, R, false), R, false);
+      const got = runBackward(c, w, u, runCase(c, w, W, false), W, false);
+      got.forEach((g, i) => expectClose(g, ref[i], { atol: 2e-5, rtol: 2e-5, what: `${c.cell} gradient ${i} vs reference` }));
+    });
+  }
+});
+
+describe('the backward composition is what the layers compute', { timeout: 60_000 }, () => {
+  for (const cell of ['GRU', 'LSTM'] as const) {
+    for (const backend of ['wasm', 'js']) {
+      it(`${cell} backward (both directions) on '${backend}': input, state and weight gradients equal the composition's`, () => {
+        setBackend(backend);
+        const k = backend === 'wasm' ? W : R, T = 5, B = 3, I = 7, H = 10, n = B * H;
+        const net = cell === 'GRU' ? new GRU({ inputSize: I, hiddenSize: H, bidirectional: true })
+          : new LSTM({ inputSize: I, hiddenSize: H, bidirectional: true });
+        const x = new Tensor(rand(T * B * I, 2), [T, B, I], { requiresGrad: true });
+        const h0 = new Tensor(rand(2 * n), [2, B, H], { requiresGrad: true }), c0 = new Tensor(rand(2 * n), [2, B, H], { requiresGrad: true });
+        const gy = rand(T * B * 2 * H), gh = rand(2 * n), gc = rand(2 * n);
+        // L = Σ output ⊙ gy + Σ h_n ⊙ gh (+ Σ c_n ⊙ gc): the layer receives exactly gy, gh, gc
+        const y: { output: Tensor; h: Tensor; c?: Tensor } = net instanceof LSTM ? net.forward(x, { h0, c0 }) : net.forward(x, { h0 });
+        let loss = add(sum(mul(y.output, new Tensor(gy, [T, B, 2 * H]))), sum(mul(y.h, new Tensor(gh, [2, B, H]))));
+        if (y.c) loss = add(loss, sum(mul(y.c, new Tensor(gc, [2, B, H]))));
+        loss.backward();
+
+        const sd = Object.fromEntries(net.namedParameters()), dx = new Float32Array(T * B * I);
+        for (const [d, sfx] of [[0, '_l0'], [1, '_l0_reverse']] as const) {
+          const c: Case = { cell, T, B, I, H, reverse: d === 1, bias: true, pin: true };
+          const w = { x: x.data, wih: sd[`weight_ih${sfx}`].data, whh: sd[`weight_hh${sfx}`].data, bih: sd[`bias_ih${sfx}`].data,
+            bhh: sd[`bias_hh${sfx}`].data, h0: h0.data.slice(d * n, (d + 1) * n), c0: c0.data.slice(d * n, (d + 1) * n) };
+          const dy = new Float32Array(T * n);
+          for (let tb = 0; tb < T * B; tb++) dy.set(gy.subarray((2 * tb + d) * H, (2 * tb + d + 1) * H), tb * H);
+          const G = (cell === 'GRU' ? 3 : 4) * H, zeros = (m: number): F32 => new Float32Array(m);
+          const u: Upstream = { dy, dh: gh.slice(d * n, (d + 1) * n), dc: gc.slice(d * n, (d + 1) * n), dx,
+            dwih: zeros(G * I), dbih: zeros(G), dwhh: zeros(G * H), dbhh: zeros(G) };
+          const grads = runBackward(c, w, u, runCase(c, w, k, true), k, true);
+          dx.set(grads[cell === 'GRU' ? 1 : 2]);   // both directions add into one dX, forward direction first
+          const [dwih, dwhh, dbih, dbhh] = grads.slice(-4);
+          expect(bits(h0.grad!.data.subarray(d * n, (d + 1) * n)), `dh0 ${sfx}`).toEqual(bits(grads[0]));
+          if (cell === 'LSTM') expect(bits(c0.grad!.data.subarray(d * n, (d + 1) * n)), `dc0 ${sfx}`).toEqual(bits(grads[1]));
+          expect(bits(sd[`weight_ih${sfx}`].grad!.data), `dW_ih ${sfx}`).toEqual(bits(dwih));
+          expect(bits(sd[`weight_hh${sfx}`].grad!.data), `dW_hh ${sfx}`).toEqual(bits(dwhh));
+          expect(bits(sd[`bias_ih${sfx}`].grad!.data), `db_ih ${sfx}`).toEqual(bits(dbih));
+          expect(bits(sd[`bias_hh${sfx}`].grad!.data), `db_hh ${sfx}`).toEqual(bits(dbhh));
+        }
+        expect(bits(x.grad!.data), 'dX').toEqual(bits(dx));
       });
     }
   }
