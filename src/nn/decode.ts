@@ -31,7 +31,9 @@ function pickStateRows(t: Tensor, idx: number[]): Tensor {
   const layers = Array.from({ length: L }, (_, l) => reshape(pickRows(reshape(slice(t, 0, l, l + 1), [t.shape[1], H]), idx), [1, idx.length, H]));
   return L === 1 ? layers[0] : concat(layers, 0);
 }
-const pickState = (s: DecoderState, idx: number[]): DecoderState => ({ h: pickStateRows(s.h, idx), c: s.c && pickStateRows(s.c, idx) });
+const pickState = (s: DecoderState, idx: number[]): DecoderState => ({
+  h: pickStateRows(s.h, idx), c: s.c && pickStateRows(s.c, idx), ...(s.feed ? { feed: pickRows(s.feed, idx) } : {}),
+});
 const pickMemory = (m: DecoderMemory, idx: number[]): DecoderMemory => ({
   memory: pickRows(m.memory, idx), summary: pickRows(m.summary, idx), keys: m.keys && pickRows(m.keys, idx),
   lengths: Int32Array.from(idx, (i) => m.lengths[i]),

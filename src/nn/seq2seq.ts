@@ -8,7 +8,9 @@
 //   cho:      s_t = rnn([E_y y_{t−1}; c], s_{t−1});            logits = W_o [s_t; c; E_y y_{t−1}] + b_o
 //   bahdanau: c_t = attend(s_{t−1});  s_t = rnn([E_y y_{t−1}; c_t], s_{t−1});  logits = W_o [s_t; c_t; E_y y_{t−1}] + b_o
 //   luong:    s_t = rnn(E_y y_{t−1}, s_{t−1});  c_t = attend(s_t);  h̃_t = tanh(W_c [c_t; s_t]);  logits = W_o h̃_t + b_o
-//             (global attention without input feeding, so teacher forcing runs the whole target in one fused node)
+//             (global attention; teacher forcing runs the whole target in one fused recurrent node)
+//   luong with input feeding (Luong et al. 2015, §3.3): s_t = rnn([E_y y_{t−1}; h̃_{t−1}], s_{t−1}), h̃_0 = 0 — the
+//             decoder sees where it attended before (runs step by step, like Bahdanau)
 //
 // Glossary: B batch, S source length, T target length, E embedding, H hidden, M memory width (D·H_enc), V vocabulary.
 import { check, fmtShape } from '../errors.js';
@@ -82,10 +84,12 @@ export interface DecoderOptions {
   attentionSize?: number;
   /** Dropout on the output layer's input (training mode only). */
   dropout?: number;
+  /** Luong attention only: feed the previous attentional state h̃_{t−1} into the cell (default false). */
+  inputFeeding?: boolean;
 }
 
-/** The decoder's recurrent state for a batch of rows: h (and c for LSTM) [L, B, H]. */
-export interface DecoderState { h: Tensor; c: Tensor | null }
+/** The decoder's recurrent state for a batch of rows: h (and c for LSTM) [L, B, H]; with input feeding h̃ [B, H]. */
+export interface DecoderState { h: Tensor; c: Tensor | null; feed?: Tensor }
 
 /** The memory as the decoder uses it: keys precomputed once per batch. */
 export interface DecoderMemory extends Memory { keys: Tensor | null }
@@ -114,16 +118,18 @@ export class Decoder extends Module {
   readonly attention: AttentionKind;
   readonly hidden: number;
   readonly layers: number;
+  readonly inputFeeding: boolean;
   constructor(o: DecoderOptions) {
     super();
     const att = o.attention ?? 'none', H = o.hidden, M = o.memorySize, E = o.embed;
     check(['none', 'bahdanau', 'luong-dot', 'luong-general'].includes(att), 'INVALID_ARGUMENT',
       () => `Decoder: attention must be none, bahdanau, luong-dot or luong-general, got '${String(att)}'`);
-    this.attention = att; this.hidden = H; this.layers = o.layers ?? 1;
+    const luong = att === 'luong-dot' || att === 'luong-general';
+    check(!o.inputFeeding || luong, 'INVALID_ARGUMENT', () => `Decoder: inputFeeding needs Luong attention, got attention '${att}'`);
+    this.attention = att; this.hidden = H; this.layers = o.layers ?? 1; this.inputFeeding = o.inputFeeding ?? false;
     this.embed = new Embedding(o.vocabSize, E);
     this.bridge = new Linear(M, H);
-    const luong = att === 'luong-dot' || att === 'luong-general';
-    const ro = { inputSize: E + (luong ? 0 : M), hiddenSize: H, numLayers: this.layers, batchFirst: true };
+    const ro = { inputSize: E + (luong ? (this.inputFeeding ? H : 0) : M), hiddenSize: H, numLayers: this.layers, batchFirst: true };
     const kind = o.cell ?? 'gru';
     this.rnn = kind === 'gru' ? new GRU(ro) : kind === 'lstm' ? new LSTM(ro) : new RNN(ro);
     this.attn = att === 'bahdanau' ? new AdditiveAttention(H, M, o.attentionSize ?? H)
@@ -138,9 +144,10 @@ export class Decoder extends Module {
     const B = mem.summary.shape[0], H = this.hidden, L = this.layers;
     const s0 = reshape(tanh(this.bridge.forward(mem.summary)), [1, B, H]);
     const h = L === 1 ? s0 : concat(Array.from({ length: L }, () => s0), 0);
+    const c = this.rnn instanceof LSTM ? new Tensor(new Float32Array(L * B * H), [L, B, H]) : null;
     return {
       mem: { ...mem, keys: this.attn ? this.attn.keys(mem.memory) : null },
-      state: { h, c: this.rnn instanceof LSTM ? new Tensor(new Float32Array(L * B * H), [L, B, H]) : null },
+      state: this.inputFeeding ? { h, c, feed: new Tensor(new Float32Array(B * H), [B, H]) } : { h, c },
     };
   }
 
@@ -179,6 +186,20 @@ export class Decoder extends Module {
       }
       return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
     }
+    if (this.inputFeeding) {
+      const logits: Tensor[] = [], weights: Tensor[] = [];
+      let s = state;
+      for (let t = 0; t < T; t++) {
+        const et = T === 1 ? e : slice(e, 1, t, t + 1);                             // [B, 1, E]
+        const r = this.runRnn(concat([et, reshape(s.feed!, [B, 1, this.hidden])], 2), s);
+        const a = this.attn!.forward(r.output, mem.keys!, mem.memory, mem.lengths);   // [B, 1, M], [B, 1, S]
+        const feed = tanh(this.combine!.forward(concat([a.context, r.output], 2))); // h̃_t [B, 1, H]
+        logits.push(this.out.forward(this.dropout.forward(feed)));
+        weights.push(a.weights);
+        s = { ...r.state, feed: reshape(feed, [B, this.hidden]) };
+      }
+      return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
+    }
     const r = this.runRnn(e, state);                                                  // [B, T, H]
     const a = this.attn!.forward(r.output, mem.keys!, mem.memory, mem.lengths);       // [B, T, M], [B, T, S]
     const feed = tanh(this.combine!.forward(concat([a.context, r.output], 2)));
@@ -191,6 +212,8 @@ export interface Seq2SeqOptions {
   embed: number; hidden: number;
   encoderLayers?: number; decoderLayers?: number; bidirectional?: boolean; cell?: CellKind;
   attention?: AttentionKind; attentionSize?: number; dropout?: number;
+  /** Luong attention: feed h̃_{t−1} into the decoder cell (Luong et al. 2015). */
+  inputFeeding?: boolean;
   /** Target ids of the start and end symbols. */
   bos: number; eos: number;
 }
@@ -208,7 +231,7 @@ export class Seq2Seq extends Module {
       // Luong 'dot' scores sᵀh, so the decoder state is as wide as the memory (2·hidden with a bidirectional encoder)
       vocabSize: o.tgtVocab, embed: o.embed, hidden: o.attention === 'luong-dot' ? this.encoder.outputSize : o.hidden,
       memorySize: this.encoder.outputSize, attention: o.attention, layers: o.decoderLayers,
-      cell: o.cell, attentionSize: o.attentionSize, dropout: o.dropout,
+      cell: o.cell, attentionSize: o.attentionSize, dropout: o.dropout, inputFeeding: o.inputFeeding,
     });
     this.bos = o.bos; this.eos = o.eos;
   }

@@ -1,4 +1,5 @@
-// Seq2Seq: teacher-forced loss gradchecks for every decoder kind, beam search of width 1 equals greedy decoding,
+// Seq2Seq: teacher-forced loss gradchecks for every decoder kind (Luong also with input feeding), beam search of
+// width 1 equals greedy decoding,
 // attention weights come back normalised over each source length, and a tiny model learns to reverse sequences.
 import { describe, expect, it } from 'vitest';
 import { beamDecode, greedyDecode } from '../../src/nn/decode.js';
@@ -7,10 +8,13 @@ import { manualSeed, Rng } from '../../src/random.js';
 import { Adam } from '../../src/train/optim/adam.js';
 import { expectGradcheck } from '../_util/gradcheck.js';
 
-const kinds: AttentionKind[] = ['none', 'bahdanau', 'luong-dot', 'luong-general'];
-const make = (attention: AttentionKind, cell: CellKind = 'gru', seed = 1): Seq2Seq => {
+/** Decoder kinds; '+feeding' is Luong general attention with input feeding. */
+type Kind = AttentionKind | 'luong-general+feeding';
+const kinds: Kind[] = ['none', 'bahdanau', 'luong-dot', 'luong-general', 'luong-general+feeding'];
+const make = (kind: Kind, cell: CellKind = 'gru', seed = 1): Seq2Seq => {
   manualSeed(seed);
-  return new Seq2Seq({ srcVocab: 7, tgtVocab: 8, embed: 4, hidden: 5, bidirectional: attention !== 'luong-dot', cell, attention, attentionSize: 3, bos: 0, eos: 1 });
+  const feeding = kind === 'luong-general+feeding', attention: AttentionKind = feeding ? 'luong-general' : (kind as AttentionKind);
+  return new Seq2Seq({ srcVocab: 7, tgtVocab: 8, embed: 4, hidden: 5, bidirectional: attention !== 'luong-dot', cell, attention, attentionSize: 3, bos: 0, eos: 1, inputFeeding: feeding });
 };
 const src = padTokens([[1, 2, 3, 4], [5, 6], [2, 2, 3]]);
 const tgt = padTokens([[2, 3], [4, 5, 6, 7], [3]]);
@@ -32,6 +36,12 @@ describe('Seq2Seq.loss', () => {
   });
   it('counts target tokens plus one end symbol per row', () => {
     expect(make('none').loss(src, tgt).count).toBe(2 + 4 + 1 + 3);
+  });
+  it('input feeding is for Luong attention only; it widens the decoder cell input by the hidden size', () => {
+    expect(() => new Seq2Seq({ srcVocab: 7, tgtVocab: 8, embed: 4, hidden: 5, attention: 'bahdanau', inputFeeding: true, bos: 0, eos: 1 }))
+      .toThrow(/inputFeeding needs Luong attention/);
+    expect(make('luong-general+feeding').decoder.rnn.inputSize).toBe(4 + 5);
+    expect(make('luong-general').decoder.rnn.inputSize).toBe(4);
   });
 });
 

@@ -16,6 +16,8 @@ import { sequenceErrors, type SequenceErrors } from './metrics.js';
 export interface G2POptions {
   embed: number; hidden: number; encoderLayers: number; decoderLayers: number;
   cell: CellKind; attention: AttentionKind; dropout: number;
+  /** Luong attention: feed the previous attentional state into the decoder cell. */
+  inputFeeding: boolean;
   epochs: number; batch: number; lr: number; clip: number; seed: number;
   /** Beam width for the test evaluation (1 = greedy). */
   beam: number; lengthPenalty: number;
@@ -24,7 +26,7 @@ export interface G2POptions {
 }
 
 export const defaultG2POptions: G2POptions = {
-  embed: 48, hidden: 96, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'luong-general', dropout: 0.1,
+  embed: 48, hidden: 96, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'luong-general', dropout: 0.1, inputFeeding: false,
   epochs: 4, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
 };
 
@@ -75,6 +77,7 @@ export function trainG2P(split: G2PSplit, options: Partial<G2POptions> = {}, hoo
   const modelOptions: Seq2SeqOptions = {
     srcVocab: letters.size, tgtVocab: phonemes.size, embed: o.embed, hidden: o.hidden, encoderLayers: o.encoderLayers,
     decoderLayers: o.decoderLayers, bidirectional: true, cell: o.cell, attention: o.attention, dropout: o.dropout, bos: BOS, eos: EOS,
+    ...(o.inputFeeding ? { inputFeeding: true } : {}),
   };
   const model = new Seq2Seq(modelOptions);
   const baseline = LetterBaseline.fit(train);

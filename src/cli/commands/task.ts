@@ -45,6 +45,7 @@ train:
   --out DIR                model directory                                   [runs/g2p]
   --attention KIND         none (Cho 2014 context vector) | bahdanau | luong-dot (decoder as wide as the memory)
                            | luong-general                                     [${g.attention}]
+  --input-feeding          Luong: feed h̃(t−1) into the decoder cell (Luong 2015)   [${g.inputFeeding ? 'on' : 'off'}]
   --cell gru|lstm|rnn      recurrent cell of encoder and decoder             [${g.cell}]
   --embed N --hidden N     sizes (encoder is bidirectional: memory 2·hidden) [${g.embed}, ${g.hidden}]
   --encoder-layers N --decoder-layers N                                      [${g.encoderLayers}, ${g.decoderLayers}]
@@ -79,7 +80,7 @@ export function writeRun<C>(out: string, dir: ModelDir<C>, metrics: EpochMetrics
 
 const g2pFlags: Flags = {
   quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, attention: { type: 'string' }, cell: { type: 'string' },
-  embed: { type: 'string' }, hidden: { type: 'string' }, 'encoder-layers': { type: 'string' }, 'decoder-layers': { type: 'string' },
+  'input-feeding': { type: 'boolean' }, embed: { type: 'string' }, hidden: { type: 'string' }, 'encoder-layers': { type: 'string' }, 'decoder-layers': { type: 'string' },
   dropout: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' },
   seed: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' }, plot: { type: 'string' },
 };
@@ -101,6 +102,7 @@ function g2p(action: string, argv: string[]): void {
       ...base,
       attention: choice(v, 'attention', ['none', 'bahdanau', 'luong-dot', 'luong-general'] as const, base.attention),
       cell: choice(v, 'cell', ['gru', 'lstm', 'rnn'] as const, base.cell),
+      inputFeeding: (v['input-feeding'] as boolean | undefined) ?? base.inputFeeding,
       embed: num(v, 'embed', base.embed, { int: true, min: 1 }), hidden: num(v, 'hidden', base.hidden, { int: true, min: 1 }),
       encoderLayers: num(v, 'encoder-layers', base.encoderLayers, { int: true, min: 1 }), decoderLayers: num(v, 'decoder-layers', base.decoderLayers, { int: true, min: 1 }),
       dropout: num(v, 'dropout', base.dropout, { min: 0 }), epochs: num(v, 'epochs', base.epochs, { int: true, min: 1 }),
@@ -111,7 +113,7 @@ function g2p(action: string, argv: string[]): void {
     const elapsed = clock();
     const split = g2pSplit(o.seed);
     say(`g2p: CMUdict ${split.train.length + split.val.length + split.test.length} words → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
-      + `bi-${o.cell.toUpperCase()} encoder, ${o.attention} decoder, hidden ${o.hidden} → ${out}`);
+      + `bi-${o.cell.toUpperCase()} encoder, ${o.attention}${o.inputFeeding ? ' (input feeding)' : ''} decoder, hidden ${o.hidden} → ${out}`);
     const metrics: EpochMetrics[] = [];
     const { model, dir } = trainG2P(split, o, {
       onEvent: progressReporter(),
