@@ -28,6 +28,8 @@ const CLAIM = 0, DONE = 1, SLEEPERS = 2, EPOCH = 3, READY = 4, FAILED = 5, BY_WO
 const WORKER_SPIN = 5000, CALLER_SPIN = 20000;
 /** How long jobs stay on the calling thread after threads were seen to lose time. */
 const BACKOFF_MS = 200;
+/** Jobs per verdict on whether threads save time (~10–50 ms of recurrent steps). */
+const WINDOW = 256;
 
 /** The worker's script: plain JavaScript, the same text in Node (worker_threads, eval) and browsers (Blob URL). */
 const WORKER_SOURCE = `'use strict';
@@ -138,9 +140,11 @@ export class Pool {
 
   // ---- Back-off: on a machine with more runnable threads than cores, a worker may be descheduled while it holds a
   // chunk, and the caller then waits longer than doing everything itself would take. Each job estimates its one-thread
-  // time from the caller's own chunks (own time · n / own chunks) and compares it with the job's time; when a running
-  // average says threads lose time, jobs stay on the calling thread for BACKOFF_MS, then threads are tried again.
-  private saved = 0;          // running average of (one-thread estimate − job time), ms
+  // time from the caller's own chunks (own time · n / own chunks) and compares it with the job's time; when the time
+  // saved over a window of WINDOW jobs is negative, jobs stay on the calling thread for BACKOFF_MS, then threads are
+  // tried again. A whole window, not a running average, so that one stall (a worker descheduled once for a few ms on
+  // an otherwise idle machine) does not outweigh the many small jobs that threads did speed up.
+  private saved = 0;          // Σ (one-thread estimate − job time) over this window, ms
   private samples = 0;
   private offUntil = 0;       // performance.now() until which callers should not split
 
@@ -157,13 +161,14 @@ export class Pool {
 
   private account(n: number, ownChunks: number, ownMs: number, jobMs: number): void {
     if (ownChunks === 0) return;                      // no estimate of the one-thread time
-    this.saved = 0.9 * this.saved + 0.1 * (ownMs * n / ownChunks - jobMs);
-    if (++this.samples >= 16 && this.saved < 0) {
+    this.saved += ownMs * n / ownChunks - jobMs;
+    if (++this.samples < WINDOW) return;
+    if (this.saved < 0) {
       this.offUntil = performance.now() + BACKOFF_MS;
       this.backoffs++;
-      this.saved = 0;
-      this.samples = 0;
     }
+    this.saved = 0;
+    this.samples = 0;
   }
 
   /** Times splitting was paused so far (for tests and benchmarks). */
