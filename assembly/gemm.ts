@@ -147,6 +147,13 @@ function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32
 
 // ---------------------------------------------------------------- GEMV: one row or one column of C
 
+/** Horizontal sums of four vectors at once, lanes (0 + 2) + (1 + 3) of each, stored as 4 floats at dst. */
+@inline function rowSums4(s0: v128, s1: v128, s2: v128, s3: v128, dst: usize): void {
+  const u0 = f32x4.add(i32x4.shuffle(s0, s1, 0, 1, 4, 5), i32x4.shuffle(s0, s1, 2, 3, 6, 7));
+  const u1 = f32x4.add(i32x4.shuffle(s2, s3, 0, 1, 4, 5), i32x4.shuffle(s2, s3, 2, 3, 6, 7));
+  v128.store(dst, f32x4.add(i32x4.shuffle(u0, u1, 0, 2, 4, 6), i32x4.shuffle(u0, u1, 1, 3, 5, 7)));
+}
+
 /**
  * tmp[r] = Σ_k mat(r, k) · x[k] for r < R, x contiguous [K]:
  * dot form mat(r, k) = m[r·ldm + k] (rows contiguous), axpy form mat(r, k) = m[k·ldm + r] (columns contiguous).
@@ -155,6 +162,28 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
   const ld4 = <usize>ldm << 2;
   if (dotForm) {
     let r = 0;
+    for (; r + 8 <= R; r += 8) {   // eight rows share each load of x: 9 loads per 8 multiply-adds
+      const m0 = m + <usize>r * ld4, m1 = m0 + ld4, m2 = m1 + ld4, m3 = m2 + ld4;
+      const m4 = m3 + ld4, m5 = m4 + ld4, m6 = m5 + ld4, m7 = m6 + ld4;
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2, xv = v128.load(x + o);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), xv)); s1 = f32x4.add(s1, f32x4.mul(v128.load(m1 + o), xv));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), xv)); s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), xv));
+        s4 = f32x4.add(s4, f32x4.mul(v128.load(m4 + o), xv)); s5 = f32x4.add(s5, f32x4.mul(v128.load(m5 + o), xv));
+        s6 = f32x4.add(s6, f32x4.mul(v128.load(m6 + o), xv)); s7 = f32x4.add(s7, f32x4.mul(v128.load(m7 + o), xv));
+      }
+      if (k < K) {    // the last K mod 4 columns, zero-filled: the same sums as the packed panels' tail group
+        const o = <usize>k << 2, n = K - k, xv = ld(x + o, n);
+        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), xv)); s1 = f32x4.add(s1, f32x4.mul(ld(m1 + o, n), xv));
+        s2 = f32x4.add(s2, f32x4.mul(ld(m2 + o, n), xv)); s3 = f32x4.add(s3, f32x4.mul(ld(m3 + o, n), xv));
+        s4 = f32x4.add(s4, f32x4.mul(ld(m4 + o, n), xv)); s5 = f32x4.add(s5, f32x4.mul(ld(m5 + o, n), xv));
+        s6 = f32x4.add(s6, f32x4.mul(ld(m6 + o, n), xv)); s7 = f32x4.add(s7, f32x4.mul(ld(m7 + o, n), xv));
+      }
+      rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
+      rowSums4(s4, s5, s6, s7, tmp + (<usize>(r + 4) << 2));
+    }
     for (; r + 4 <= R; r += 4) {
       const m0 = m + <usize>r * ld4, m1 = m0 + ld4, m2 = m1 + ld4, m3 = m2 + ld4;
       let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
@@ -163,10 +192,7 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
         s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), xv)); s1 = f32x4.add(s1, f32x4.mul(ld(m1 + o, n), xv));
         s2 = f32x4.add(s2, f32x4.mul(ld(m2 + o, n), xv)); s3 = f32x4.add(s3, f32x4.mul(ld(m3 + o, n), xv));
       }
-      // horizontal sums of four vectors at once: lanes (0+2)+(1+3)
-      const u0 = f32x4.add(i32x4.shuffle(s0, s1, 0, 1, 4, 5), i32x4.shuffle(s0, s1, 2, 3, 6, 7));
-      const u1 = f32x4.add(i32x4.shuffle(s2, s3, 0, 1, 4, 5), i32x4.shuffle(s2, s3, 2, 3, 6, 7));
-      v128.store(tmp + (<usize>r << 2), f32x4.add(i32x4.shuffle(u0, u1, 0, 2, 4, 6), i32x4.shuffle(u0, u1, 1, 3, 5, 7)));
+      rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
     }
     for (; r < R; r++) {
       const m0 = m + <usize>r * ld4;

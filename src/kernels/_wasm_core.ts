@@ -264,6 +264,7 @@ export const span = (rows: number, cols: number, ld: number): number => (rows <=
 // ------------------------------------------------------------------------------------------ splitting across threads
 // Sizes below which a call stays on one thread: a chunk must outweigh waking a worker and the caller's wait.
 export const GEMM_MIN_FLOPS = 200_000;     // per thread (≈ 5 µs at 40 GFLOP/s)
+const GEMV_MIN_FLOPS = 100_000;            // per thread for one row of C (≈ 4 µs: a GEMV streams its matrix once)
 const ROWS_MIN_ELEMS = 4096;               // per thread, for the row-wise gate kernels (~7 ns per element)
 const ADD_MIN_ELEMS = 65536;               // per thread, for addRowVector (~0.2 ns per element)
 const NR = 8, MR = 4;               // the GEMM micro-tile (assembly/gemm.ts): column panels and row blocks
@@ -366,7 +367,7 @@ export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K
 /** C = alpha · op(A) · op(B) + beta · C on operands in wasm memory (bp: packed op(B) or 0), split across threads if large. */
 export function gemmAt(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, a: number, lda: number,
   b: number, ldb: number, beta: number, c: number, ldc: number, bp: number): void {
-  const nt = K > 0 ? threadsFor(2 * M * N * K, GEMM_MIN_FLOPS) : 1;
+  const nt = K > 0 ? threadsFor(2 * M * N * K, M === 1 ? GEMV_MIN_FLOPS : GEMM_MIN_FLOPS) : 1;
   if (nt > 1) gemmThreads(nt, tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bp);
   else wasm!.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bp, reserve(wasm!.gemmWorkBytes(M, N, K, bp !== 0)));
 }

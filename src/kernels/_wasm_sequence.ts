@@ -22,9 +22,18 @@ function inputProjection(T: number, B: number, I: number, GH: number, x: F32, wi
   return gi;
 }
 
-/** gh = h · W_hhᵀ (+ b_hh) [B, G·H] for one step (phh: packed W_hhᵀ, pb: b_hh or 0). */
-function recurrent(B: number, H: number, GH: number, h: number, phh: number, pb: number, gh: number): void {
-  gemmAt(false, true, B, GH, H, 1, h, H, 0, H, 0, gh, GH, phh);
+/**
+ * W_hhᵀ [H, G·H] for the per-step GEMM: packed once for a batch (`pinned`, from pinnedPack before begin(), or packed
+ * here); for B = 1 W_hh as it is — the GEMV's dot form streams its rows, eight per load of h, in the summation order
+ * of the packed panels but with fewer loads.
+ */
+function recurrentWeight(B: number, H: number, GH: number, whh: F32, pinned: number): { b: number; bp: number } {
+  return B === 1 ? { b: input(whh, 0, GH * H), bp: 0 } : { b: 0, bp: packed(pinned, whh, true, 0, H, H, GH) };
+}
+
+/** gh = h · W_hhᵀ (+ b_hh) [B, G·H] for one step (W_hh from recurrentWeight, pb: b_hh or 0). */
+function recurrent(B: number, H: number, GH: number, h: number, whh: { b: number; bp: number }, pb: number, gh: number): void {
+  gemmAt(false, true, B, GH, H, 1, h, H, whh.b, H, 0, gh, GH, whh.bp);
   if (pb !== 0 && !rowsThreads(FN.addRowVector, B, GH, pb, 0, gh, 1, 0, 0, 0, 0)) w().addRowVector(B, GH, pb, gh);
 }
 
@@ -32,10 +41,10 @@ export function gruSequenceForward(T: number, B: number, I: number, H: number, r
   bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, save: F32 | null): void {
   const G = 3 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
-  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
+  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0;
   begin();
   const gi = inputProjection(T, B, I, G, x, wih, pinnedIh, bih);
-  const phh = packed(pinnedHh, whh, true, 0, H, H, G), pb = bhh ? input(bhh, 0, G) : 0;
+  const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), ps = output(T * 4 * n), gh = output(B * G);   // [T+1, B, H], [T, B, 4H], [B, 3H]
   const m = mark();
   for (let s = 0; s < T; s++) {
@@ -53,10 +62,10 @@ export function lstmSequenceForward(T: number, B: number, I: number, H: number, 
   bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32 | null): void {
   const G = 4 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
-  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
+  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0;
   begin();
   const gi = inputProjection(T, B, I, G, x, wih, pinnedIh, bih);
-  const phh = packed(pinnedHh, whh, true, 0, H, H, G), pb = bhh ? input(bhh, 0, G) : 0;
+  const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), pcx = inout(cx, 0, (T + 1) * n);   // [T+1, B, H] each
   const ps = output(T * 5 * n), gh = output(B * G);                           // [T, B, 5H], [B, 4H]
   const m = mark();

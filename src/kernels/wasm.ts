@@ -25,8 +25,9 @@ export const wasmKernels: Kernels = {
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M <= 0 || N <= 0) return;
-    // a pinned B is packed once (N = 1 takes the GEMV path, which reads B as it is; M = 1 streams the packed panels)
-    const packed = pinnedPack(B, transB, bOff, ldb, K, N);
+    // a pinned B is packed once; GEMVs read it as it is (N = 1; M = 1 with Bᵀ: the dot form on B's rows, the sums of
+    // the packed panels with fewer loads), except M = 1 with B not transposed, which streams the packed panels
+    const packed = M === 1 && transB ? 0 : pinnedPack(B, transB, bOff, ldb, K, N);
     begin();
     const a = K > 0 ? input(A, aOff, transA ? span(K, M, lda) : span(M, K, lda)) : 0;
     const b = K > 0 && packed === 0 ? input(B, bOff, transB ? span(N, K, ldb) : span(K, N, ldb)) : 0;
