@@ -4,6 +4,7 @@
 // The first line gives V8 a 64 MiB young generation, so that a training step's tensors die young: fewer full garbage
 // collections (~20% faster G2P training here). `node dist/cli/main.js` skips that line; the npm scripts pass the flag.
 import { GatedError } from '../errors.js';
+import { setNumThreads } from '../kernels/select.js';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
 import * as experiment from './commands/experiment.js';
@@ -41,7 +42,16 @@ Commands:
   run         batch inference: safetensors in, safetensors out (gated, ONNX or TF.js model)
 
 Run \`gated <command> --help\` for a command's options; add --debug to any command to see a stack trace on errors.
+Environment: GATED_NUM_THREADS=N  threads of the WebAssembly kernels (default: one per core), like OMP_NUM_THREADS.
 `;
+
+/** GATED_NUM_THREADS: a whole number ≥ 1, or unset (one thread per core). */
+function threadsFromEnv(): void {
+  const v = process.env.GATED_NUM_THREADS;
+  if (v === undefined || v === '') return;
+  if (!/^[1-9][0-9]*$/.test(v.trim())) throw new UsageError(`GATED_NUM_THREADS must be a whole number ≥ 1, got '${v}'`);
+  setNumThreads(Number(v.trim()));
+}
 
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -50,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const c = commands[cmd];
   if (!c) { process.stderr.write(`gated: unknown command '${cmd}' (expected one of: ${Object.keys(commands).join(', ')}; see gated --help)\n`); return 2; }
   try {
+    threadsFromEnv();
     await c.run(rest);
     return 0;
   } catch (e) {

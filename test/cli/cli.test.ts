@@ -54,6 +54,10 @@ describe('gated CLI', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+    const env = { ...process.env, GATED_NUM_THREADS: '0' };
+    const r = spawnSync(process.execPath, [...NODE_ARGS, 'train', '--help'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000, env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/GATED_NUM_THREADS must be a whole number ≥ 1, got '0'/);
   }, 60_000);
 
   it('resumes a killed run to the same weights as an uninterrupted run', async () => {
