@@ -7,6 +7,7 @@ export {
   gruStepForward, gruStepBackward, gruResetBeforeGates, gruResetBeforeBlend, gruResetBeforeBackwardBlend,
   gruResetBeforeBackwardGates, lstmStepForward, lstmStepBackward, rnnStepForward, rnnStepBackward,
 } from './gates';
+export { gruForwardLoop, lstmForwardLoop, gruBackwardLoop, lstmBackwardLoop } from './sequence';
 
 /** First free byte after static data, 16-aligned. */
 export function heapBase(): usize { return (__heap_base + 15) & ~15; }

@@ -1,8 +1,8 @@
-// The whole-sequence kernels (Kernels.gruSequenceForward / lstmSequenceForward and their Backward) composed from any
-// backend's per-step kernels, in exactly the order nn/gru.ts and nn/lstm.ts run them step by step: the reference
+// The whole-sequence kernels (Kernels.gruSequenceForward / lstmSequenceForward and their Backward, and the
+// bidirectional pairs of them) composed from any backend's per-step kernels, in exactly the order nn/gru.ts and nn/lstm.ts run them step by step: the reference
 // backend's implementation, and the oracle the wasm backend's resident version (_wasm_sequence.ts) is tested against
 // bit for bit.
-import type { F32, Kernels } from './api.js';
+import type { F32, Kernels, SequenceBackwardDir, SequenceForwardDir } from './api.js';
 
 /** Slots of hx entered and left at processing step s. */
 export const slots = (T: number, s: number, reverse: boolean): { t: number; prev: number; next: number } => {
@@ -84,4 +84,35 @@ function weightGradsWith(k: Kernels, T: number, B: number, I: number, H: number,
   k.gemm(false, false, TB, I, G, 1, dgi, 0, G, wih, 0, I, 1, dx, 0, I);
   k.gemm(true, false, G, H, TB, 1, dgh, 0, G, hx, reverse ? B * H : 0, H, 1, dwhh, 0, H);
   if (dbhh) k.sumRowsInto(TB, G, dgh, 0, dbhh, 0);
+}
+
+// ---- both directions of a bidirectional layer: the forward direction's sequence kernel, then the reverse one's
+
+export function gruBidirectionalForwardWith(k: Kernels, T: number, B: number, I: number, H: number, x: F32,
+  fwd: SequenceForwardDir, rev: SequenceForwardDir): void {
+  for (const [d, reverse] of [[fwd, false], [rev, true]] as const) {
+    gruSequenceForwardWith(k, T, B, I, H, reverse, x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.save);
+  }
+}
+
+export function lstmBidirectionalForwardWith(k: Kernels, T: number, B: number, I: number, H: number, x: F32,
+  fwd: SequenceForwardDir, rev: SequenceForwardDir): void {
+  for (const [d, reverse] of [[fwd, false], [rev, true]] as const) {
+    lstmSequenceForwardWith(k, T, B, I, H, reverse, x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.cx!, d.save);
+  }
+}
+
+export function gruBidirectionalBackwardWith(k: Kernels, T: number, B: number, I: number, H: number, x: F32, dx: F32,
+  fwd: SequenceBackwardDir, rev: SequenceBackwardDir): void {
+  for (const [d, reverse] of [[fwd, false], [rev, true]] as const) {
+    gruSequenceBackwardWith(k, T, B, I, H, reverse, x, d.wih, d.whh, d.hx, d.save, d.dy, d.dh, dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
+  }
+}
+
+export function lstmBidirectionalBackwardWith(k: Kernels, T: number, B: number, I: number, H: number, x: F32, dx: F32,
+  fwd: SequenceBackwardDir, rev: SequenceBackwardDir): void {
+  for (const [d, reverse] of [[fwd, false], [rev, true]] as const) {
+    lstmSequenceBackwardWith(k, T, B, I, H, reverse, x, d.wih, d.whh, d.hx, d.cx!, d.save, d.dy, d.dh, d.dc!, dx, d.dwih,
+      d.dbih, d.dwhh, d.dbhh);
+  }
 }

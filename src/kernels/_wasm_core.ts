@@ -8,8 +8,9 @@
 //   scratch      — bump-allocated from the top of the pinned stack for one call, 16-byte aligned, reset by the next.
 // The memory grows (doubling) only when a call needs more; views are re-created after growth.
 // Threads: where shared WebAssembly memory and blocking waits exist, the shared-memory build is loaded and workers run
-// chunks of large calls on the same memory (GEMM by column panels or row blocks, gate kernels by batch rows); each
-// output element is computed by exactly the same instructions as on one thread, so results are bit-identical.
+// chunks of large calls on the same memory (GEMM by column panels or row blocks, gate kernels by batch rows, the time
+// loops of a bidirectional layer's two directions one each); each output element is computed by exactly the same
+// instructions as on one thread, so results are bit-identical.
 import type { F32 } from './api.js';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
 import { CTL_BYTES, MAX_CHUNKS, Pool, STRIDE } from './_pool.js';
@@ -39,12 +40,20 @@ export interface WasmExports {
   lstmStepBackward(B: number, H: number, dm: number, dc: number, cp: number, save: number, dg: number, dcp: number): void;
   rnnStepForward(n: number, relu: boolean, gi: number, gh: number, h: number): void;
   rnnStepBackward(n: number, relu: boolean, dh: number, h: number, dg: number): void;
+  gruForwardLoop(T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, whhPacked: number, bhh: number,
+    hx: number, save: number, gh: number, work: number): void;
+  lstmForwardLoop(T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, whhPacked: number, bhh: number,
+    hx: number, cx: number, save: number, gh: number, work: number): void;
+  gruBackwardLoop(T: number, B: number, H: number, reverse: boolean, whh: number, whhPacked: number, hx: number, save: number,
+    dy: number, dgi: number, dgh: number, dh: number, dhPrev: number, work: number): void;
+  lstmBackwardLoop(T: number, B: number, H: number, reverse: boolean, whh: number, whhPacked: number, cx: number, save: number,
+    dy: number, dg: number, dh: number, dhPrev: number, dc: number, dcPrev: number, work: number): void;
 }
 
 /** The exports a pool chunk may call, by index (the job table stores the index). */
 const POOL_FNS = ['gemm', 'addRowVector', 'sumRowsInto', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
   'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
-  'lstmStepForward', 'lstmStepBackward'] as const;
+  'lstmStepForward', 'lstmStepBackward', 'gruForwardLoop', 'lstmForwardLoop', 'gruBackwardLoop', 'lstmBackwardLoop'] as const;
 export const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
 
 const PAGE = 65536;
@@ -315,6 +324,31 @@ export function rowsThreads(fn: number, B: number, H: number, p0: number, w0: nu
   }
   pool!.run(n);
   return true;
+}
+
+/** A whole wasm call as data: [export index (FN), ...its arguments] (at most 16). */
+export type Call = readonly number[];
+
+/** Work (in flops) below which two independent calls stay on the calling thread: each must outweigh a worker's wake-up. */
+const TWO_MIN_FLOPS = GEMM_MIN_FLOPS;
+
+/**
+ * Runs two independent calls (disjoint outputs; `flops`: the work of each) as one pool job of two chunks, each on one
+ * thread — or one after the other on the caller where the pool has fewer than two threads or is backed off.
+ */
+export function runTwo(a: Call, b: Call, flops: number): void {
+  if (threadsFor(2 * flops, TWO_MIN_FLOPS) < 2) { call(a); call(b); return; }
+  [a, b].forEach((c, i) => {
+    const t = pool!.table, o = i * STRIDE;
+    t.fill(0, o, o + STRIDE);
+    c.forEach((v, j) => { t[o + j] = v; });
+  });
+  pool!.run(2);
+}
+
+/** Runs a call on this thread. */
+function call([fn, ...args]: Call): void {
+  (wasm![POOL_FNS[fn]] as unknown as (...a: number[]) => void)(...args);
 }
 
 // ------------------------------------------------------------------------------------------ for the kernels

@@ -5,15 +5,18 @@
 //             weight-gradient GEMMs after the loop; the state and weight gradients copied out once.
 // Each step runs the same wasm kernels in the same order as _sequence.ts composes them, so the bits are the same;
 // large steps are split across the worker pool like single calls.
-import type { F32 } from './api.js';
+// Both directions of a bidirectional layer (the last section): each direction's whole time loop is one wasm call on one
+// thread (assembly/sequence.ts, the same kernels in the same order), and the two loops run at once as one pool job.
+import type { F32, SequenceBackwardDir, SequenceForwardDir } from './api.js';
 import { slots } from './_sequence.js';
 import {
-  FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, release, rowsThreads, sumRowsAt, w,
+  type Call, FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, release, reserve, rowsThreads, runTwo,
+  sumRowsAt, w,
 } from './_wasm_core.js';
 
-/** gi = x · W_ihᵀ (+ b_ih) for all steps into scratch [T·B, G·H]; returns its address. */
-function inputProjection(T: number, B: number, I: number, GH: number, x: F32, wih: F32, pinnedIh: number, bih: F32 | null): number {
-  const TB = T * B, px = input(x, 0, TB * I), pih = packed(pinnedIh, wih, true, 0, I, I, GH), gi = output(TB * GH);
+/** gi = x · W_ihᵀ (+ b_ih) for all steps into scratch [T·B, G·H] (px: x in wasm memory); returns its address. */
+function inputProjection(T: number, B: number, I: number, GH: number, px: number, wih: F32, pinnedIh: number, bih: F32 | null): number {
+  const TB = T * B, pih = packed(pinnedIh, wih, true, 0, I, I, GH), gi = output(TB * GH);
   gemmAt(false, true, TB, GH, I, 1, px, I, 0, I, 0, gi, GH, pih);
   if (bih) {
     const pb = input(bih, 0, GH);
@@ -43,7 +46,7 @@ export function gruSequenceForward(T: number, B: number, I: number, H: number, r
   if (T <= 0 || n <= 0) return;
   const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0;
   begin();
-  const gi = inputProjection(T, B, I, G, x, wih, pinnedIh, bih);
+  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, bih);
   const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), ps = output(T * 4 * n), gh = output(B * G);   // [T+1, B, H], [T, B, 4H], [B, 3H]
   const m = mark();
@@ -64,7 +67,7 @@ export function lstmSequenceForward(T: number, B: number, I: number, H: number, 
   if (T <= 0 || n <= 0) return;
   const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0;
   begin();
-  const gi = inputProjection(T, B, I, G, x, wih, pinnedIh, bih);
+  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, bih);
   const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), pcx = inout(cx, 0, (T + 1) * n);   // [T+1, B, H] each
   const ps = output(T * 5 * n), gh = output(B * G);                           // [T, B, 5H], [B, 4H]
@@ -178,4 +181,103 @@ export function lstmSequenceBackward(T: number, B: number, I: number, H: number,
   back(d, dh, 0, n);
   back(c, dc, 0, n);
   weightGrads(T, B, I, H, G, reverse, px, wih, pinnedIh, phx, dg, dg, dx, dwih, dbih, dwhh, dbhh);
+}
+
+// ------------------------------------------------------------------------------------------ both directions at once
+// Each direction placed in wasm memory as its sequence kernel places it; the input projections before the loops and the
+// weight gradients after them are threaded GEMMs as there; the two time loops are one job of two chunks (runTwo).
+
+/** A direction in wasm memory: its time loop as a call, and what copies its results out after the loop. */
+interface Placed { loop: Call; finish(): void }
+
+/** The pinned packs of a direction's W_ih and W_hh (pinnedPack, taken before begin()). */
+interface Packs { ih: number; hh: number }
+
+/** Flops of one direction's recurrent GEMMs over all steps: the work a second thread can take. */
+const loopFlops = (T: number, B: number, H: number, G: number): number => 2 * T * B * G * H;
+
+function placeForward(lstm: boolean, T: number, B: number, I: number, H: number, reverse: boolean, px: number,
+  d: SequenceForwardDir, pin: Packs): Placed {
+  const G = (lstm ? 4 : 3) * H, n = B * H, S = (lstm ? 5 : 4) * n;
+  const gi = inputProjection(T, B, I, G, px, d.wih, pin.ih, d.bih);
+  const hh = recurrentWeight(B, H, G, d.whh, pin.hh), pb = d.bhh ? input(d.bhh, 0, G) : 0;
+  const phx = inout(d.hx, 0, (T + 1) * n), pcx = lstm ? inout(d.cx!, 0, (T + 1) * n) : 0;   // [T+1, B, H]
+  const ps = output(T * S), gh = output(B * G), work = reserve(w().gemmWorkBytes(B, G, H, hh.bp !== 0));
+  const r = +reverse;
+  return {
+    loop: lstm ? [FN.lstmForwardLoop, T, B, H, r, gi, hh.b, hh.bp, pb, phx, pcx, ps, gh, work]
+      : [FN.gruForwardLoop, T, B, H, r, gi, hh.b, hh.bp, pb, phx, ps, gh, work],
+    finish() {
+      back(phx, d.hx, 0, (T + 1) * n);
+      if (lstm) back(pcx, d.cx!, 0, (T + 1) * n);
+      if (d.save) back(ps, d.save, 0, T * S);
+    },
+  };
+}
+
+function bidirectionalForward(lstm: boolean, T: number, B: number, I: number, H: number, x: F32,
+  fwd: SequenceForwardDir, rev: SequenceForwardDir): void {
+  const G = (lstm ? 4 : 3) * H;
+  if (T <= 0 || B * H <= 0) return;
+  const packs = [fwd, rev].map((d): Packs =>
+    ({ ih: pinnedPack(d.wih, true, 0, I, I, G), hh: B > 1 ? pinnedPack(d.whh, true, 0, H, H, G) : 0 }));
+  begin();
+  const px = input(x, 0, T * B * I);
+  const f = placeForward(lstm, T, B, I, H, false, px, fwd, packs[0]), r = placeForward(lstm, T, B, I, H, true, px, rev, packs[1]);
+  runTwo(f.loop, r.loop, loopFlops(T, B, H, G));
+  f.finish();
+  r.finish();
+}
+
+function placeBackward(lstm: boolean, T: number, B: number, I: number, H: number, reverse: boolean, px: number, dx: F32,
+  d: SequenceBackwardDir, pin: Packs): Placed {
+  const G = (lstm ? 4 : 3) * H, n = B * H, S = (lstm ? 5 : 4) * n;
+  const hh = weightAt(pin.hh, d.whh, G, H), phx = input(d.hx, 0, (T + 1) * n), pcx = lstm ? input(d.cx!, 0, (T + 1) * n) : 0;
+  const ps = input(d.save, 0, T * S), pdy = input(d.dy, 0, T * n);
+  const dgi = output(T * B * G), dgh = lstm ? dgi : output(T * B * G);         // [T, B, G·H] by time (LSTM: one)
+  const dh = inout(d.dh, 0, n), dhPrev = output(n);                           // [B, H] each
+  const dc = lstm ? inout(d.dc!, 0, n) : 0, dcPrev = lstm ? output(n) : 0;
+  const work = reserve(w().gemmWorkBytes(B, H, G, hh.bp !== 0)), r = +reverse, even = T % 2 === 0;
+  return {
+    loop: lstm ? [FN.lstmBackwardLoop, T, B, H, r, hh.b, hh.bp, pcx, ps, pdy, dgi, dh, dhPrev, dc, dcPrev, work]
+      : [FN.gruBackwardLoop, T, B, H, r, hh.b, hh.bp, phx, ps, pdy, dgi, dgh, dh, dhPrev, work],
+    finish() {
+      back(even ? dh : dhPrev, d.dh, 0, n);                                   // the loop swaps the pair each step
+      if (lstm) back(even ? dc : dcPrev, d.dc!, 0, n);
+      weightGrads(T, B, I, H, G, reverse, px, d.wih, pin.ih, phx, dgi, dgh, dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
+    },
+  };
+}
+
+function bidirectionalBackward(lstm: boolean, T: number, B: number, I: number, H: number, x: F32, dx: F32,
+  fwd: SequenceBackwardDir, rev: SequenceBackwardDir): void {
+  const G = (lstm ? 4 : 3) * H;
+  if (T <= 0 || B * H <= 0) return;
+  const packs = [fwd, rev].map((d): Packs => ({ ih: pinnedPack(d.wih, false, 0, I, G, I), hh: pinnedPack(d.whh, false, 0, H, G, H) }));
+  begin();
+  const px = input(x, 0, T * B * I);
+  const f = placeBackward(lstm, T, B, I, H, false, px, dx, fwd, packs[0]), r = placeBackward(lstm, T, B, I, H, true, px, dx, rev, packs[1]);
+  runTwo(f.loop, r.loop, loopFlops(T, B, H, G));
+  f.finish();                                                                 // both add into dx: forward direction first
+  r.finish();
+}
+
+export function gruBidirectionalForward(T: number, B: number, I: number, H: number, x: F32, fwd: SequenceForwardDir,
+  rev: SequenceForwardDir): void {
+  bidirectionalForward(false, T, B, I, H, x, fwd, rev);
+}
+
+export function lstmBidirectionalForward(T: number, B: number, I: number, H: number, x: F32, fwd: SequenceForwardDir,
+  rev: SequenceForwardDir): void {
+  bidirectionalForward(true, T, B, I, H, x, fwd, rev);
+}
+
+export function gruBidirectionalBackward(T: number, B: number, I: number, H: number, x: F32, dx: F32,
+  fwd: SequenceBackwardDir, rev: SequenceBackwardDir): void {
+  bidirectionalBackward(false, T, B, I, H, x, dx, fwd, rev);
+}
+
+export function lstmBidirectionalBackward(T: number, B: number, I: number, H: number, x: F32, dx: F32,
+  fwd: SequenceBackwardDir, rev: SequenceBackwardDir): void {
+  bidirectionalBackward(true, T, B, I, H, x, dx, fwd, rev);
 }

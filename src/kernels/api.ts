@@ -7,6 +7,17 @@
 
 export type F32 = Float32Array;
 
+/** One direction's arguments of a bidirectional forward entry: those of its sequence forward kernel after x (cx: LSTM). */
+export interface SequenceForwardDir {
+  wih: F32; bih: F32 | null; whh: F32; bhh: F32 | null; hx: F32; cx: F32 | null; save: F32 | null;
+}
+
+/** One direction's arguments of a bidirectional backward entry: those of its sequence backward kernel but x, dx (cx, dc: LSTM). */
+export interface SequenceBackwardDir {
+  wih: F32; whh: F32; hx: F32; cx: F32 | null; save: F32; dy: F32; dh: F32; dc: F32 | null;
+  dwih: F32; dbih: F32 | null; dwhh: F32; dbhh: F32 | null;
+}
+
 export interface Kernels {
   readonly name: string;
 
@@ -93,6 +104,17 @@ export interface Kernels {
   lstmSequenceBackward?(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, whh: F32,
     hx: F32, cx: F32, save: F32, dy: F32, dh: F32, dc: F32, dx: F32, dwih: F32, dbih: F32 | null, dwhh: F32,
     dbhh: F32 | null): void;
+
+  // ---- Both directions of a bidirectional layer (optional), without `lengths`: a backend with threads may run the two
+  // time loops at once. Each equals, bit for bit, the direction's sequence kernel on `fwd` (reverse = false), then on
+  // `rev` (reverse = true), with the same x; backward: both add into the one dx, forward direction first.
+  // Composition: _sequence.ts.
+  gruBidirectionalForward?(T: number, B: number, I: number, H: number, x: F32, fwd: SequenceForwardDir, rev: SequenceForwardDir): void;
+  lstmBidirectionalForward?(T: number, B: number, I: number, H: number, x: F32, fwd: SequenceForwardDir, rev: SequenceForwardDir): void;
+  gruBidirectionalBackward?(T: number, B: number, I: number, H: number, x: F32, dx: F32, fwd: SequenceBackwardDir,
+    rev: SequenceBackwardDir): void;
+  lstmBidirectionalBackward?(T: number, B: number, I: number, H: number, x: F32, dx: F32, fwd: SequenceBackwardDir,
+    rev: SequenceBackwardDir): void;
 
   // ---- Elman RNN:  h = act(gi + gh), act = tanh or relu; gi, gh: [B, H]
   rnnStepForward(B: number, H: number, relu: boolean, gi: F32, giOff: number, gh: F32, ghOff: number, h: F32, hOff: number): void;

@@ -2,7 +2,8 @@
 // Sums run in float64 (JS numbers) and round once on store, so this backend is at least as exact as float32 BLAS.
 import type { Kernels } from './api.js';
 import {
-  gruSequenceBackwardWith, gruSequenceForwardWith, lstmSequenceBackwardWith, lstmSequenceForwardWith,
+  gruBidirectionalBackwardWith, gruBidirectionalForwardWith, gruSequenceBackwardWith, gruSequenceForwardWith,
+  lstmBidirectionalBackwardWith, lstmBidirectionalForwardWith, lstmSequenceBackwardWith, lstmSequenceForwardWith,
 } from './_sequence.js';
 
 const sigm = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -27,6 +28,10 @@ export const refKernels: Kernels = {
   lstmSequenceBackward(T, B, I, H, reverse, x, wih, whh, hx, cx, save, dy, dh, dc, dx, dwih, dbih, dwhh, dbhh) {
     lstmSequenceBackwardWith(refKernels, T, B, I, H, reverse, x, wih, whh, hx, cx, save, dy, dh, dc, dx, dwih, dbih, dwhh, dbhh);
   },
+  gruBidirectionalForward(T, B, I, H, x, fwd, rev) { gruBidirectionalForwardWith(refKernels, T, B, I, H, x, fwd, rev); },
+  lstmBidirectionalForward(T, B, I, H, x, fwd, rev) { lstmBidirectionalForwardWith(refKernels, T, B, I, H, x, fwd, rev); },
+  gruBidirectionalBackward(T, B, I, H, x, dx, fwd, rev) { gruBidirectionalBackwardWith(refKernels, T, B, I, H, x, dx, fwd, rev); },
+  lstmBidirectionalBackward(T, B, I, H, x, dx, fwd, rev) { lstmBidirectionalBackwardWith(refKernels, T, B, I, H, x, dx, fwd, rev); },
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M === 0 || N === 0) return;

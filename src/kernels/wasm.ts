@@ -6,7 +6,10 @@ import type { Kernels } from './api.js';
 import {
   FN, back, begin, gemmAt, inout, input, output, pinArray, pinnedPack, rowsThreads, span, sumRowsAt, unpinArray, w,
 } from './_wasm_core.js';
-import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from './_wasm_sequence.js';
+import {
+  gruBidirectionalBackward, gruBidirectionalForward, gruSequenceBackward, gruSequenceForward, lstmBidirectionalBackward,
+  lstmBidirectionalForward, lstmSequenceBackward, lstmSequenceForward,
+} from './_wasm_sequence.js';
 
 export { initWasmAsync, initWasmSync, pinnedBytes, poolStats, setWasmThreads, wasmThreads } from './_wasm_core.js';
 
@@ -22,6 +25,10 @@ export const wasmKernels: Kernels = {
   lstmSequenceForward,
   gruSequenceBackward,
   lstmSequenceBackward,
+  gruBidirectionalForward,
+  lstmBidirectionalForward,
+  gruBidirectionalBackward,
+  lstmBidirectionalBackward,
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
     if (M <= 0 || N <= 0) return;

@@ -31,11 +31,36 @@ export interface DirCache { hx: F32; cx?: F32; gi: F32; save: F32; m?: F32 }
 /** Gradient accumulators for one direction's parameters (same shapes as the weights). */
 export interface DirGrads { wih: F32; whh: F32; bih: F32 | null; bhh: F32 | null; whr: F32 | null; dx: F32 }
 
+/** What a direction's backward returns: the gradients of its initial states. */
+export interface DirStateGrads { dh0: F32; dc0: F32 | null }
+
+/** A direction's backward, as CellMath.backward takes it. */
+export interface DirBackward { run: DirRun; cache: DirCache; dy: F32; dhN: F32; dcN: F32 | null; g: DirGrads }
+
 export interface CellMath {
   readonly gates: number;
   forward(run: DirRun): DirCache;
   /** dy: [T, B, P] gradient of this direction's output; dhN [B, P], dcN [B, H]. Accumulates into `g`. */
-  backward(run: DirRun, cache: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads): { dh0: F32; dc0: F32 | null };
+  backward(run: DirRun, cache: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads): DirStateGrads;
+  /**
+   * Both directions of a bidirectional layer in one kernel call (optional; the kernels may run them at once):
+   * [forward(fwd), forward(rev)] bit for bit, or null where this cell's kernels cannot (then each runs alone).
+   */
+  forwardPair?(fwd: DirRun, rev: DirRun): [DirCache, DirCache] | null;
+  /** Likewise backward of fwd, then of rev (their g.dx is the one dX both add into), or null. */
+  backwardPair?(fwd: DirBackward, rev: DirBackward): [DirStateGrads, DirStateGrads] | null;
+}
+
+/** One layer's directions forward: both in one call where the cell offers it (nothing to pin then), else one by one. */
+function forwardLayer(math: CellMath, runs: DirRun[]): DirCache[] {
+  return (runs.length === 2 ? math.forwardPair?.(runs[0], runs[1]) : null)
+    ?? runs.map((run) => withPinnedWeights(run, () => math.forward(run)));
+}
+
+/** One layer's directions backward, forward direction first: both in one call where the cell offers it, else one by one. */
+function backwardLayer(math: CellMath, dirs: DirBackward[]): DirStateGrads[] {
+  return (dirs.length === 2 ? math.backwardPair?.(dirs[0], dirs[1]) : null)
+    ?? dirs.map(({ run, cache, dy, dhN, dcN, g }) => withPinnedWeights(run, () => math.backward(run, cache, dy, dhN, dcN, g)));
 }
 
 /**
@@ -232,17 +257,18 @@ export abstract class RecurrentBase extends Module {
     let layerIn = xs, In = I;
     for (let l = 0; l < L; l++) {
       const out = new Float32Array(T * B * D * P);
-      runs.push([]); caches.push([]);
-      for (let d = 0; d < D; d++) {
-        const w = ws[l][d], sIdx = l * D + d;
-        const run: DirRun = {
+      runs.push(ws[l].map((w, d): DirRun => {
+        const sIdx = l * D + d;
+        return {
           T, B, I: In, H, P, x: layerIn, reverse: d === 1, lengths,
           wih: w.wih.data, whh: w.whh.data, bih: w.bih?.data ?? null, bhh: w.bhh?.data ?? null, whr: w.whr?.data ?? null,
           h0: h0 ? h0.data.slice(sIdx * B * P, (sIdx + 1) * B * P) : new Float32Array(B * P),
           c0: this.hasCell ? (c0 ? c0.data.slice(sIdx * B * H, (sIdx + 1) * B * H) : new Float32Array(B * H)) : null,
         };
-        const cache = withPinnedWeights(run, () => this.math.forward(run));
-        runs[l].push(run); caches[l].push(cache);
+      }));
+      caches.push(forwardLayer(this.math, runs[l]));
+      for (let d = 0; d < D; d++) {
+        const run = runs[l][d], cache = caches[l][d], sIdx = l * D + d;
         // output[t, b, d·P : (d+1)·P] = state leaving t (zero past the end); h_n, c_n = final states
         for (let t = 0; t < T; t++) {
           const next = stateIndex(run, t).next;
@@ -284,23 +310,22 @@ export abstract class RecurrentBase extends Module {
           if (masks[l]) { const m = masks[l]!; for (let i = 0; i < dOut.length; i++) dOut[i] *= m[i]; }
           const In2 = runs[l][0].I;
           dx = new Float32Array(T * B * In2);
-          const layerGrads: (F32 | null)[] = [];
-          for (let d = 0; d < D; d++) {
-            const run = runs[l][d], sIdx = l * D + d, w = ws[l][d];
-            const dy = new Float32Array(T * B * P);
+          const dirs = ws[l].map((w, d): DirBackward => {
+            const sIdx = l * D + d, dy = new Float32Array(T * B * P);
             for (let tb = 0; tb < T * B; tb++) dy.set(dOut.subarray(tb * D * P + d * P, tb * D * P + (d + 1) * P), tb * P);
             const g: DirGrads = {
               wih: new Float32Array(w.wih.size), whh: new Float32Array(w.whh.size),
               bih: w.bih ? new Float32Array(w.bih.size) : null, bhh: w.bhh ? new Float32Array(w.bhh.size) : null,
               whr: w.whr ? new Float32Array(w.whr.size) : null, dx,
             };
-            const r = withPinnedWeights(run, () => math.backward(run, caches[l][d], dy, gH.slice(sIdx * B * P, (sIdx + 1) * B * P),
-              gC ? gC.slice(sIdx * B * H, (sIdx + 1) * B * H) : null, g));
-            dh0.set(r.dh0, sIdx * B * P);
-            if (dc0 && r.dc0) dc0.set(r.dc0, sIdx * B * H);
-            layerGrads.push(g.wih, g.whh, g.bih, g.bhh, g.whr);
-          }
-          pg.unshift(...layerGrads);
+            return { run: runs[l][d], cache: caches[l][d], dy, dhN: gH.slice(sIdx * B * P, (sIdx + 1) * B * P),
+              dcN: gC ? gC.slice(sIdx * B * H, (sIdx + 1) * B * H) : null, g };
+          });
+          backwardLayer(math, dirs).forEach((r, d) => {
+            dh0.set(r.dh0, (l * D + d) * B * P);
+            if (dc0 && r.dc0) dc0.set(r.dc0, (l * D + d) * B * H);
+          });
+          pg.unshift(...dirs.flatMap(({ g }) => [g.wih, g.whh, g.bih, g.bhh, g.whr]));
           dOut = dx;
         }
         const gx = bf ? swap01(dx, T, B, I) : dx;

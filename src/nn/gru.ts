@@ -15,13 +15,31 @@
 //   dh_prev = z ⊙ dh + (gate gradients) · W_hh (+ r ⊙ d(r ⊙ h) before).  Weight gradients: one GEMM each after the loop.
 //
 // Dimensions: T time, B batch, I input, H hidden.
-import type { F32 } from '../kernels/api.js';
+import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
-  timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
+  timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
+  type RecurrentInput, type RecurrentOptions,
 } from './_recurrent.js';
+
+/** A direction's sequence-kernel arguments: hx [T+1, B, H] with h0 in its first slot, save [T, B, 4H] (null: inference). */
+function sequenceForwardDir(run: DirRun): SequenceForwardDir {
+  const { T, B, H } = run, hx = new Float32Array((T + 1) * B * H);
+  hx.set(run.h0, firstSlot(run) * B * H);
+  const save = isGradEnabled() ? new Float32Array(T * B * 4 * H) : null;   // inference: no backward, nothing saved
+  return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx: null, save };
+}
+
+/** What the sequence kernels leave for backward (no gi: the backward kernels do not read it). */
+const sequenceCache = ({ hx, save }: SequenceForwardDir): DirCache => ({ hx, gi: new Float32Array(0), save: save ?? new Float32Array(0) });
+
+/** A direction's backward-kernel arguments; dh: ∂L/∂h_T in, ∂L/∂h0 out. */
+const sequenceBackwardDir = ({ run, cache, dy, dhN, g }: DirBackward): SequenceBackwardDir => ({
+  wih: run.wih, whh: run.whh, hx: cache.hx, cx: null, save: cache.save, dy, dh: dhN.slice(), dc: null,
+  dwih: g.wih, dbih: g.bih, dwhh: g.whh, dbhh: g.bhh,
+});
 
 /** PyTorch's convention: reset applied to (W_hn h + b_hn). save: [T, B, 4H] = r, z, n, W_hn h + b_hn. */
 export const gruResetAfter: CellMath = {
@@ -30,11 +48,9 @@ export const gruResetAfter: CellMath = {
   forward(run: DirRun): DirCache {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
     if (k.gruSequenceForward && run.lengths === null) {           // the whole time loop in one kernel call
-      const hx = new Float32Array((T + 1) * B * H);
-      const save = isGradEnabled() ? new Float32Array(T * B * 4 * H) : null;   // inference: no backward, nothing saved
-      hx.set(run.h0, firstSlot(run) * B * H);
-      k.gruSequenceForward(T, B, run.I, H, run.reverse, run.x, run.wih, run.bih, run.whh, run.bhh, hx, save);
-      return { hx, gi: new Float32Array(0), save: save ?? new Float32Array(0) };
+      const d = sequenceForwardDir(run);
+      k.gruSequenceForward(T, B, run.I, H, run.reverse, run.x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.save);
+      return sequenceCache(d);
     }
     const gi = inputProjection(run, 3);                       // [T, B, 3H]
     const hx = new Float32Array((T + 1) * B * H);             // [T+1, B, H]
@@ -54,10 +70,10 @@ export const gruResetAfter: CellMath = {
   backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
     if (k.gruSequenceBackward && run.lengths === null) {          // the whole time loop in one kernel call
-      const dh = dhN.slice();                                      // in: ∂L/∂h_T, out: ∂L/∂h0
-      k.gruSequenceBackward(T, B, run.I, H, run.reverse, run.x, run.wih, run.whh, hx, save, dy, dh,
-        g.dx, g.wih, g.bih, g.whh, g.bhh);
-      return { dh0: dh, dc0: null };
+      const d = sequenceBackwardDir({ run, cache: { hx, save, gi: new Float32Array(0) }, dy, dhN, dcN: null, g });
+      k.gruSequenceBackward(T, B, run.I, H, run.reverse, run.x, d.wih, d.whh, d.hx, d.save, d.dy, d.dh,
+        g.dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
+      return { dh0: d.dh, dc0: null };
     }
     const dgi = new Float32Array(T * B * G3), dgh = new Float32Array(T * B * G3); // [T, B, 3H] by time
     let dh = dhN.slice(), dhPrev = new Float32Array(B * H);                          // [B, H]
@@ -74,6 +90,22 @@ export const gruResetAfter: CellMath = {
     }
     accumulateWeightGrads(run, 3, dgi, dgh, hx, g);
     return { dh0: dh, dc0: null };
+  },
+
+  forwardPair(fwd: DirRun, rev: DirRun): [DirCache, DirCache] | null {
+    const k = kernels();
+    if (!k.gruBidirectionalForward || fwd.lengths !== null) return null;
+    const f = sequenceForwardDir(fwd), r = sequenceForwardDir(rev);
+    k.gruBidirectionalForward(fwd.T, fwd.B, fwd.I, fwd.H, fwd.x, f, r);
+    return [sequenceCache(f), sequenceCache(r)];
+  },
+
+  backwardPair(fwd: DirBackward, rev: DirBackward): [DirStateGrads, DirStateGrads] | null {
+    const k = kernels(), { T, B, I, H, x, lengths } = fwd.run;
+    if (!k.gruBidirectionalBackward || lengths !== null) return null;
+    const f = sequenceBackwardDir(fwd), r = sequenceBackwardDir(rev);
+    k.gruBidirectionalBackward(T, B, I, H, x, fwd.g.dx, f, r);
+    return [{ dh0: f.dh, dc0: null }, { dh0: r.dh, dc0: null }];
   },
 };
 

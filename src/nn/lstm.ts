@@ -12,13 +12,33 @@
 //   dc_prev = dc̄ ⊙ f, dh_prev = [dĩ df̃ dg̃ dõ] · W_hh.  Weight gradients: one GEMM each after the loop.
 //
 // Dimensions: T time, B batch, I input, H hidden (cell), P = projSize || H (size of h).
-import type { F32 } from '../kernels/api.js';
+import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
-  timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
+  timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
+  type RecurrentInput, type RecurrentOptions,
 } from './_recurrent.js';
+
+/** A direction's sequence-kernel arguments: hx, cx [T+1, B, H] with h0, c0 in their first slot, save [T, B, 5H] (null: inference). */
+function sequenceForwardDir(run: DirRun): SequenceForwardDir {
+  const { T, B, H } = run, hx = new Float32Array((T + 1) * B * H), cx = new Float32Array((T + 1) * B * H);
+  hx.set(run.h0, firstSlot(run) * B * H);
+  cx.set(run.c0!, firstSlot(run) * B * H);
+  const save = isGradEnabled() ? new Float32Array(T * B * 5 * H) : null;   // inference: no backward, nothing saved
+  return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx, save };
+}
+
+/** What the sequence kernels leave for backward (no gi: the backward kernels do not read it). */
+const sequenceCache = ({ hx, cx, save }: SequenceForwardDir): DirCache =>
+  ({ hx, cx: cx!, gi: new Float32Array(0), save: save ?? new Float32Array(0) });
+
+/** A direction's backward-kernel arguments; dh, dc: ∂L/∂(h_T, c_T) in, ∂L/∂(h0, c0) out. */
+const sequenceBackwardDir = ({ run, cache, dy, dhN, dcN, g }: DirBackward): SequenceBackwardDir => ({
+  wih: run.wih, whh: run.whh, hx: cache.hx, cx: cache.cx!, save: cache.save, dy, dh: dhN.slice(),
+  dc: dcN ? dcN.slice() : new Float32Array(run.B * run.H), dwih: g.wih, dbih: g.bih, dwhh: g.whh, dbhh: g.bhh,
+});
 
 /** save: [T, B, 5H] = i, f, g, o, tanh(c'); m: [T, B, H] kept only with a projection. */
 export const lstmMath: CellMath = {
@@ -27,12 +47,9 @@ export const lstmMath: CellMath = {
   forward(run: DirRun): DirCache {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H, proj = run.whr !== null;
     if (k.lstmSequenceForward && run.lengths === null && !proj) {   // the whole time loop in one kernel call
-      const hx = new Float32Array((T + 1) * B * H), cx = new Float32Array((T + 1) * B * H);
-      const save = isGradEnabled() ? new Float32Array(T * B * S) : null;   // inference: no backward, nothing saved
-      hx.set(run.h0, firstSlot(run) * B * H);
-      cx.set(run.c0!, firstSlot(run) * B * H);
-      k.lstmSequenceForward(T, B, run.I, H, run.reverse, run.x, run.wih, run.bih, run.whh, run.bhh, hx, cx, save);
-      return { hx, cx, gi: new Float32Array(0), save: save ?? new Float32Array(0) };
+      const d = sequenceForwardDir(run);
+      k.lstmSequenceForward(T, B, run.I, H, run.reverse, run.x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.cx!, d.save);
+      return sequenceCache(d);
     }
     const gi = inputProjection(run, 4);                       // [T, B, 4H]
     const hx = new Float32Array((T + 1) * B * P);             // [T+1, B, P]
@@ -62,10 +79,10 @@ export const lstmMath: CellMath = {
   backward(run: DirRun, { hx, cx, save, m }: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads) {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H;
     if (k.lstmSequenceBackward && run.lengths === null && !m) {   // the whole time loop in one kernel call
-      const dh = dhN.slice(), dc = dcN ? dcN.slice() : new Float32Array(B * H);   // in: ∂L/∂(h_T, c_T), out: ∂L/∂(h0, c0)
-      k.lstmSequenceBackward(T, B, run.I, H, run.reverse, run.x, run.wih, run.whh, hx, cx!, save, dy, dh, dc,
-        g.dx, g.wih, g.bih, g.whh, g.bhh);
-      return { dh0: dh, dc0: dc };
+      const d = sequenceBackwardDir({ run, cache: { hx, cx, save, gi: new Float32Array(0) }, dy, dhN, dcN, g });
+      k.lstmSequenceBackward(T, B, run.I, H, run.reverse, run.x, d.wih, d.whh, d.hx, d.cx!, d.save, d.dy, d.dh, d.dc!,
+        g.dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
+      return { dh0: d.dh, dc0: d.dc };
     }
     const dG = new Float32Array(T * B * G4);                  // [T, B, 4H] pre-activation, by time
     const dhs = m ? new Float32Array(T * B * P) : null;       // [T, B, P] ∂L/∂h per step, for dW_hr
@@ -90,6 +107,22 @@ export const lstmMath: CellMath = {
     accumulateWeightGrads(run, 4, dG, dG, hx, g);
     if (m && dhs) k.gemm(true, false, P, H, T * B, 1, dhs, 0, P, m, 0, H, 1, g.whr!, 0, H);
     return { dh0: dh, dc0: dc };
+  },
+
+  forwardPair(fwd: DirRun, rev: DirRun): [DirCache, DirCache] | null {
+    const k = kernels();
+    if (!k.lstmBidirectionalForward || fwd.lengths !== null || fwd.whr !== null) return null;
+    const f = sequenceForwardDir(fwd), r = sequenceForwardDir(rev);
+    k.lstmBidirectionalForward(fwd.T, fwd.B, fwd.I, fwd.H, fwd.x, f, r);
+    return [sequenceCache(f), sequenceCache(r)];
+  },
+
+  backwardPair(fwd: DirBackward, rev: DirBackward): [DirStateGrads, DirStateGrads] | null {
+    const k = kernels(), { T, B, I, H, x, lengths } = fwd.run;
+    if (!k.lstmBidirectionalBackward || lengths !== null || fwd.cache.m) return null;
+    const f = sequenceBackwardDir(fwd), r = sequenceBackwardDir(rev);
+    k.lstmBidirectionalBackward(T, B, I, H, x, fwd.g.dx, f, r);
+    return [{ dh0: f.dh, dc0: f.dc }, { dh0: r.dh, dc0: r.dc }];
   },
 };
 

@@ -2,15 +2,16 @@
 // resident versions give the same bits as its per-step kernels composed (src/kernels/_sequence.ts) — forward and
 // reverse, with and without biases, pinned or not, B = 1 (GEMV), H = 1 and I ≤ 1 (one-column GEMMs) and row tails, on
 // 1 and 2 threads — and stay within float32 rounding of the reference; the composition itself is what the GRU / LSTM
-// layers compute, forward and backward.
+// layers compute, forward and backward. The bidirectional entries equal the two directions' sequence kernels, and a
+// bidirectional layer computes the same bits with them as without.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { F32, Kernels } from '../../src/kernels/api.js';
+import type { F32, Kernels, SequenceBackwardDir, SequenceForwardDir } from '../../src/kernels/api.js';
 import {
   gruSequenceBackwardWith, gruSequenceForwardWith, lstmSequenceBackwardWith, lstmSequenceForwardWith,
 } from '../../src/kernels/_sequence.js';
 import { refKernels as R } from '../../src/kernels/ref.js';
-import { initWasmSync, pinnedBytes, wasmKernels as W } from '../../src/kernels/wasm.js';
-import { getBackend, setBackend, setNumThreads } from '../../src/kernels/select.js';
+import { initWasmSync, pinnedBytes, poolStats, wasmKernels as W } from '../../src/kernels/wasm.js';
+import { getBackend, registerBackend, setBackend, setNumThreads } from '../../src/kernels/select.js';
 import { GRU } from '../../src/nn/gru.js';
 import { LSTM } from '../../src/nn/lstm.js';
 import { add, mul, sum } from '../../src/tensor/ops.js';
@@ -210,5 +211,143 @@ describe('the backward composition is what the layers compute', { timeout: 60_00
         expect(bits(x.grad!.data), 'dX').toEqual(bits(dx));
       });
     }
+  }
+});
+
+// ------------------------------------------------------------------------------------------ both directions at once
+
+type Weights = ReturnType<typeof weightsFor>;
+
+/** Forward of both directions with `k`'s bidirectional entry (pair) or its two sequence kernels; returns each direction's hx, (cx,) save. */
+function runPair(c: Case, ws: [Weights, Weights], k: Kernels, pair: boolean): F32[] {
+  if (!pair) return [...runCase({ ...c, reverse: false }, ws[0], k, false), ...runCase({ ...c, reverse: true }, ws[1], k, false)];
+  const { T, B, I, H } = c, n = B * H, lstm = c.cell === 'LSTM', weights = ws.flatMap((w) => [w.wih, w.whh, w.bih, w.bhh]);
+  const dirs = ws.map((w, d): SequenceForwardDir => {
+    const hx = new Float32Array((T + 1) * n), cx = new Float32Array((T + 1) * n);
+    hx.set(w.h0, (d === 1 ? T : 0) * n); cx.set(w.c0, (d === 1 ? T : 0) * n);
+    return { wih: w.wih, bih: c.bias ? w.bih : null, whh: w.whh, bhh: c.bias ? w.bhh : null, hx, cx: lstm ? cx : null,
+      save: new Float32Array(T * (lstm ? 5 : 4) * n) };
+  });
+  if (c.pin) weights.forEach((a) => k.pin(a));
+  try {
+    if (lstm) k.lstmBidirectionalForward!(T, B, I, H, ws[0].x, dirs[0], dirs[1]);
+    else k.gruBidirectionalForward!(T, B, I, H, ws[0].x, dirs[0], dirs[1]);
+  } finally { if (c.pin) weights.forEach((a) => k.unpin(a)); }
+  return dirs.flatMap((d) => (lstm ? [d.hx, d.cx!, d.save!] : [d.hx, d.save!]));
+}
+
+/**
+ * Backward of both directions from the forward outputs `fwd` (runPair's), with the bidirectional entry or the two
+ * sequence kernels in order; both add into one dX. Returns each direction's dh, (dc,) dW_ih, dW_hh, (db_ih, db_hh), then dX.
+ */
+function runPairBackward(c: Case, ws: [Weights, Weights], us: [Upstream, Upstream], fwd: F32[], k: Kernels, pair: boolean): F32[] {
+  const lstm = c.cell === 'LSTM', per = fwd.length / 2, ix = lstm ? 2 : 1;
+  if (!pair) {
+    const f = runBackward({ ...c, reverse: false }, ws[0], us[0], fwd.slice(0, per), k, false);
+    const r = runBackward({ ...c, reverse: true }, ws[1], { ...us[1], dx: f[ix] }, fwd.slice(per), k, false);
+    const dx = r.splice(ix, 1);
+    f.splice(ix, 1);
+    return [...f, ...r, ...dx];
+  }
+  const { T, B, I, H } = c, dx = us[0].dx.slice(), weights = ws.flatMap((w) => [w.wih, w.whh]);
+  const dirs = ws.map((w, d): SequenceBackwardDir => {
+    const u = us[d], [hx, cx, save] = lstm ? fwd.slice(d * per, (d + 1) * per) : [fwd[d * per], null, fwd[d * per + 1]];
+    return { wih: w.wih, whh: w.whh, hx, cx, save, dy: u.dy, dh: u.dh.slice(), dc: lstm ? u.dc.slice() : null,
+      dwih: u.dwih.slice(), dbih: c.bias ? u.dbih.slice() : null, dwhh: u.dwhh.slice(), dbhh: c.bias ? u.dbhh.slice() : null };
+  });
+  if (c.pin) weights.forEach((a) => k.pin(a));
+  try {
+    if (lstm) k.lstmBidirectionalBackward!(T, B, I, H, ws[0].x, dx, dirs[0], dirs[1]);
+    else k.gruBidirectionalBackward!(T, B, I, H, ws[0].x, dx, dirs[0], dirs[1]);
+  } finally { if (c.pin) weights.forEach((a) => k.unpin(a)); }
+  return [...dirs.flatMap((d) => [d.dh, ...(d.dc ? [d.dc] : []), d.dwih, d.dwhh, ...(d.dbih && d.dbhh ? [d.dbih, d.dbhh] : [])]), dx];
+}
+
+/** Two directions' weights (the same x) and upstream gradients (the same initial dX). */
+function pairInputs(c: Case): { ws: [Weights, Weights]; us: [Upstream, Upstream] } {
+  const f = weightsFor(c), r = { ...weightsFor(c), x: f.x }, uf = upstreamFor(c), ur = { ...upstreamFor(c), dx: uf.dx };
+  return { ws: [f, r], us: [uf, ur] };
+}
+
+describe('bidirectional kernels', { timeout: 60_000 }, () => {
+  for (const c of cases) {
+    it(`${c.cell} T=${c.T} B=${c.B} I=${c.I} H=${c.H} bias=${c.bias} pinned=${c.pin}: = the forward direction's sequence kernels, then the reverse one's, bit for bit`, () => {
+      const { ws, us } = pairInputs(c);
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        const pair = runPair(c, ws, W, true), two = runPair(c, ws, W, false);
+        pair.forEach((p, i) => expect(bits(p), `forward output ${i} on ${threads} thread(s)`).toEqual(bits(two[i])));
+        const dPair = runPairBackward(c, ws, us, two, W, true), dTwo = runPairBackward(c, ws, us, two, W, false);
+        dPair.forEach((p, i) => expect(bits(p), `gradient ${i} on ${threads} thread(s)`).toEqual(bits(dTwo[i])));
+        expect(pinnedBytes()).toBe(0);
+      }
+      const ref = runPair(c, ws, R, true), refTwo = runPair(c, ws, R, false);
+      ref.forEach((r, i) => expect(bits(r), `reference forward output ${i}`).toEqual(bits(refTwo[i])));
+      const dRef = runPairBackward(c, ws, us, refTwo, R, true), dRefTwo = runPairBackward(c, ws, us, refTwo, R, false);
+      dRef.forEach((r, i) => expect(bits(r), `reference gradient ${i}`).toEqual(bits(dRefTwo[i])));
+    });
+  }
+
+  // Sizes where nothing but the two loops is split (no input projection, the one threaded GEMM after the backward loops
+  // below its threshold): workers running chunks shows the loops ran as the two-chunk job.
+  for (const cell of ['GRU', 'LSTM'] as const) {
+    it(`${cell}: on 2 threads the two time loops run as one job, a worker taking one`, () => {
+      setNumThreads(2);
+      const fwdCase: Case = { cell, T: 16, B: 16, I: 0, H: 64, reverse: false, bias: true, pin: false };
+      const bwdCase: Case = { cell, T: 8, B: cell === 'GRU' ? 5 : 4, I: 0, H: 32, reverse: false, bias: false, pin: false };
+      // a worker may be asleep or descheduled (a busy machine), the pool backed off: give it some jobs to take part in
+      const byWorkers = (f: () => void): boolean => {
+        for (let i = 0; i < 200; i++) {
+          setNumThreads(2);                                // forgets a back-off
+          const before = poolStats().chunksByWorkers;
+          f();
+          if (poolStats().chunksByWorkers > before) return true;
+        }
+        return false;
+      };
+      const a = pairInputs(fwdCase);
+      expect(byWorkers(() => runPair(fwdCase, a.ws, W, true)), 'forward').toBe(true);
+      const b = pairInputs(bwdCase), fwd = runPair(bwdCase, b.ws, W, false);
+      expect(byWorkers(() => runPairBackward(bwdCase, b.ws, b.us, fwd, W, true)), 'backward').toBe(true);
+    });
+  }
+});
+
+describe('a bidirectional layer with the bidirectional entries', { timeout: 60_000 }, () => {
+  const noPair: Kernels = { ...W, name: 'wasm-without-pairs', gruBidirectionalForward: undefined, lstmBidirectionalForward: undefined,
+    gruBidirectionalBackward: undefined, lstmBidirectionalBackward: undefined };
+  let pairCalls = 0;
+  const counted = <A extends unknown[]>(f: ((...a: A) => void) | undefined) => (...a: A): void => { pairCalls++; f!(...a); };
+  const counting: Kernels = { ...W, name: 'wasm-counting-pairs', gruBidirectionalForward: counted(W.gruBidirectionalForward),
+    lstmBidirectionalForward: counted(W.lstmBidirectionalForward), gruBidirectionalBackward: counted(W.gruBidirectionalBackward),
+    lstmBidirectionalBackward: counted(W.lstmBidirectionalBackward) };
+  registerBackend(noPair);
+  registerBackend(counting);
+  for (const cell of ['GRU', 'LSTM'] as const) {
+    it(`${cell}, 2 layers: outputs, final states and every gradient equal those without them, bit for bit, on 2 threads`, () => {
+      setNumThreads(2);
+      const T = 8, B = 16, I = 12, H = 48, n = B * H;
+      const net = cell === 'GRU' ? new GRU({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true })
+        : new LSTM({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true });
+      const xd = rand(T * B * I, 2), h0d = rand(4 * n), c0d = rand(4 * n), gy = rand(T * B * 2 * H), gh = rand(4 * n), gc = rand(4 * n);
+      const pass = (backend: string): F32[] => {
+        setBackend(backend);
+        net.zeroGrad();
+        const x = new Tensor(xd, [T, B, I], { requiresGrad: true });
+        const h0 = new Tensor(h0d, [4, B, H], { requiresGrad: true }), c0 = new Tensor(c0d, [4, B, H], { requiresGrad: true });
+        const y: { output: Tensor; h: Tensor; c?: Tensor } = net instanceof LSTM ? net.forward(x, { h0, c0 }) : net.forward(x, { h0 });
+        let loss = add(sum(mul(y.output, new Tensor(gy, [T, B, 2 * H]))), sum(mul(y.h, new Tensor(gh, [4, B, H]))));
+        if (y.c) loss = add(loss, sum(mul(y.c, new Tensor(gc, [4, B, H]))));
+        loss.backward();
+        return [y.output.data, y.h.data, ...(y.c ? [y.c.data, c0.grad!.data] : []), x.grad!.data, h0.grad!.data,
+          ...net.parameters().map((p) => p.grad!.data.slice())];
+      };
+      pairCalls = 0;
+      const pair = pass('wasm-counting-pairs');   // that the entries run their loops as a job: 'bidirectional kernels'
+      expect(pairCalls, 'one forward and one backward call per layer').toBe(4);
+      const without = pass('wasm-without-pairs');
+      pair.forEach((p, i) => expect(bits(p), `result ${i}`).toEqual(bits(without[i])));
+      expect(pinnedBytes()).toBe(0);
+    });
   }
 });
