@@ -12,6 +12,7 @@
 //   dot:      dq_bm = scale Σ_j de_bj k_bjm;  dk_bjm = scale de_bj q_bm
 // With T queries per row each (b, t) is scored as above against row b's memory; dV and dk sum over t.
 import { check, fmtShape } from '../errors.js';
+import { kernels } from '../kernels/select.js';
 import { Tensor, record } from '../tensor/tensor.js';
 import { uniformInit } from './init.js';
 import { Linear } from './linear.js';
@@ -133,8 +134,13 @@ export function additiveAttention(q: Tensor, keys: Tensor, v: Tensor, values: Te
   const u = new Float32Array(R * S * A), e = new Float32Array(R * S);          // [R, S, A], [R, S]
   for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
     const o = (r * S + j) * A, ko = (Math.floor(r / T) * S + j) * A;
+    for (let k = 0; k < A; k++) u[o + k] = Q[r * A + k] + K[ko + k];
+  }
+  kernels().tanh(R * S * A, u, 0, u, 0);                                        // one vectorised pass (0 past lengths)
+  for (let r = 0; r < R; r++) for (let j = 0; j < len[r]; j++) {
+    const o = (r * S + j) * A;
     let s = 0;
-    for (let k = 0; k < A; k++) { const t = Math.tanh(Q[r * A + k] + K[ko + k]); u[o + k] = t; s += vw[k] * t; }
+    for (let k = 0; k < A; k++) s += vw[k] * u[o + k];
     e[r * S + j] = s;
   }
   const a = softmaxRows(e, len, R, S);
