@@ -8,27 +8,14 @@ import { mse } from '../../train/losses.js';
 import { Adam } from '../../train/optim/adam.js';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress } from './common.js';
+import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
 import { chunkedRun } from './chunked.js';
 import { ADDING_BASELINE, addingBatch } from './tasks.js';
 
-export interface AddingOptions {
+/** `target`: the "solved" threshold on the held-out MSE. */
+export interface AddingOptions extends TaskTraining {
   /** Sequence lengths T. */
   lengths: number[];
-  models: ModelKind[];
-  hidden: number;
-  batch: number;
-  /** Step budget per model and length; a run stops earlier once solved. */
-  maxSteps: number;
-  /** Adam learning rate (gradient norm clipped at `clip`). */
-  lr: number;
-  clip: number;
-  evalEvery: number;
-  /** Held-out sequences per length (the same set for every model). */
-  evalSize: number;
-  /** "Solved" threshold on the held-out MSE. */
-  target: number;
-  seed: number;
 }
 
 export const addingDefaults: AddingOptions = {

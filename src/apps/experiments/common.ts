@@ -57,6 +57,23 @@ export class RecurrentHead extends Module {
 export const paramCount = (m: Module): number => m.parameters().reduce((n, p) => n + p.size, 0);
 
 /** Progress of a long experiment: `step` of `steps` within the named phase (e.g. "gru T=100"). */
+/** What the long-range tasks (adding, copy) share: the models, their size, and the training budget per run. */
+export interface TaskTraining {
+  models: ModelKind[];
+  hidden: number;
+  batch: number;
+  /** Step budget per model and task size; a run stops earlier once held-out performance reaches `target`. */
+  maxSteps: number;
+  /** Adam learning rate (gradient norm clipped at `clip`). */
+  lr: number;
+  clip: number;
+  evalEvery: number;
+  /** Held-out sequences per task size (the same set for every model). */
+  evalSize: number;
+  target: number;
+  seed: number;
+}
+
 export interface Progress { phase: string; step: number; steps: number; info?: string }
 export type OnProgress = (p: Progress) => void;
 

@@ -7,26 +7,16 @@ import { crossEntropy } from '../../train/losses.js';
 import { Adam } from '../../train/optim/adam.js';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress } from './common.js';
+import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
 import { chunkedRun } from './chunked.js';
 import { copyBatch, type CopyBatch } from './tasks.js';
 
-export interface CopyOptions {
+/** `target`: the held-out accuracy that counts as solved. */
+export interface CopyOptions extends TaskTraining {
   delays: number[];
-  models: ModelKind[];
   /** Symbols to remember and alphabet size. */
   k: number;
   symbols: number;
-  hidden: number;
-  batch: number;
-  /** Step budget per model and delay; a run stops once held-out accuracy ≥ `target`. */
-  maxSteps: number;
-  lr: number;
-  clip: number;
-  evalEvery: number;
-  evalSize: number;
-  target: number;
-  seed: number;
 }
 
 export const copyDefaults: CopyOptions = {
