@@ -10,32 +10,35 @@ export const slots = (T: number, s: number, reverse: boolean): { t: number; prev
   return { t, prev: reverse ? t + 1 : t, next: reverse ? t : t + 1 };
 };
 
-export function gruSequenceForwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
-  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, saveOrNull: F32 | null): void {
-  const G = 3 * H, n = B * H, save = saveOrNull ?? new Float32Array(T * 4 * n);
-  const gi = new Float32Array(T * B * G), gh = new Float32Array(B * G);   // [T, B, 3H], [B, 3H]
-  k.gemm(false, true, T * B, G, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, G);
-  if (bih) k.addRowVector(T * B, G, bih, 0, gi, 0);
+/**
+ * The forward time loop shared by the cells: gi = x · W_ihᵀ (+ b_ih) [T·B, G·H] in one GEMM, then per step
+ * gh = h[prev] · W_hhᵀ (+ b_hh) [B, G·H] and the cell's step kernel `step(t, prev, next, gi, gh)`.
+ */
+function forwardLoop(k: Kernels, G: number, T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
+  bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, step: (t: number, prev: number, next: number, gi: F32, gh: F32) => void): void {
+  const GH = G * H, n = B * H, gi = new Float32Array(T * B * GH), gh = new Float32Array(B * GH);
+  k.gemm(false, true, T * B, GH, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, GH);
+  if (bih) k.addRowVector(T * B, GH, bih, 0, gi, 0);
   for (let s = 0; s < T; s++) {
     const { t, prev, next } = slots(T, s, reverse);
-    k.gemm(false, true, B, G, H, 1, hx, prev * n, H, whh, 0, H, 0, gh, 0, G);
-    if (bhh) k.addRowVector(B, G, bhh, 0, gh, 0);
-    k.gruStepForward(B, H, gi, t * B * G, gh, 0, hx, prev * n, hx, next * n, save, t * 4 * n);
+    k.gemm(false, true, B, GH, H, 1, hx, prev * n, H, whh, 0, H, 0, gh, 0, GH);
+    if (bhh) k.addRowVector(B, GH, bhh, 0, gh, 0);
+    step(t, prev, next, gi, gh);
   }
+}
+
+export function gruSequenceForwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
+  x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, saveOrNull: F32 | null): void {
+  const n = B * H, save = saveOrNull ?? new Float32Array(T * 4 * n);           // [T, B, 4H]
+  forwardLoop(k, 3, T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, (t, prev, next, gi, gh) =>
+    k.gruStepForward(B, H, gi, t * 3 * n, gh, 0, hx, prev * n, hx, next * n, save, t * 4 * n));
 }
 
 export function lstmSequenceForwardWith(k: Kernels, T: number, B: number, I: number, H: number, reverse: boolean,
   x: F32, wih: F32, bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, saveOrNull: F32 | null): void {
-  const G = 4 * H, n = B * H, save = saveOrNull ?? new Float32Array(T * 5 * n);
-  const gi = new Float32Array(T * B * G), gh = new Float32Array(B * G);   // [T, B, 4H], [B, 4H]
-  k.gemm(false, true, T * B, G, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, G);
-  if (bih) k.addRowVector(T * B, G, bih, 0, gi, 0);
-  for (let s = 0; s < T; s++) {
-    const { t, prev, next } = slots(T, s, reverse);
-    k.gemm(false, true, B, G, H, 1, hx, prev * n, H, whh, 0, H, 0, gh, 0, G);
-    if (bhh) k.addRowVector(B, G, bhh, 0, gh, 0);
-    k.lstmStepForward(B, H, gi, t * B * G, gh, 0, cx, prev * n, cx, next * n, hx, next * n, save, t * 5 * n);
-  }
+  const n = B * H, save = saveOrNull ?? new Float32Array(T * 5 * n);           // [T, B, 5H]
+  forwardLoop(k, 4, T, B, I, H, reverse, x, wih, bih, whh, bhh, hx, (t, prev, next, gi, gh) =>
+    k.lstmStepForward(B, H, gi, t * 4 * n, gh, 0, cx, prev * n, cx, next * n, hx, next * n, save, t * 5 * n));
 }
 
 // ---- backward: BPTT over s = T−1 … 0 from the gradient of the final state, then the weight gradients of all steps
