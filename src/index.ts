@@ -45,7 +45,7 @@ export { greedyDecode, beamDecode, type Decoded, type BeamOptions } from './nn/d
 export { poolTime, type PoolMode } from './nn/pooling.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './nn/classifier.js';
 export { editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './apps/tasks/metrics.js';
-export { trainG2P, testG2P, loadG2P, predictG2P, defaultG2POptions, type G2POptions, type G2PConfig } from './apps/tasks/g2p.js';
+export { trainG2P, prepareG2P, testG2P, loadG2P, predictG2P, defaultG2POptions, type G2POptions, type G2PConfig, type G2PData } from './apps/tasks/g2p.js';
 export { trainSpam, testSpam, loadSpam, defaultSpamOptions, type SpamOptions, type SpamConfig } from './apps/tasks/spam.js';
 export { trainBirths, testBirths, loadBirths, defaultBirthsOptions, type BirthsOptions, type BirthsConfig } from './apps/tasks/births.js';
 export { gruGates, type GRUGateTrace } from './nn/inspect.js';

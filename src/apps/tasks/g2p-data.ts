@@ -62,21 +62,38 @@ export interface G2PBatch { src: TokenBatch; tgt: TokenBatch }
 export const encodeWord = (letters: SymbolVocab, word: string): number[] => letters.encode([...word.toUpperCase()]);
 
 /**
+ * Words and pronunciations as symbol ids in four flat arrays: word i's letters are letters[letterStart[i] ..
+ * letterStart[i + 1]), its phonemes phones[phoneStart[i] .. phoneStart[i + 1]). A training set held this way is four
+ * objects instead of ~4 per word, so the garbage collections a training run triggers have little to mark.
+ */
+export interface EncodedWords { size: number; letters: Int32Array; letterStart: Int32Array; phones: Int32Array; phoneStart: Int32Array }
+
+export function encodeEntries(entries: readonly G2PEntry[], letters: SymbolVocab, phonemes: SymbolVocab): EncodedWords {
+  const size = entries.length, letterStart = new Int32Array(size + 1), phoneStart = new Int32Array(size + 1);
+  entries.forEach((e, i) => { letterStart[i + 1] = letterStart[i] + e.word.length; phoneStart[i + 1] = phoneStart[i] + e.phones.length; });
+  const ls = new Int32Array(letterStart[size]), ps = new Int32Array(phoneStart[size]);
+  entries.forEach((e, i) => { ls.set(encodeWord(letters, e.word), letterStart[i]); ps.set(phonemes.encode(e.phones), phoneStart[i]); });
+  return { size, letters: ls, letterStart, phones: ps, phoneStart };
+}
+
+/**
  * Batches of about `size` words of similar length (less padding): with `rng`, words are shuffled, sorted by length
  * within pools of 50 batches, and the batches shuffled; without it, sorted by length once (evaluation).
  */
-export function g2pBatches(entries: readonly G2PEntry[], size: number, letters: SymbolVocab, phonemes: SymbolVocab, rng?: Rng): G2PBatch[] {
-  const byLen = (a: G2PEntry, b: G2PEntry): number => a.word.length - b.word.length || a.phones.length - b.phones.length;
-  let order: G2PEntry[];
+export function g2pBatches(words: EncodedWords, size: number, rng?: Rng): G2PBatch[] {
+  const { letters, letterStart: ls, phones, phoneStart: ps } = words;
+  const byLen = (a: number, b: number): number => (ls[a + 1] - ls[a]) - (ls[b + 1] - ls[b]) || (ps[a + 1] - ps[a]) - (ps[b + 1] - ps[b]);
+  const all = Array.from({ length: words.size }, (_, i) => i);
+  let order: number[];
   if (rng) {
-    const s = shuffle([...entries], rng), pool = size * 50;
+    const s = shuffle(all, rng), pool = size * 50;
     order = [];
     for (let i = 0; i < s.length; i += pool) order.push(...s.slice(i, i + pool).sort(byLen));
-  } else order = [...entries].sort(byLen);
+  } else order = all.sort(byLen);
   const batches: G2PBatch[] = [];
   for (let i = 0; i < order.length; i += size) {
     const part = order.slice(i, i + size);
-    batches.push({ src: padTokens(part.map((e) => encodeWord(letters, e.word))), tgt: padTokens(part.map((e) => phonemes.encode(e.phones))) });
+    batches.push({ src: padTokens(part.map((w) => letters.subarray(ls[w], ls[w + 1]))), tgt: padTokens(part.map((w) => phones.subarray(ps[w], ps[w + 1]))) });
   }
   return rng ? shuffle(batches, rng) : batches;
 }

@@ -10,7 +10,9 @@ import { noGrad, Tensor } from '../../tensor/tensor.js';
 import { Adam } from '../../train/optim/adam.js';
 import { CosineAnnealingLR } from '../../train/schedule.js';
 import { fit, type EpochMetrics, type TrainEvent } from '../../train/trainer.js';
-import { BOS, EOS, LetterBaseline, SymbolVocab, buildVocabs, encodeWord, g2pBatches, type G2PEntry, type G2PSplit } from './g2p-data.js';
+import {
+  BOS, EOS, LetterBaseline, SymbolVocab, buildVocabs, encodeEntries, encodeWord, g2pBatches, type EncodedWords, type G2PEntry, type G2PSplit,
+} from './g2p-data.js';
 import { sequenceErrors, type SequenceErrors } from './metrics.js';
 
 export interface G2POptions {
@@ -27,7 +29,7 @@ export interface G2POptions {
 
 export const defaultG2POptions: G2POptions = {
   embed: 64, hidden: 128, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'bahdanau', dropout: 0.1, inputFeeding: false,
-  epochs: 5, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
+  epochs: 6, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
 };
 
 /** --quick: a small model on 4000 training words for a seconds-scale end-to-end check (Luong attention: the fastest). */
@@ -68,13 +70,38 @@ function validate(o: G2POptions): void {
 const snapshot = (m: Seq2Seq): Record<string, Tensor> =>
   Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, new Tensor(t.data.slice(), t.shape)]));
 
-/** Trains on split.train (validation loss on split.val each epoch); returns the model and its directory contents. */
-export function trainG2P(split: G2PSplit, options: Partial<G2POptions> = {}, hooks: G2PHooks = {}): { model: Seq2Seq; dir: ModelDir<G2PConfig> } {
+/**
+ * What training needs from a split, without the split: the vocabularies, the training words encoded (EncodedWords),
+ * the validation words, the test words (kept for the evaluation after training), and the baseline fitted on the
+ * training words. A caller that builds it in a function of its own lets the ~120k entries of CMUdict be collected
+ * before training starts.
+ */
+export interface G2PData {
+  letters: SymbolVocab; phonemes: SymbolVocab;
+  train: EncodedWords; val: readonly G2PEntry[]; test: readonly G2PEntry[];
+  baseline: LetterBaseline;
+}
+
+/** The training data of `split` under `options` (trainLimit / testLimit applied). */
+export function prepareG2P(split: G2PSplit, options: Partial<G2POptions> = {}): G2PData {
+  const o: G2POptions = { ...defaultG2POptions, ...options };
+  const train = o.trainLimit ? split.train.slice(0, o.trainLimit) : split.train;
+  const { letters, phonemes } = buildVocabs([...split.train, ...split.val, ...split.test]);
+  return {
+    letters, phonemes, train: encodeEntries(train, letters, phonemes),
+    val: split.val.slice(0, o.trainLimit ? Math.max(200, Math.round(o.trainLimit / 10)) : split.val.length),
+    test: o.testLimit ? split.test.slice(0, o.testLimit) : split.test,
+    baseline: LetterBaseline.fit(train),
+  };
+}
+
+const isPrepared = (d: G2PSplit | G2PData): d is G2PData => 'baseline' in d;
+
+/** Trains on the training words (validation loss on the validation words each epoch); returns the model and its directory contents. */
+export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> = {}, hooks: G2PHooks = {}): { model: Seq2Seq; dir: ModelDir<G2PConfig> } {
   const o: G2POptions = { ...defaultG2POptions, ...options };
   validate(o);
-  const train = o.trainLimit ? split.train.slice(0, o.trainLimit) : split.train;
-  const val = split.val.slice(0, o.trainLimit ? Math.max(200, Math.round(o.trainLimit / 10)) : split.val.length);
-  const { letters, phonemes } = buildVocabs([...split.train, ...split.val, ...split.test]);
+  const { letters, phonemes, train, val, test, baseline } = isPrepared(data) ? data : prepareG2P(data, o);
   manualSeed(o.seed);
   const modelOptions: Seq2SeqOptions = {
     srcVocab: letters.size, tgtVocab: phonemes.size, embed: o.embed, hidden: o.hidden, encoderLayers: o.encoderLayers,
@@ -82,21 +109,20 @@ export function trainG2P(split: G2PSplit, options: Partial<G2POptions> = {}, hoo
     ...(o.inputFeeding ? { inputFeeding: true } : {}),
   };
   const model = new Seq2Seq(modelOptions);
-  const baseline = LetterBaseline.fit(train);
   const config: G2PConfig = {
     format: 'gated-task-g2p', version: 1, model: modelOptions, letters: [...letters.symbols], phonemes: [...phonemes.symbols],
-    data: { source: 'cmudict', cleaning: CLEANING, seed: o.seed, train: train.length, val: val.length, test: split.test.length },
+    data: { source: 'cmudict', cleaning: CLEANING, seed: o.seed, train: train.size, val: val.length, test: test.length },
     training: o, baseline: baseline.table,
   };
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
-  const steps = o.epochs * Math.ceil(train.length / o.batch);
+  const steps = o.epochs * Math.ceil(train.size / o.batch);
   const scheduler = new CosineAnnealingLR(optimizer, { tMax: steps, etaMin: o.lr / 20 });
-  const valBatches = g2pBatches(val, 256, letters, phonemes);
+  const valBatches = g2pBatches(encodeEntries(val, letters, phonemes), 256);
   const valSample = val.slice(0, 500);
   model.train();
   fit({
     params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip,
-    batches: (_e, rng) => g2pBatches(train, o.batch, letters, phonemes, rng),
+    batches: (_e, rng) => g2pBatches(train, o.batch, rng),
     lossOf: (b) => model.loss(b.src, b.tgt),
     validate: () => {
       model.eval();

@@ -5,7 +5,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HORIZON, WINDOW, birthsSplit, calendar, defaultBirthsOptions, forecast, loadBirths, makeSample, quickBirthsOptions, seasonalNaive, testBirths, trainBirths, type BirthsConfig, type BirthsOptions, type BirthsResults } from '../../apps/tasks/births.js';
 import { cleanCmudict, splitEntries } from '../../apps/tasks/g2p-data.js';
-import { defaultG2POptions, loadG2P, predictG2P, quickG2POptions, testEntries, testG2P, trainG2P, type G2PConfig, type G2POptions } from '../../apps/tasks/g2p.js';
+import {
+  defaultG2POptions, loadG2P, predictG2P, prepareG2P, quickG2POptions, testEntries, testG2P, trainG2P, type G2PConfig, type G2PData, type G2POptions,
+} from '../../apps/tasks/g2p.js';
 import { splitDocs } from '../../apps/tasks/spam-data.js';
 import { defaultSpamOptions, loadSpam, quickSpamOptions, spamDocs, spamProbs, testSpam, trainSpam, type SpamConfig, type SpamOptions, type SpamResults } from '../../apps/tasks/spam.js';
 import { heatmapSvg } from '../../apps/tasks/svg.js';
@@ -87,6 +89,12 @@ const g2pFlags: Flags = {
 
 function g2pSplit(seed: number) { return splitEntries(cleanCmudict(cmudict()), seed); }
 
+/** The training data of CMUdict's split, built here so that the split's ~120k entries are garbage once it returns. */
+function g2pData(o: G2POptions): { data: G2PData; words: number } {
+  const split = g2pSplit(o.seed);
+  return { data: prepareG2P(split, o), words: split.train.length + split.val.length + split.test.length };
+}
+
 function printG2P(r: ReturnType<typeof testG2P>): void {
   say(`test (${r.model.count} words): gated PER ${pct(r.model.per)}  WER ${pct(r.model.wer)}  (${r.model.decoding})`);
   say(`               letter baseline PER ${pct(r.baseline.per)}  WER ${pct(r.baseline.wer)}`);
@@ -111,18 +119,18 @@ function g2p(action: string, argv: string[]): void {
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'g2p-quick' : 'g2p');
     const elapsed = clock();
-    const split = g2pSplit(o.seed);
-    say(`g2p: CMUdict ${split.train.length + split.val.length + split.test.length} words → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
+    const { data, words } = g2pData(o);
+    say(`g2p: CMUdict ${words} words → train ${data.train.size}, test ${data.test.length}; `
       + `bi-${o.cell.toUpperCase()} encoder, ${o.attention}${o.inputFeeding ? ' (input feeding)' : ''} decoder, hidden ${o.hidden} → ${out}`);
     const metrics: EpochMetrics[] = [];
-    const { model, dir } = trainG2P(split, o, {
+    const { model, dir } = trainG2P(data, o, {
       onEvent: progressReporter(),
       onEpochEnd: ({ metrics: m, checkpoint }) => {
         metrics.push(m); writeRun(out, checkpoint, metrics);
         say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)} nats/phoneme  val (500 words, greedy) PER ${pct(m.valPER)} WER ${pct(m.valWER)}  ${m.seconds.toFixed(0)}s`);
       },
     });
-    const r = testG2P(model, dir.config, testEntries(split, dir.config));
+    const r = testG2P(model, dir.config, data.test);
     const time = elapsed();
     printG2P(r);
     const example = predictG2P(loadG2P(dir), ['HELLO', 'WORLD']);
