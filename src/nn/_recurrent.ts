@@ -26,7 +26,7 @@ export interface DirRun {
 }
 
 /** What forward keeps for backward. hx: [T+1, B, P] — see `stateIndex`. */
-export interface DirCache { hx: F32; cx?: F32; gi: F32; save: F32; m?: F32 }
+export interface DirCache { hx: F32; cx?: F32; save: F32; m?: F32 }
 
 /** Gradient accumulators for one direction's parameters (same shapes as the weights). */
 export interface DirGrads { wih: F32; whh: F32; bih: F32 | null; bhh: F32 | null; whr: F32 | null; dx: F32 }

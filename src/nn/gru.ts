@@ -32,8 +32,8 @@ function sequenceForwardDir(run: DirRun): SequenceForwardDir {
   return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx: null, save };
 }
 
-/** What the sequence kernels leave for backward (no gi: the backward kernels do not read it). */
-const sequenceCache = ({ hx, save }: SequenceForwardDir): DirCache => ({ hx, gi: new Float32Array(0), save: save ?? new Float32Array(0) });
+/** What the sequence kernels leave for backward. */
+const sequenceCache = ({ hx, save }: SequenceForwardDir): DirCache => ({ hx, save: save ?? new Float32Array(0) });
 
 /** A direction's backward-kernel arguments; dh: ∂L/∂h_T in, ∂L/∂h0 out. */
 const sequenceBackwardDir = ({ run, cache, dy, dhN, g }: DirBackward): SequenceBackwardDir => ({
@@ -64,13 +64,13 @@ export const gruResetAfter: CellMath = {
       k.gruStepForward(B, H, gi, t * B * G3, gh, 0, hx, prev * B * H, hx, next * B * H, save, t * B * 4 * H);
       if (!allActive(run, t)) carryInactive(run, t, H, hx, prev * B * H, hx, next * B * H);
     }
-    return { hx, gi, save };
+    return { hx, save };
   },
 
   backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
     if (k.gruSequenceBackward && run.lengths === null) {          // the whole time loop in one kernel call
-      const d = sequenceBackwardDir({ run, cache: { hx, save, gi: new Float32Array(0) }, dy, dhN, dcN: null, g });
+      const d = sequenceBackwardDir({ run, cache: { hx, save }, dy, dhN, dcN: null, g });
       k.gruSequenceBackward(T, B, run.I, H, run.reverse, run.x, d.wih, d.whh, d.hx, d.save, d.dy, d.dh,
         g.dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
       return { dh0: d.dh, dc0: null };
@@ -130,7 +130,7 @@ export const gruResetBefore: CellMath = {
       k.gruResetBeforeBlend(B, H, gi, t * B * G3, ghN, 0, hx, prev * B * H, hx, next * B * H, save, so);
       if (!allActive(run, t)) carryInactive(run, t, H, hx, prev * B * H, hx, next * B * H);
     }
-    return { hx, gi, save };
+    return { hx, save };
   },
 
   backward(run: DirRun, { hx, save }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {

@@ -30,9 +30,8 @@ function sequenceForwardDir(run: DirRun): SequenceForwardDir {
   return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx, save };
 }
 
-/** What the sequence kernels leave for backward (no gi: the backward kernels do not read it). */
-const sequenceCache = ({ hx, cx, save }: SequenceForwardDir): DirCache =>
-  ({ hx, cx: cx!, gi: new Float32Array(0), save: save ?? new Float32Array(0) });
+/** What the sequence kernels leave for backward. */
+const sequenceCache = ({ hx, cx, save }: SequenceForwardDir): DirCache => ({ hx, cx: cx!, save: save ?? new Float32Array(0) });
 
 /** A direction's backward-kernel arguments; dh, dc: ∂L/∂(h_T, c_T) in, ∂L/∂(h0, c0) out. */
 const sequenceBackwardDir = ({ run, cache, dy, dhN, dcN, g }: DirBackward): SequenceBackwardDir => ({
@@ -73,13 +72,13 @@ export const lstmMath: CellMath = {
         carryInactive(run, t, H, cx, prev * B * H, cx, next * B * H);
       }
     }
-    return { hx, cx, gi, save, m };
+    return { hx, cx, save, m };
   },
 
   backward(run: DirRun, { hx, cx, save, m }: DirCache, dy: F32, dhN: F32, dcN: F32 | null, g: DirGrads) {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H;
     if (k.lstmSequenceBackward && run.lengths === null && !m) {   // the whole time loop in one kernel call
-      const d = sequenceBackwardDir({ run, cache: { hx, cx, save, gi: new Float32Array(0) }, dy, dhN, dcN, g });
+      const d = sequenceBackwardDir({ run, cache: { hx, cx, save }, dy, dhN, dcN, g });
       k.lstmSequenceBackward(T, B, run.I, H, run.reverse, run.x, d.wih, d.whh, d.hx, d.cx!, d.save, d.dy, d.dh, d.dc!,
         g.dx, d.dwih, d.dbih, d.dwhh, d.dbhh);
       return { dh0: d.dh, dc0: d.dc };

@@ -36,7 +36,7 @@ export function rnnMath(nonlinearity: Nonlinearity): CellMath {
         k.rnnStepForward(B, H, relu, gi, t * B * H, gh, 0, hx, next * B * H);
         if (!allActive(run, t)) carryInactive(run, t, H, hx, prev * B * H, hx, next * B * H);
       }
-      return { hx, gi, save: new Float32Array(0) };
+      return { hx, save: new Float32Array(0) };
     },
 
     backward(run: DirRun, { hx }: DirCache, dy: F32, dhN: F32, _dcN: F32 | null, g: DirGrads) {
