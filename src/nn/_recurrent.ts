@@ -5,10 +5,10 @@
 // Dimension glossary: T time, B batch, I input, H hidden, P = projSize || H (size of h), D directions, L layers,
 // G gates per cell (GRU 3, LSTM 4, RNN 1).
 import { GatedError, check, checkOptions, fmtShape } from '../errors.js';
-import type { F32 } from '../kernels/api.js';
+import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import { globalRng } from '../random.js';
-import { Tensor, record, sizeOf } from '../tensor/tensor.js';
+import { Tensor, isGradEnabled, record, sizeOf } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
 // ------------------------------------------------------------------------------------------ one direction
@@ -92,6 +92,29 @@ export function inputProjection(run: DirRun, G: number): F32 {
   if (run.bih) k.addRowVector(T * B, GH, run.bih, 0, gi, 0);
   return gi;
 }
+
+// ---- the whole-sequence kernels' arguments (Kernels.*SequenceForward/Backward and the bidirectional pairs)
+
+/**
+ * A direction's sequence-kernel arguments: hx (and, for a cell with c0, cx) [T+1, B, H] with the initial state in the
+ * first step's slot; save [T, B, S] with S = saveWidth, or null under noGrad (no backward will run, nothing saved).
+ */
+export function sequenceForwardDir(run: DirRun, saveWidth: number): SequenceForwardDir {
+  const { T, B, H } = run, first = firstSlot(run) * B * H;
+  const state = (s0: F32): F32 => { const x = new Float32Array((T + 1) * B * H); x.set(s0, first); return x; };
+  const save = isGradEnabled() ? new Float32Array(T * B * saveWidth) : null;
+  return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx: state(run.h0), cx: run.c0 ? state(run.c0) : null, save };
+}
+
+/** What the sequence kernels leave for backward. */
+export const sequenceCache = ({ hx, cx, save }: SequenceForwardDir): DirCache =>
+  ({ hx, ...(cx ? { cx } : {}), save: save ?? new Float32Array(0) });
+
+/** A direction's backward-kernel arguments; dh (dc): ∂L/∂h_T (c_T) in, ∂L/∂h0 (c0) out. */
+export const sequenceBackwardDir = ({ run, cache, dy, dhN, dcN, g }: DirBackward): SequenceBackwardDir => ({
+  wih: run.wih, whh: run.whh, hx: cache.hx, cx: cache.cx ?? null, save: cache.save, dy, dh: dhN.slice(),
+  dc: run.c0 ? (dcN ? dcN.slice() : new Float32Array(run.B * run.H)) : null, dwih: g.wih, dbih: g.bih, dwhh: g.whh, dbhh: g.bhh,
+});
 
 /** Rows b with t ≥ lengths[b] are past their sequence's end at time t. */
 export const allActive = (run: DirRun, t: number): boolean => run.lengths === null || run.lengths.every((n) => t < n);

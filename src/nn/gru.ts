@@ -15,31 +15,14 @@
 //   dh_prev = z ⊙ dh + (gate gradients) · W_hh (+ r ⊙ d(r ⊙ h) before).  Weight gradients: one GEMM each after the loop.
 //
 // Dimensions: T time, B batch, I input, H hidden.
-import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
+import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
-import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import {
-  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
-  timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
+  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, sequenceBackwardDir,
+  sequenceCache, sequenceForwardDir, stateIndex, timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
   type RecurrentInput, type RecurrentOptions,
 } from './_recurrent.js';
-
-/** A direction's sequence-kernel arguments: hx [T+1, B, H] with h0 in its first slot, save [T, B, 4H] (null: inference). */
-function sequenceForwardDir(run: DirRun): SequenceForwardDir {
-  const { T, B, H } = run, hx = new Float32Array((T + 1) * B * H);
-  hx.set(run.h0, firstSlot(run) * B * H);
-  const save = isGradEnabled() ? new Float32Array(T * B * 4 * H) : null;   // inference: no backward, nothing saved
-  return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx: null, save };
-}
-
-/** What the sequence kernels leave for backward. */
-const sequenceCache = ({ hx, save }: SequenceForwardDir): DirCache => ({ hx, save: save ?? new Float32Array(0) });
-
-/** A direction's backward-kernel arguments; dh: ∂L/∂h_T in, ∂L/∂h0 out. */
-const sequenceBackwardDir = ({ run, cache, dy, dhN, g }: DirBackward): SequenceBackwardDir => ({
-  wih: run.wih, whh: run.whh, hx: cache.hx, cx: null, save: cache.save, dy, dh: dhN.slice(), dc: null,
-  dwih: g.wih, dbih: g.bih, dwhh: g.whh, dbhh: g.bhh,
-});
 
 /** PyTorch's convention: reset applied to (W_hn h + b_hn). save: [T, B, 4H] = r, z, n, W_hn h + b_hn. */
 export const gruResetAfter: CellMath = {
@@ -48,7 +31,7 @@ export const gruResetAfter: CellMath = {
   forward(run: DirRun): DirCache {
     const { T, B, H } = run, k = kernels(), G3 = 3 * H;
     if (k.gruSequenceForward && run.lengths === null) {           // the whole time loop in one kernel call
-      const d = sequenceForwardDir(run);
+      const d = sequenceForwardDir(run, 4 * H);
       k.gruSequenceForward(T, B, run.I, H, run.reverse, run.x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.save);
       return sequenceCache(d);
     }
@@ -95,7 +78,7 @@ export const gruResetAfter: CellMath = {
   forwardPair(fwd: DirRun, rev: DirRun): [DirCache, DirCache] | null {
     const k = kernels();
     if (!k.gruBidirectionalForward || fwd.lengths !== null) return null;
-    const f = sequenceForwardDir(fwd), r = sequenceForwardDir(rev);
+    const f = sequenceForwardDir(fwd, 4 * fwd.H), r = sequenceForwardDir(rev, 4 * rev.H);
     k.gruBidirectionalForward(fwd.T, fwd.B, fwd.I, fwd.H, fwd.x, f, r);
     return [sequenceCache(f), sequenceCache(r)];
   },

@@ -12,32 +12,14 @@
 //   dc_prev = dc̄ ⊙ f, dh_prev = [dĩ df̃ dg̃ dõ] · W_hh.  Weight gradients: one GEMM each after the loop.
 //
 // Dimensions: T time, B batch, I input, H hidden (cell), P = projSize || H (size of h).
-import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
+import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
-import { isGradEnabled, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import {
-  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, stateIndex,
-  timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
+  RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, sequenceBackwardDir,
+  sequenceCache, sequenceForwardDir, stateIndex, timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
   type RecurrentInput, type RecurrentOptions,
 } from './_recurrent.js';
-
-/** A direction's sequence-kernel arguments: hx, cx [T+1, B, H] with h0, c0 in their first slot, save [T, B, 5H] (null: inference). */
-function sequenceForwardDir(run: DirRun): SequenceForwardDir {
-  const { T, B, H } = run, hx = new Float32Array((T + 1) * B * H), cx = new Float32Array((T + 1) * B * H);
-  hx.set(run.h0, firstSlot(run) * B * H);
-  cx.set(run.c0!, firstSlot(run) * B * H);
-  const save = isGradEnabled() ? new Float32Array(T * B * 5 * H) : null;   // inference: no backward, nothing saved
-  return { wih: run.wih, bih: run.bih, whh: run.whh, bhh: run.bhh, hx, cx, save };
-}
-
-/** What the sequence kernels leave for backward. */
-const sequenceCache = ({ hx, cx, save }: SequenceForwardDir): DirCache => ({ hx, cx: cx!, save: save ?? new Float32Array(0) });
-
-/** A direction's backward-kernel arguments; dh, dc: ∂L/∂(h_T, c_T) in, ∂L/∂(h0, c0) out. */
-const sequenceBackwardDir = ({ run, cache, dy, dhN, dcN, g }: DirBackward): SequenceBackwardDir => ({
-  wih: run.wih, whh: run.whh, hx: cache.hx, cx: cache.cx!, save: cache.save, dy, dh: dhN.slice(),
-  dc: dcN ? dcN.slice() : new Float32Array(run.B * run.H), dwih: g.wih, dbih: g.bih, dwhh: g.whh, dbhh: g.bhh,
-});
 
 /** save: [T, B, 5H] = i, f, g, o, tanh(c'); m: [T, B, H] kept only with a projection. */
 export const lstmMath: CellMath = {
@@ -46,7 +28,7 @@ export const lstmMath: CellMath = {
   forward(run: DirRun): DirCache {
     const { T, B, H, P } = run, k = kernels(), G4 = 4 * H, S = 5 * H, proj = run.whr !== null;
     if (k.lstmSequenceForward && run.lengths === null && !proj) {   // the whole time loop in one kernel call
-      const d = sequenceForwardDir(run);
+      const d = sequenceForwardDir(run, 5 * H);
       k.lstmSequenceForward(T, B, run.I, H, run.reverse, run.x, d.wih, d.bih, d.whh, d.bhh, d.hx, d.cx!, d.save);
       return sequenceCache(d);
     }
@@ -111,7 +93,7 @@ export const lstmMath: CellMath = {
   forwardPair(fwd: DirRun, rev: DirRun): [DirCache, DirCache] | null {
     const k = kernels();
     if (!k.lstmBidirectionalForward || fwd.lengths !== null || fwd.whr !== null) return null;
-    const f = sequenceForwardDir(fwd), r = sequenceForwardDir(rev);
+    const f = sequenceForwardDir(fwd, 5 * fwd.H), r = sequenceForwardDir(rev, 5 * rev.H);
     k.lstmBidirectionalForward(fwd.T, fwd.B, fwd.I, fwd.H, fwd.x, f, r);
     return [sequenceCache(f), sequenceCache(r)];
   },
