@@ -1,7 +1,7 @@
 // The whole-sequence kernels (Kernels.gruSequenceForward / lstmSequenceForward and their Backward, and the
-// bidirectional pairs of them) composed from any backend's per-step kernels, in exactly the order nn/gru.ts and nn/lstm.ts run them step by step: the reference
-// backend's implementation, and the oracle the wasm backend's resident version (_wasm_sequence.ts) is tested against
-// bit for bit.
+// bidirectional pairs of them) composed from any backend's per-step kernels, in exactly the order nn/gru.ts and
+// nn/lstm.ts run them step by step: the reference backend's implementation, and the oracle the wasm backend's
+// resident version (_wasm_sequence.ts) is tested against bit for bit.
 import type { F32, Kernels, SequenceBackwardDir, SequenceForwardDir } from './api.js';
 
 /** Slots of hx entered and left at processing step s. */
