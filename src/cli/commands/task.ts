@@ -120,7 +120,7 @@ function g2p(action: string, argv: string[]): void {
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'g2p-quick' : 'g2p');
     const elapsed = clock();
     const { data, words } = g2pData(o);
-    say(`g2p: CMUdict ${words} words → train ${data.train.size}, test ${data.test.length}; `
+    say(`g2p: CMUdict ${words} words → train ${data.train.size}, val ${data.val.length}, test ${data.test.length}; `
       + `bi-${o.cell.toUpperCase()} encoder, ${o.attention}${o.inputFeeding ? ' (input feeding)' : ''} decoder, hidden ${o.hidden} → ${out}`);
     const metrics: EpochMetrics[] = [];
     const { model, dir } = trainG2P(data, o, {
