@@ -158,6 +158,18 @@ export class Decoder extends Module {
 
   forward(prev: Int32Array, state: DecoderState, mem: DecoderMemory): StepResult { return this.step(prev, state, mem); }
 
+  /** Runs `one` over the T positions of e [B, T, E] one at a time, carrying the state; logits and weights joined on T. */
+  private stepwise(e: Tensor, state: DecoderState, one: (et: Tensor, s: DecoderState) => StepResult): StepResult {
+    const T = e.shape[1], logits: Tensor[] = [], weights: Tensor[] = [];
+    let s = state;
+    for (let t = 0; t < T; t++) {
+      const r = one(T === 1 ? e : slice(e, 1, t, t + 1), s);
+      logits.push(r.logits); weights.push(r.weights!);
+      s = r.state;
+    }
+    return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
+  }
+
   /**
    * Feeds tokens prev (ids [B·T], batch-first: the previous target token of each position) from `state`:
    * logits [B, T, V], the final state, attention weights [B, T, S]. T = 1 is one decoding step.
@@ -172,33 +184,23 @@ export class Decoder extends Module {
       return { logits: this.out.forward(this.dropout.forward(concat([r.output, c, e], 2))), state: r.state, weights: null };
     }
     if (this.attention === 'bahdanau') {
-      const logits: Tensor[] = [], weights: Tensor[] = [];
-      let s = state;
-      for (let t = 0; t < T; t++) {
-        const et = T === 1 ? e : slice(e, 1, t, t + 1);                             // [B, 1, E]
+      return this.stepwise(e, state, (et, s) => {                                     // et: [B, 1, E]
         const top = reshape(slice(s.h, 0, this.layers - 1, this.layers), [B, this.hidden]);
         const a: AttentionResult = this.attn!.forward(top, mem.keys!, mem.memory, mem.lengths);
         const ctx = reshape(a.context, [B, 1, a.context.shape[1]]);
         const r = this.runRnn(concat([et, ctx], 2), s);
-        logits.push(this.out.forward(this.dropout.forward(concat([r.output, ctx, et], 2))));
-        weights.push(reshape(a.weights, [B, 1, a.weights.shape[1]]));
-        s = r.state;
-      }
-      return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
+        const logits = this.out.forward(this.dropout.forward(concat([r.output, ctx, et], 2)));
+        return { logits, state: r.state, weights: reshape(a.weights, [B, 1, a.weights.shape[1]]) };
+      });
     }
     if (this.inputFeeding) {
-      const logits: Tensor[] = [], weights: Tensor[] = [];
-      let s = state;
-      for (let t = 0; t < T; t++) {
-        const et = T === 1 ? e : slice(e, 1, t, t + 1);                             // [B, 1, E]
+      return this.stepwise(e, state, (et, s) => {
         const r = this.runRnn(concat([et, reshape(s.feed!, [B, 1, this.hidden])], 2), s);
         const a = this.attn!.forward(r.output, mem.keys!, mem.memory, mem.lengths);   // [B, 1, M], [B, 1, S]
         const feed = tanh(this.combine!.forward(concat([a.context, r.output], 2))); // h̃_t [B, 1, H]
-        logits.push(this.out.forward(this.dropout.forward(feed)));
-        weights.push(a.weights);
-        s = { ...r.state, feed: reshape(feed, [B, this.hidden]) };
-      }
-      return { logits: T === 1 ? logits[0] : concat(logits, 1), state: s, weights: T === 1 ? weights[0] : concat(weights, 1) };
+        const logits = this.out.forward(this.dropout.forward(feed));
+        return { logits, state: { ...r.state, feed: reshape(feed, [B, this.hidden]) }, weights: a.weights };
+      });
     }
     const r = this.runRnn(e, state);                                                  // [B, T, H]
     const a = this.attn!.forward(r.output, mem.keys!, mem.memory, mem.lengths);       // [B, T, M], [B, T, S]
