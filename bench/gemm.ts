@@ -4,9 +4,9 @@
 // Each row: warm-up, then 5 samples of ≥ 0.2 s each; the median is printed. Single thread.
 // Not a test: numbers depend on the machine and on whatever else runs on it (note both with the results).
 import { cpus } from 'node:os';
-import type { F32, Kernels } from '../src/kernels/api.js';
-import { refKernels } from '../src/kernels/ref.js';
-import { initWasmSync, setWasmThreads, wasmKernels } from '../src/kernels/wasm.js';
+import type { F32, Kernels } from '../packages/gated/src/kernels/api.js';
+import { refKernels } from '../packages/gated/src/kernels/ref.js';
+import { initWasmSync, setWasmThreads, wasmKernels } from '../packages/gated/src/kernels/wasm.js';
 
 interface Shape { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number; pinB?: boolean }
 

@@ -1,5 +1,5 @@
 // The README's quickstart, kept runnable (test/examples.test.ts runs it).
-import { GRU, tensor, manualSeed, readSafetensors, writeSafetensors } from '../src/index.js';
+import { GRU, tensor, manualSeed, readSafetensors, writeSafetensors } from 'gated';
 
 manualSeed(0);
 const gru = new GRU({ inputSize: 8, hiddenSize: 16, numLayers: 2, bidirectional: true });

@@ -2,8 +2,8 @@
 //   npx tsx bench/engines/gated.ts W2 2        → one JSON line (EngineResult)
 // Inference runs under noGrad; a training step is zeroGrad, forward, Linear on every step's output, MSE, backward,
 // Adam step — the same step the anchors run.
-import { Adam, GRU, LSTM, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from '../../src/index.js';
-import { poolStats, wasmKernels } from '../../src/kernels/wasm.js';
+import { Adam, GRU, LSTM, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from 'gated';
+import { poolStats, wasmKernels } from '../../packages/gated/src/kernels/wasm.js';
 import { WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, timeIt, type Workload } from '../_common.js';
 
 const [id = 'W1', th = '1'] = process.argv.slice(2);

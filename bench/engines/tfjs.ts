@@ -54,7 +54,7 @@ function cellForward(): tf.Tensor3D {
 let step: () => void | Promise<void>, check = '';
 if (!w.train) {
   step = async () => { const y = tf.tidy(cellForward); await y.data(); y.dispose(); };
-  const y = tf.tidy(cellForward), last = (await y.data()).subarray((T - 1) * B * H + (B - 1) * H);
+  const y = tf.tidy(cellForward), last = (await y.data() as Float32Array).subarray((T - 1) * B * H + (B - 1) * H);
   check = `y[last] sum ${last.reduce((a, b) => a + b, 0).toFixed(5)}`;
   y.dispose();
 } else {

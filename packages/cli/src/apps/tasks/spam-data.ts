@@ -1,0 +1,72 @@
+// Spam data: SpamAssassin messages → word tokens of the subject and body (headers dropped, HTML tags and
+// quoted-printable soft breaks removed, lower-cased, numbers → <num>), a seeded stratified 80/10/10 split, a
+// frequency-capped vocabulary, and length-bucketed batches for the recurrent classifier.
+import { Rng, shuffle } from 'gated';
+
+export interface SpamDoc { tokens: string[]; label: 0 | 1; id: string }
+export interface SpamSplit { train: SpamDoc[]; val: SpamDoc[]; test: SpamDoc[] }
+
+/** Word tokens of one raw message (the first `maxTokens`): its Subject header line, then the body. */
+export function tokenizeMessage(raw: string, maxTokens: number): string[] {
+  const cut = raw.search(/\r?\n\r?\n/);
+  const head = cut >= 0 ? raw.slice(0, cut) : '', body = cut >= 0 ? raw.slice(cut) : raw;
+  const subject = /^subject:(.*)$/im.exec(head)?.[1] ?? '';
+  const text = `${subject}\n${body}`
+    .replace(/=\r?\n/g, '')                       // quoted-printable soft line breaks
+    .replace(/=([0-9A-F]{2})/g, ' ')              // quoted-printable escapes
+    .replace(/<[^>]*>/g, ' ')                     // HTML tags
+    .replace(/&[a-z]+;|&#\d+;/gi, ' ')            // HTML entities
+    .toLowerCase();
+  const out: string[] = [];
+  for (const m of text.matchAll(/[a-z][a-z']*|\d+|[$!]/g)) {
+    out.push(/^\d/.test(m[0]) ? '<num>' : m[0]);
+    if (out.length >= maxTokens) break;
+  }
+  return out;
+}
+
+/** Seeded split keeping the spam share equal in every part (80/10/10 by default). */
+export function splitDocs(docs: readonly SpamDoc[], seed: number, valFraction = 0.1, testFraction = 0.1): SpamSplit {
+  const rng = new Rng(seed), out: SpamSplit = { train: [], val: [], test: [] };
+  for (const label of [0, 1] as const) {
+    const part = shuffle(docs.filter((d) => d.label === label), rng);
+    const nTest = Math.round(part.length * testFraction), nVal = Math.round(part.length * valFraction);
+    out.test.push(...part.slice(0, nTest)); out.val.push(...part.slice(nTest, nTest + nVal)); out.train.push(...part.slice(nTest + nVal));
+  }
+  return { train: shuffle(out.train, rng), val: shuffle(out.val, rng), test: shuffle(out.test, rng) };
+}
+
+/** Word ids: 0 padding, 1 unknown, then the `size` − 2 words in the most training documents (at least 2; ties by word). */
+export class WordVocab {
+  private readonly index = new Map<string, number>();
+  constructor(readonly words: readonly string[]) { words.forEach((w, i) => this.index.set(w, i)); }
+  static fit(docs: readonly SpamDoc[], size: number): WordVocab {
+    const df = new Map<string, number>();
+    for (const d of docs) for (const w of new Set(d.tokens)) df.set(w, (df.get(w) ?? 0) + 1);
+    const top = [...df].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(0, size - 2));
+    return new WordVocab(['<pad>', '<unk>', ...top.map(([w]) => w)]);
+  }
+  get size(): number { return this.words.length; }
+  encode(tokens: readonly string[]): number[] { return tokens.map((t) => this.index.get(t) ?? 1); }
+}
+
+export interface SpamBatch { ids: Int32Array; lengths: Int32Array; B: number; T: number; labels: Int32Array }
+
+/** Batches of documents of similar length (a document without tokens becomes one <unk>). */
+export function spamBatches(docs: readonly SpamDoc[], vocab: WordVocab, size: number, rng?: Rng): SpamBatch[] {
+  const enc = docs.map((d) => ({ ids: d.tokens.length ? vocab.encode(d.tokens) : [1], label: d.label }));
+  let order = enc;
+  if (rng) {
+    const s = shuffle([...enc], rng), pool = size * 20;
+    order = [];
+    for (let i = 0; i < s.length; i += pool) order.push(...s.slice(i, i + pool).sort((a, b) => a.ids.length - b.ids.length));
+  } else order = [...enc].sort((a, b) => a.ids.length - b.ids.length);
+  const out: SpamBatch[] = [];
+  for (let i = 0; i < order.length; i += size) {
+    const part = order.slice(i, i + size), B = part.length, T = Math.max(...part.map((p) => p.ids.length));
+    const ids = new Int32Array(B * T);
+    part.forEach((p, b) => ids.set(p.ids, b * T));
+    out.push({ ids, lengths: Int32Array.from(part, (p) => p.ids.length), B, T, labels: Int32Array.from(part, (p) => p.label) });
+  }
+  return rng ? shuffle(out, rng) : out;
+}

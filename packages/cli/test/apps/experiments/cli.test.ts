@@ -1,0 +1,67 @@
+// `gated experiment` and `gated inspect` as a user meets them: help, one-line errors with the right exit codes, and
+// real runs that write their JSON, SVG, table and HTML. Skipped on the js kernel backend like test/cli/ (spawns cost
+// seconds each and the CLI picks its own backend).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainCharLM } from '../../../../gated/src/models/charlm-train.js';
+import { encodeModelDir } from '../../../../gated/src/io/checkpoint.js';
+import { writeModelDir } from '../../../../gated/src/node/files.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const gated = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+const dir = mkdtempSync(join(tmpdir(), 'gated-exp-'));
+
+describe.skipIf(process.env.GATED_BACKEND === 'js')('gated experiment / inspect', () => {
+  it('prints help with every experiment and flag', () => {
+    const e = gated('experiment', '--help');
+    expect(e.status, e.stderr).toBe(0);
+    for (const s of ['vanishing', 'adding', 'copy', 'cost', 'music', '--quick', '--out', '--seed', '--dataset', '--max-epochs']) expect(e.stdout).toContain(s);
+    const i = gated('inspect', '--help');
+    expect(i.status, i.stderr).toBe(0);
+    for (const s of ['--model', '--text', '--out', '--units']) expect(i.stdout).toContain(s);
+  }, 60_000);
+
+  it('rejects unknown experiments and misplaced flags with one line and exit 2', () => {
+    for (const [args, msg] of [[['experiment', 'nope'], /unknown experiment 'nope'/], [['experiment', 'adding', '--dataset', 'jsb'], /--dataset applies to the music experiment only/],
+      [['inspect', '--text', 'hi'], /--model DIR is required/]] as [string[], RegExp][]) {
+      const r = gated(...args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('cost --quick writes result.json, cost.svg and table.md', () => {
+    const out = join(dir, 'cost');
+    const r = gated('experiment', 'cost', '--quick', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(res.experiment).toBe('cost');
+    expect(res.rows).toHaveLength(9);
+    for (const row of res.rows) expect(row.params).toBe(row.formula);
+    expect(readFileSync(join(out, 'cost.svg'), 'utf8')).toMatch(/^<svg xmlns/);
+    expect(r.stdout).toContain('| gru | 256 |');
+  }, 120_000);
+
+  it('inspect writes gates.json, gates.svg and gates.html for a GRU model', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `the cat ${'abc'[i % 3]} was full`);
+    const { dir: model } = trainCharLM({ kind: 'lines', lines, source: 'toy' }, { hidden: 8, layers: 1, embed: 4, epochs: 1, batch: 16, dropout: 0 });
+    writeModelDir(join(dir, 'model'), encodeModelDir(model));
+    const out = join(dir, 'inspect');
+    const r = gated('inspect', '--model', join(dir, 'model'), '--text', 'the cat was full', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['gates.json', 'gates.svg', 'gates.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    const rep = JSON.parse(readFileSync(join(out, 'gates.json'), 'utf8'));
+    expect(rep.chars).toHaveLength(16);
+    expect(rep.layers[0].z[0]).toHaveLength(8);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('"')).length).toBe(16);
+    const bad = gated('inspect', '--model', join(dir, 'model'), '--text', 'the dog');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/character "d" at position 4 is not in the model's vocabulary/);
+  }, 120_000);
+});

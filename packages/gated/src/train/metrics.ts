@@ -1,0 +1,76 @@
+// Evaluation metrics of the tasks: edit distance (phoneme / word error rate), classification counts
+// (accuracy, precision, recall, F1, confusion matrix) and forecast errors (MAE, RMSE, MAPE). Plain numbers, no tensors.
+import { GatedError } from '../errors.js';
+
+/** Levenshtein distance between two token sequences (unit costs for substitution, insertion, deletion). */
+export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+export interface SequenceErrors {
+  /** Σ edit distance / Σ reference length (phoneme error rate for G2P). */
+  per: number;
+  /** Share of sequences not exactly right (word error rate for G2P). */
+  wer: number;
+  count: number;
+}
+
+/** Token- and sequence-level error rates of `hyps` against `refs` (same order). */
+export function sequenceErrors(hyps: readonly (readonly string[])[], refs: readonly (readonly string[])[]): SequenceErrors {
+  if (hyps.length !== refs.length) throw new GatedError('INVALID_ARGUMENT', `sequenceErrors: ${hyps.length} hypotheses for ${refs.length} references`);
+  let edits = 0, tokens = 0, wrong = 0;
+  hyps.forEach((h, i) => {
+    const d = editDistance(h, refs[i]);
+    edits += d; tokens += refs[i].length; if (d > 0) wrong++;
+  });
+  return { per: tokens ? edits / tokens : 0, wer: refs.length ? wrong / refs.length : 0, count: refs.length };
+}
+
+export interface BinaryMetrics {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** [[true negatives, false positives], [false negatives, true positives]] (rows: truth 0/1, columns: predicted 0/1). */
+  confusion: [[number, number], [number, number]];
+  count: number;
+}
+
+/** Metrics for the positive class 1; precision / recall / F1 are 0 when their denominator is 0. */
+export function binaryMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>): BinaryMetrics {
+  if (pred.length !== truth.length) throw new GatedError('INVALID_ARGUMENT', `binaryMetrics: ${pred.length} predictions for ${truth.length} labels`);
+  let tp = 0, tn = 0, fp = 0, fn = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const p = pred[i] === 1, t = truth[i] === 1;
+    if (p && t) tp++; else if (p) fp++; else if (t) fn++; else tn++;
+  }
+  const precision = tp + fp ? tp / (tp + fp) : 0, recall = tp + fn ? tp / (tp + fn) : 0;
+  return {
+    accuracy: pred.length ? (tp + tn) / pred.length : 0, precision, recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    confusion: [[tn, fp], [fn, tp]], count: pred.length,
+  };
+}
+
+export interface ForecastErrors { mae: number; rmse: number; /** percent */ mape: number; count: number }
+
+/** Mean absolute, root-mean-square and mean absolute percentage error (MAPE skips zero truths). */
+export function forecastErrors(pred: ArrayLike<number>, truth: ArrayLike<number>): ForecastErrors {
+  if (pred.length !== truth.length) throw new GatedError('INVALID_ARGUMENT', `forecastErrors: ${pred.length} predictions for ${truth.length} values`);
+  let ae = 0, se = 0, pe = 0, np = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const e = pred[i] - truth[i];
+    ae += Math.abs(e); se += e * e;
+    if (truth[i] !== 0) { pe += Math.abs(e / truth[i]); np++; }
+  }
+  const n = pred.length;
+  return { mae: n ? ae / n : 0, rmse: n ? Math.sqrt(se / n) : 0, mape: np ? (100 * pe) / np : 0, count: n };
+}
