@@ -3,6 +3,7 @@
 // 2 for usage (bad flags), 1 for bad data (a GatedError, printed with its code), 3 for internal errors.
 // The first line gives V8 a 64 MiB young generation, so that a training step's tensors die young: fewer full garbage
 // collections (~20% faster G2P training here). `node dist/cli/main.js` skips that line; the npm scripts pass the flag.
+import { createRequire } from 'node:module';
 import { GatedError, setNumThreads } from 'gated';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
@@ -41,6 +42,7 @@ Commands:
   run         batch inference: safetensors in, safetensors out (gated, ONNX or TF.js model)
 
 Run \`gated <command> --help\` for a command's options; add --debug to any command to see a stack trace on errors.
+\`gated --version\` (or -v) prints the version.
 Environment: GATED_NUM_THREADS=N  threads of the WebAssembly kernels (default: one per core), like OMP_NUM_THREADS.
 `;
 
@@ -52,10 +54,14 @@ function threadsFromEnv(): void {
   setNumThreads(Number(v.trim()));
 }
 
+/** The version of this package (package.json two levels up, from src/cli/ and from dist/cli/ alike). */
+const version = (): string => (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const [cmd, ...rest] = argv.filter((a) => a !== '--debug');
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(usage); return 0; }
+  if (cmd === '--version' || cmd === '-v') { process.stdout.write(`${version()}\n`); return 0; }
   const c = commands[cmd];
   if (!c) { process.stderr.write(`gated: unknown command '${cmd}' (expected one of: ${Object.keys(commands).join(', ')}; see gated --help)\n`); return 2; }
   try {

@@ -37,6 +37,16 @@ describe('gated CLI', () => {
     }
   }, 60_000);
 
+  it('prints its version for --version and -v', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = gated(flag);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+      expect(r.stderr).toBe('');
+    }
+  });
+
   it('rejects bad flags and unreadable files with one line and a non-zero exit', () => {
     const cases: [string[], number, RegExp][] = [
       [['train', '--bogus'], 2, /Unknown option '--bogus'/],
