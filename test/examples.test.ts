@@ -15,3 +15,11 @@ it('examples/quickstart.ts is the README quickstart and runs', () => {
   expect(r.stdout).toContain('weight_ih_l0 [ 48, 8 ] [ 48, 8 ]');
   expect(r.stdout).toContain('bias_hh_l1_reverse [ 48 ] [ 48 ]');
 });
+
+it('examples/classify-sequences.ts trains a numeric sequence classifier, saves and reloads it', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/classify-sequences.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const [trained, reloaded] = [...r.stdout.matchAll(/validation accuracy ([\d.]+)%/g)].map((m) => Number(m[1]));
+  expect(trained).toBeGreaterThanOrEqual(95);          // slow vs fast noisy sine waves: separable
+  expect(reloaded).toBe(trained);
+}, 120_000);

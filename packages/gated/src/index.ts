@@ -27,7 +27,7 @@ export { makeOptimizer, optimizerNames, type OptimizerName } from './train/optim
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './train/clip.js';
 export { LRScheduler, StepLR, CosineAnnealingLR, LinearWarmup, SequentialLR, type Schedulable, type SchedulerStateDict } from './train/schedule.js';
 export { fit, type FitOptions, type TrainEvent, type TrainState, type EpochMetrics } from './train/trainer.js';
-export { CharVocab, lineBatches, streamChunks, padBatch, splitTrainVal, shuffle, type Batch } from './train/data.js';
+export { CharVocab, lineBatches, streamChunks, padBatch, splitTrainVal, shuffle, featureBatches, type Batch, type FeatureBatch } from './train/data.js';
 export { Bigram } from './train/bigram.js';
 export { StateCarry, type RecurrentState } from './train/tbptt.js';
 export { encodeModelDir, decodeModelDir, type ModelDir, type Files } from './io/checkpoint.js';
@@ -44,5 +44,5 @@ export { Encoder, Decoder, Seq2Seq, padTokens, type AttentionKind, type TokenBat
 export { greedyDecode, beamDecode, type Decoded, type BeamOptions } from './nn/decode.js';
 export { poolTime, type PoolMode } from './nn/pooling.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './nn/classifier.js';
-export { editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './train/metrics.js';
+export { argmax, accuracy, editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './train/metrics.js';
 export { gruGates, type GRUGateTrace } from './nn/inspect.js';

@@ -196,6 +196,7 @@ export abstract class RecurrentBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
   readonly projSize: number;
+  /** @internal the cell's equations (kernels side); not part of the public API */
   protected abstract readonly math: CellMath;
   protected abstract readonly kind: string;
   /** [layer][direction] → parameters in PyTorch order. */

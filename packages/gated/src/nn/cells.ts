@@ -4,13 +4,21 @@
 import { check, checkOptions, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
-import { withPinnedWeights, type CellMath, type DirGrads, type DirRun } from './_recurrent.js';
-import { gruResetAfter, gruResetBefore } from './gru.js';
-import { lstmMath } from './lstm.js';
-import { Module } from './module.js';
-import { checkNonlinearity, rnnMath, type Nonlinearity } from './rnn.js';
+import { withPinnedWeights, type CellMath, type DirGrads, type DirRun, type RecurrentBase } from './_recurrent.js';
+import { gruResetAfter, gruResetBefore, type GRU } from './gru.js';
+import { lstmMath, type LSTM } from './lstm.js';
+import { Module, type StateDict } from './module.js';
+import { checkNonlinearity, rnnMath, type Nonlinearity, type RNN } from './rnn.js';
 
 export interface CellOptions { inputSize: number; hiddenSize: number; bias?: boolean }
+
+/** Input size of layer `layer` of a stack, after checking that the layer (and direction) exist. */
+function layerInput(kind: string, from: RecurrentBase, layer: number, reverse: boolean): number {
+  check(Number.isInteger(layer) && layer >= 0 && layer < from.numLayers, 'INVALID_ARGUMENT',
+    () => `${kind}.fromLayer: layer must be an integer in [0, ${from.numLayers - 1}] (the layer has ${from.numLayers}), got ${layer}`);
+  check(!reverse || from.bidirectional, 'INVALID_ARGUMENT', () => `${kind}.fromLayer: reverse: true needs a bidirectional layer`);
+  return layer === 0 ? from.inputSize : (from.projSize || from.hiddenSize) * (from.bidirectional ? 2 : 1);
+}
 
 abstract class CellBase extends Module {
   readonly inputSize: number;
@@ -40,7 +48,15 @@ abstract class CellBase extends Module {
     this.bias_hh = this.bias ? this.param('bias_hh', init([GH])) : null;
   }
 
-  /** One step: x [B, I] or [I]; h, c [B, H] or [H] (null = zeros). Returns h' (and c' for LSTM). */
+  /** Copies weights `*_l{layer}[_reverse]` of a stack into this cell's `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`. */
+  protected takeLayer(from: RecurrentBase, layer: number, reverse: boolean): this {
+    const dict = from.stateDict(), sfx = `_l${layer}${reverse ? '_reverse' : ''}`, mine: StateDict = {};
+    for (const name of ['weight_ih', 'weight_hh', ...(this.bias ? ['bias_ih', 'bias_hh'] : [])]) mine[name] = dict[name + sfx];
+    this.loadStateDict(mine);
+    return this;
+  }
+
+  /** @internal One step: x [B, I] or [I]; h, c [B, H] or [H] (null = zeros). Returns h' (and c' for LSTM). */
   protected step(math: CellMath, x: Tensor, h: Tensor | null, c: Tensor | null, withCell: boolean): Tensor[] {
     const kind = this.kind, I = this.inputSize, H = this.hiddenSize;
     check(x instanceof Tensor && (x.ndim === 1 || x.ndim === 2) && x.shape[x.ndim - 1] === I, 'SHAPE_MISMATCH',
@@ -85,6 +101,19 @@ export class GRUCell extends CellBase {
   forward(x: Tensor, h?: Tensor | null): Tensor {
     return this.step(this.resetAfter ? gruResetAfter : gruResetBefore, x, h ?? null, null, false)[0];
   }
+
+  /**
+   * A cell holding one layer (and direction) of a trained `GRU` — its `weight_ih_l{k}` … copied to `weight_ih` … —
+   * to run it one step at a time (streaming) with the same numbers as the layer.
+   * @example
+   * const cell = GRUCell.fromLayer(gru, 0);
+   * let h = null;
+   * for (const x of frames) h = noGrad(() => cell.forward(x, h));   // x [B, I] each step
+   */
+  static fromLayer(gru: GRU, layer = 0, opts: { reverse?: boolean } = {}): GRUCell {
+    const inputSize = layerInput('GRUCell', gru, layer, opts.reverse ?? false);
+    return new GRUCell({ inputSize, hiddenSize: gru.hiddenSize, bias: gru.bias, resetAfter: gru.resetAfter }).takeLayer(gru, layer, opts.reverse ?? false);
+  }
 }
 
 /** One LSTM step (gate order i, f, g, o; see lstm.ts). State { h, c } together or not at all. */
@@ -96,11 +125,19 @@ export class LSTMCell extends CellBase {
     const [h, c] = this.step(lstmMath, x, state?.h ?? null, state?.c ?? null, true);
     return { h, c };
   }
+
+  /** One layer (and direction) of a trained `LSTM` as a cell (see `GRUCell.fromLayer`); not for layers with `projSize`. */
+  static fromLayer(lstm: LSTM, layer = 0, opts: { reverse?: boolean } = {}): LSTMCell {
+    check(lstm.projSize === 0, 'INVALID_ARGUMENT', () => `LSTMCell.fromLayer: the LSTM has projSize ${lstm.projSize}; LSTMCell has no projection`);
+    const inputSize = layerInput('LSTMCell', lstm, layer, opts.reverse ?? false);
+    return new LSTMCell({ inputSize, hiddenSize: lstm.hiddenSize, bias: lstm.bias }).takeLayer(lstm, layer, opts.reverse ?? false);
+  }
 }
 
 /** One Elman RNN step: h' = act(W_ih x + b_ih + W_hh h + b_hh). */
 export class RNNCell extends CellBase {
   readonly nonlinearity: Nonlinearity;
+  /** @internal the cell's equations (kernels side); not part of the public API */
   private readonly math: CellMath;
   constructor(opts: CellOptions & { nonlinearity?: Nonlinearity }) {
     super('RNNCell', 1, opts, ['nonlinearity']);
@@ -108,4 +145,10 @@ export class RNNCell extends CellBase {
     this.math = rnnMath(this.nonlinearity);
   }
   forward(x: Tensor, h?: Tensor | null): Tensor { return this.step(this.math, x, h ?? null, null, false)[0]; }
+
+  /** One layer (and direction) of a trained `RNN` as a cell (see `GRUCell.fromLayer`). */
+  static fromLayer(rnn: RNN, layer = 0, opts: { reverse?: boolean } = {}): RNNCell {
+    const inputSize = layerInput('RNNCell', rnn, layer, opts.reverse ?? false);
+    return new RNNCell({ inputSize, hiddenSize: rnn.hiddenSize, bias: rnn.bias, nonlinearity: rnn.nonlinearity }).takeLayer(rnn, layer, opts.reverse ?? false);
+  }
 }

@@ -149,6 +149,7 @@ export interface GRUOptions extends RecurrentOptions {
 export class GRU extends RecurrentBase {
   readonly resetAfter: boolean;
   protected readonly kind = 'GRU';
+  /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math: CellMath;
 
   constructor(opts: GRUOptions) {

@@ -115,6 +115,7 @@ export interface LSTMOptions extends RecurrentOptions {
 /** Multi-layer LSTM over a sequence, like torch.nn.LSTM. */
 export class LSTM extends RecurrentBase {
   protected readonly kind = 'LSTM';
+  /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math = lstmMath;
 
   constructor(opts: LSTMOptions) { super('LSTM', 4, opts, ['projSize'], opts.projSize ?? 0); }

@@ -71,6 +71,7 @@ export function checkNonlinearity(kind: string, v: string): Nonlinearity {
 export class RNN extends RecurrentBase {
   readonly nonlinearity: Nonlinearity;
   protected readonly kind = 'RNN';
+  /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math: CellMath;
 
   constructor(opts: RNNOptions) {

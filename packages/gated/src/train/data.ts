@@ -1,7 +1,9 @@
 // Character data for language models: a vocabulary, seeded splits and shuffles, and padded time-major batches
-// with lengths. Id 0 is the boundary token: it starts every line as input and ends it as target.
+// with lengths. Id 0 is the boundary token: it starts every line as input and ends it as target. Also numeric
+// sequences as padded batch-first tensors (featureBatches).
 import { GatedError } from '../errors.js';
 import type { Rng } from '../random.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export const BOUNDARY = 0;
 /** Target id of padded positions, skipped by the loss (PyTorch's ignore_index default). */
@@ -118,6 +120,53 @@ export function streamChunks(ids: Int32Array, batchSize: number, chunk: number):
       targets[t * B + b] = ids[b * W + s + t + 1];
     }
     out.push({ T, B, inputs, targets, lengths: new Array<number>(B).fill(T) });
+  }
+  return out;
+}
+
+/** A batch of numeric sequences, batch-first and zero-padded (see {@link featureBatches}). */
+export interface FeatureBatch {
+  /** `[B, T, F]` inputs, zeros past each sequence's length (T = the longest in the batch). */
+  x: Tensor;
+  /** `[B]` targets (class indices or values), in the batch's order. */
+  y: Float32Array;
+  /** `[B]` sequence lengths, for a recurrent layer's `lengths` (packed semantics). */
+  lengths: number[];
+  /** `[B]` positions of the batch's sequences in the input. */
+  indices: number[];
+}
+
+/**
+ * Numeric sequences `[N][T_n][F]` (a sequence of feature vectors, or of plain numbers when F = 1) with one target
+ * each → batches of `batchSize` (the last may be smaller) as padded batch-first tensors `x [B, T, F]`, in a seeded
+ * random order when `rng` is given. The numeric counterpart of {@link lineBatches}.
+ * @throws GatedError `INVALID_ARGUMENT` for unequal counts, an empty sequence, a feature size that varies, or a
+ * non-finite value (naming the sequence and step).
+ * @example
+ * const batches = featureBatches([[0.1, 0.5], [0.3, 0.2, 0.9]], [1, 0], 2);   // x [2, 3, 1], lengths [2, 3]
+ */
+export function featureBatches(sequences: readonly (readonly (number | readonly number[])[])[], targets: ArrayLike<number>, batchSize: number, rng?: Rng): FeatureBatch[] {
+  const bad = (msg: string): never => { throw new GatedError('INVALID_ARGUMENT', `featureBatches: ${msg}`); };
+  if (sequences.length !== targets.length) bad(`${sequences.length} sequences for ${targets.length} targets`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) bad(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
+  const first = sequences[0]?.[0], F = typeof first === 'number' ? 1 : first?.length ?? 0;
+  sequences.forEach((s, n) => {
+    if (s.length === 0) bad(`sequence ${n} is empty`);
+    s.forEach((v, t) => {
+      const row = typeof v === 'number' ? [v] : v;
+      if (row.length !== F) bad(`sequence ${n}, step ${t} has ${row.length} features, expected ${F} (as sequence 0, step 0)`);
+      for (const x of row) if (!Number.isFinite(x)) bad(`sequence ${n}, step ${t} holds ${x}`);
+    });
+  });
+  const order = sequences.map((_, i) => i);
+  if (rng) shuffle(order, rng);
+  const out: FeatureBatch[] = [];
+  for (let i = 0; i < order.length; i += batchSize) {
+    const indices = order.slice(i, i + batchSize), B = indices.length;
+    const lengths = indices.map((k) => sequences[k].length), T = Math.max(...lengths);
+    const x = new Float32Array(B * T * F);
+    indices.forEach((k, b) => sequences[k].forEach((v, t) => x.set(typeof v === 'number' ? [v] : v, (b * T + t) * F)));
+    out.push({ x: new Tensor(x, [B, T, F]), y: Float32Array.from(indices, (k) => targets[k]), lengths, indices });
   }
   return out;
 }

@@ -12,8 +12,8 @@ import { Tensor, record, sizeOf, type Shape } from '../tensor/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** Integer class indices: a plain array, an Int32Array, or a Tensor (int32/int64 `intData`, or float data holding integers). */
-export type ClassTargets = Int32Array | readonly number[] | Tensor;
+/** Integer class indices: a plain array, an Int32Array or any array-like of whole numbers (checked), or a Tensor (int32/int64 `intData`, or float data holding integers). */
+export type ClassTargets = ArrayLike<number> | Tensor;
 
 export interface CrossEntropyOptions {
   /** Targets equal to this are skipped: zero loss, zero gradient, left out of the mean (default -100). */

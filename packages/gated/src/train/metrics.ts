@@ -1,4 +1,4 @@
-// Evaluation metrics of the tasks: edit distance (phoneme / word error rate), classification counts
+// Evaluation metrics: edit distance (phoneme / word error rate), argmax and accuracy, classification counts
 // (accuracy, precision, recall, F1, confusion matrix) and forecast errors (MAE, RMSE, MAPE). Plain numbers, no tensors.
 import { GatedError } from '../errors.js';
 
@@ -73,4 +73,37 @@ export function forecastErrors(pred: ArrayLike<number>, truth: ArrayLike<number>
   }
   const n = pred.length;
   return { mae: n ? ae / n : 0, rmse: n ? Math.sqrt(se / n) : 0, mape: np ? (100 * pe) / np : 0, count: n };
+}
+
+/**
+ * Index of the largest value along the last axis (the first one on ties), like `torch.argmax(x, dim=-1)`.
+ * `x`: a tensor `[..., C]` (e.g. logits `[N, C]`) → `[...]` indices as an Int32Array (e.g. `[N]` predicted classes).
+ * @throws GatedError `INVALID_ARGUMENT` for a scalar or a last axis of size 0.
+ */
+export function argmax(x: { readonly data: ArrayLike<number>; readonly shape: readonly number[] }): Int32Array {
+  const C = x.shape[x.shape.length - 1];
+  if (x.shape.length === 0 || !(C > 0)) throw new GatedError('INVALID_ARGUMENT', `argmax: need a tensor [..., C] with C ≥ 1, got shape [${x.shape.join(', ')}]`);
+  const n = x.data.length / C, out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (x.data[r * C + c] > x.data[r * C + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/**
+ * Share of rows whose largest logit is the target class. `logits`: `[N, C]`; `targets`: `[N]` class indices.
+ * @throws GatedError `INVALID_ARGUMENT` when the counts differ or N is 0.
+ * @example
+ * accuracy(model.forward(x), [0, 2, 1]);   // 0.667 when two of three rows are right
+ */
+export function accuracy(logits: { readonly data: ArrayLike<number>; readonly shape: readonly number[] }, targets: ArrayLike<number>): number {
+  const pred = argmax(logits);
+  if (pred.length !== targets.length || pred.length === 0) {
+    throw new GatedError('INVALID_ARGUMENT', `accuracy: ${pred.length} rows of logits (shape [${logits.shape.join(', ')}]) for ${targets.length} targets; need the same number, at least 1`);
+  }
+  let right = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === targets[i]) right++;
+  return right / pred.length;
 }

@@ -42,10 +42,16 @@ export interface FitOptions<B> {
   epochs: number;
   /** This epoch's batches; shuffle them with `rng` (the trainer saves and restores its state). */
   batches: (epoch: number, rng: Rng) => B[];
-  /** Forward and loss of one batch: mean loss over `count` items. Called in training mode. */
+  /** Forward and loss of one batch: mean loss over `count` items. In training mode when `model` is given. */
   lossOf: (batch: B, epoch: number, index: number) => { loss: Tensor; count: number };
-  /** Validation loss after each epoch (the caller switches to eval mode). */
+  /** Validation loss after each epoch. In eval mode when `model` is given (else the mode is the caller's). */
   validate: () => number;
+  /**
+   * The model being trained (a Module): fit calls `model.train()` before each epoch's steps and `model.eval()`
+   * before `validate`, so dropout is on while training and off while validating; fit returns with it in eval mode.
+   * Without it, modes are the caller's.
+   */
+  model?: { train(): unknown; eval(): unknown };
   /** Extra numbers to store in each epoch's metrics (e.g. a baseline). */
   extraMetrics?: () => Record<string, number>;
   seed?: number;
@@ -98,6 +104,7 @@ export function fit<B>(o: FitOptions<B>): TrainState {
     const t0 = now(), batches = o.batches(epoch, rng);
     o.onEvent?.({ type: 'epochStart', epoch, epochs: o.epochs, steps: batches.length });
     let sum = 0, count = 0;
+    o.model?.train();
     for (let i = 0; i < batches.length; i++) {
       o.optimizer.zeroGrad();
       const { loss, count: n } = o.lossOf(batches[i], epoch, i);
@@ -121,6 +128,7 @@ export function fit<B>(o: FitOptions<B>): TrainState {
       o.onEvent?.({ type: 'step', epoch, step: i + 1, steps: batches.length, loss: sum / count, stepsPerSecond: sps, etaSeconds: (batches.length - i - 1) / sps });
     }
     if (count === 0) throw new GatedError('NOT_FINITE', `every step of epoch ${epoch} was skipped for a non-finite loss or gradient`);
+    o.model?.eval();
     const valLoss = o.validate();
     const metrics: EpochMetrics = { epoch, trainLoss: sum / count, valLoss, ...(o.extraMetrics?.() ?? {}), seconds: now() - t0 };
     state.metrics.push(metrics);

@@ -40,3 +40,16 @@ describe('forecastErrors', () => {
     expect(e.mape).toBeCloseTo(10, 12);
   });
 });
+
+describe('argmax / accuracy', () => {
+  it('argmax over the last axis takes the first of ties; accuracy is the share of rows whose argmax is the target', async () => {
+    const { argmax, accuracy } = await import('../../src/train/metrics.js');
+    const { tensor } = await import('../../src/index.js');
+    const logits = tensor([0.1, 2, 2, /**/ -1, -3, -2, /**/ 5, 0, 4, /**/ 0, 0, 0], [4, 3]);
+    expect(Array.from(argmax(logits))).toEqual([1, 0, 0, 0]);
+    expect(accuracy(logits, [1, 2, 0, 0])).toBe(0.75);
+    expect(Array.from(argmax(tensor([1, 9, 3, 4, 8, 2], [2, 1, 3])))).toEqual([1, 1]);
+    expect(() => accuracy(logits, [1, 2])).toThrow(/4 rows of logits .* for 2 targets/);
+    expect(() => argmax(tensor([], [2, 0]))).toThrow(/C ≥ 1/);
+  });
+});

@@ -48,4 +48,16 @@ describe('fit', () => {
     expect(a[0]).not.toEqual(a[1]);
     expect(a).not.toEqual(orders(2));
   });
+
+  it('with `model`, lossOf runs in training mode and validate in eval mode; fit returns in eval mode', () => {
+    const p = w(), modes: string[] = [];
+    const model = { training: false, train() { this.training = true; }, eval() { this.training = false; } };
+    fit({
+      model, params: [p], optimizer: new SGD([p], { lr: 0.1 }), epochs: 2, batches: () => [1, 2],
+      lossOf: (b) => { modes.push(model.training ? 'train' : 'eval'); return { loss: p.mul(b).sum(), count: 1 }; },
+      validate: () => { modes.push(model.training ? 'train' : 'eval'); return 0; },
+    });
+    expect(modes).toEqual(['train', 'train', 'eval', 'train', 'train', 'eval']);
+    expect(model.training).toBe(false);
+  });
 });
