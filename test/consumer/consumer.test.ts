@@ -75,23 +75,23 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
   }
 
   describe.skipIf(!existsSync(CHROMIUM))('in Chromium, bundled by Vite', () => {
-    let out: string, plain: Server, isolated: Server, browser: Browser;
-    const serve = (headers: Record<string, string>): Promise<Server> => new Promise((resolve) => {
+    let out: string, example: string, plain: Server, isolated: Server, exampleServer: Server, browser: Browser;
+    const serve = (headers: Record<string, string>, root = (): string => out): Promise<Server> => new Promise((resolve) => {
       const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
       const s = createServer((req, res) => {
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname, file = join(out, path === '/' ? 'index.html' : path);
-        if (!file.startsWith(out) || !existsSync(file)) { res.writeHead(404).end(); return; }
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname, file = join(root(), path === '/' ? 'index.html' : path);
+        if (!file.startsWith(root()) || !existsSync(file)) { res.writeHead(404).end(); return; }
         res.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
       });
       s.listen(0, '127.0.0.1', () => resolve(s));
     });
     const url = (s: Server) => `http://127.0.0.1:${(s.address() as { port: number }).port}/`;
-    const run = async (s: Server): Promise<Result> => {
+    const run = async <R = Result>(s: Server): Promise<R & { error?: string }> => {
       const page = await browser.newPage(), errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       await page.goto(url(s));
-      const r = await page.evaluate(() => (window as unknown as { result: Promise<Result> }).result);
+      const r = await page.evaluate(() => (window as unknown as { result: Promise<R & { error?: string }> }).result);
       await page.close();
       expect(errors).toEqual([]);
       expect(r.error).toBeUndefined();
@@ -101,12 +101,23 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
     beforeAll(async () => {
       out = join(dir, 'web-dist');
       await build({ configFile: false, logLevel: 'warn', root: join(dir, 'app', 'web'), base: './', build: { outDir: out, emptyOutDir: true, target: 'es2022' }, worker: { format: 'es' } });
+      example = join(dir, 'example-dist');
+      cpSync(join(REPO, 'examples', 'browser'), join(dir, 'app', 'browser-example'), { recursive: true });
+      await build({ configFile: false, logLevel: 'warn', root: join(dir, 'app', 'browser-example'), base: './', build: { outDir: example, emptyOutDir: true, target: 'es2022' } });
+      exampleServer = await serve({}, () => example);
       plain = await serve({});
       isolated = await serve({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     }, 180_000);
 
-    afterAll(async () => { await browser?.close(); plain?.close(); isolated?.close(); });
+    afterAll(async () => { await browser?.close(); plain?.close(); isolated?.close(); exampleServer?.close(); });
+
+    it('examples/browser: a model exported from PyTorch runs in the page with PyTorch\'s numbers', async () => {
+      const r = await run<{ maxAbsDiff: number; backend: string; outputs: number }>(exampleServer);
+      expect(r.backend).toBe('wasm');
+      expect(r.outputs).toBeGreaterThan(0);
+      expect(r.maxAbsDiff).toBeLessThan(1e-5);
+    }, 60_000);
 
     it(`the page's bundle is at most ${BUNDLE_KB} KB gzip, wasm included, and holds no protobufjs (it does not use ONNX)`, () => {
       const { total } = gzipSizes(out);
