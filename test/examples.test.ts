@@ -23,3 +23,11 @@ it('examples/classify-sequences.ts trains a numeric sequence classifier, saves a
   expect(trained).toBeGreaterThanOrEqual(95);          // slow vs fast noisy sine waves: separable
   expect(reloaded).toBe(trained);
 }, 120_000);
+
+it('examples/pytorch/load.ts: a bare torch.nn.GRU, by hand-written safetensors and by torch.onnx.export, gives PyTorch\'s outputs', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/pytorch/load.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const diffs = [...r.stdout.matchAll(/(?:y|h) ([\d.e+-]+)/g)].map((m) => Number(m[1]));
+  expect(diffs).toHaveLength(4);
+  for (const d of diffs) expect(d).toBeLessThan(1e-5);
+});
