@@ -2,7 +2,28 @@
 // field checked for type and range, unknown keys rejected, so a hostile file fails with GatedError('FORMAT') naming
 // the layer and the field before anything is allocated from it.
 import { GatedError } from '../errors.js';
-import type { LayerSpec, StackConfig } from './stack.js';
+import type { ActName } from './onnx/_recurrent.js';
+import type { RecurrentSpec } from './_general_rnn.js';
+
+export type ActivationFn = ActName | 'softmax' | 'logsoftmax' | 'linear';
+
+export type LayerSpec =
+  | { type: 'embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx?: number | null; maskZero?: boolean }
+  | { type: 'linear'; inFeatures: number; outFeatures: number; bias?: boolean }
+  | { type: 'layernorm'; normalizedShape: number[]; eps?: number; elementwiseAffine?: boolean; bias?: boolean }
+  | { type: 'dropout'; p: number }
+  | { type: 'activation'; fn: ActivationFn; alpha?: number; beta?: number }
+  | { type: 'masking'; maskValue: number }
+  | RecurrentSpec;
+
+export interface StackConfig {
+  format: 'gated-stack';
+  version: 1;
+  /** 'ids': integer token ids [T, B] ([B, T] batchFirst); 'float': features [T, B, F] ([B, T, F]). */
+  input: 'ids' | 'float';
+  batchFirst: boolean;
+  layers: LayerSpec[];
+}
 
 const ACT_NAMES = ['relu', 'tanh', 'sigmoid', 'affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'softsign', 'softplus'];
 const MAX_DIM = 1 << 24;

@@ -19,30 +19,12 @@ import { logSoftmax, softmax } from '../tensor/softmax.js';
 import { Tensor } from '../tensor/tensor.js';
 import { act, applyAct, type ActName } from './onnx/_recurrent.js';
 import { GeneralRecurrent, isFusable, specActs, type RecurrentSpec } from './_general_rnn.js';
-import { parameterCount, parseStackConfig } from './_stack_config.js';
+import { parameterCount, parseStackConfig, type ActivationFn, type StackConfig } from './_stack_config.js';
 import { decodeModelDir, encodeModelDir, type Files } from './checkpoint.js';
 
 export type { RecurrentSpec } from './_general_rnn.js';
 
-export type ActivationFn = ActName | 'softmax' | 'logsoftmax' | 'linear';
-
-export type LayerSpec =
-  | { type: 'embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx?: number | null; maskZero?: boolean }
-  | { type: 'linear'; inFeatures: number; outFeatures: number; bias?: boolean }
-  | { type: 'layernorm'; normalizedShape: number[]; eps?: number; elementwiseAffine?: boolean; bias?: boolean }
-  | { type: 'dropout'; p: number }
-  | { type: 'activation'; fn: ActivationFn; alpha?: number; beta?: number }
-  | { type: 'masking'; maskValue: number }
-  | RecurrentSpec;
-
-export interface StackConfig {
-  format: 'gated-stack';
-  version: 1;
-  /** 'ids': integer token ids [T, B] ([B, T] batchFirst); 'float': features [T, B, F] ([B, T, F]). */
-  input: 'ids' | 'float';
-  batchFirst: boolean;
-  layers: LayerSpec[];
-}
+export type { ActivationFn, LayerSpec, StackConfig } from './_stack_config.js';
 
 export interface StackInput {
   /** Valid length of each batch element (PyTorch packed semantics: outputs past the end are zero). */
