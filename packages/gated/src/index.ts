@@ -18,7 +18,7 @@ export { Dropout } from './nn/dropout.js';
 export { LayerNorm, type LayerNormOptions } from './nn/layernorm.js';
 export { Sequential, type TensorModule } from './nn/sequential.js';
 export { softmax, logSoftmax } from './tensor/softmax.js';
-export { crossEntropy, mse, binaryCrossEntropyWithLogits, type Reduction, type ClassTargets, type CrossEntropyOptions, type BCEWithLogitsOptions } from './train/losses.js';
+export { crossEntropy, mse, binaryCrossEntropyWithLogits, type Reduction, type ClassTargets, type CrossEntropyOptions, type BCEWithLogitsOptions } from './nn/losses.js';
 export { Optimizer, type OptimizerStateDict, type HyperValue } from './train/optim/optimizer.js';
 export { SGD, type SGDOptions } from './train/optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './train/optim/adam.js';

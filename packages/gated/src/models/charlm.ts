@@ -10,7 +10,7 @@ import { RNN } from '../nn/rnn.js';
 import { Dropout } from '../nn/dropout.js';
 import type { Rng } from '../random.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
-import { crossEntropy } from '../train/losses.js';
+import { crossEntropy } from '../nn/losses.js';
 import { BOUNDARY, IGNORE, type Batch, type CharVocab } from '../train/data.js';
 
 export type CellKind = 'gru' | 'lstm' | 'rnn';

@@ -17,7 +17,7 @@ import { check, fmtShape } from '../errors.js';
 import { Rng } from '../random.js';
 import { concat, indexSelect, reshape, slice, tanh } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
-import { crossEntropy } from '../train/losses.js';
+import { crossEntropy } from './losses.js';
 import { AdditiveAttention, LuongAttention, type Attention, type AttentionResult } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';

@@ -1,6 +1,6 @@
 // softmax and logSoftmax along one axis, as differentiable ops (one GradFn each), numerically stable for any
 // logits (±1e4 included): rows are shifted by their max and summed in float64. Losses built on them live in
-// src/train/losses.ts; this file is only the two normalisers.
+// src/nn/losses.ts; this file is only the two normalisers.
 //
 // Glossary: a tensor of shape [...outer, n, ...inner] is normalised along the `n` axis; each (outer, inner)
 // pair is one "row" of n values, read with stride `inner`.

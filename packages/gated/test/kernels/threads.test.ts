@@ -10,7 +10,7 @@ import { getNumThreads, setBackend, setNumThreads, getBackend } from '../../src/
 import { GRU } from '../../src/nn/gru.js';
 import { LSTM } from '../../src/nn/lstm.js';
 import { Linear } from '../../src/nn/linear.js';
-import { mse } from '../../src/train/losses.js';
+import { mse } from '../../src/nn/losses.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { Rng, manualSeed } from '../../src/random.js';
 

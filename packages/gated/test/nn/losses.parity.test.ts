@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { softmax, logSoftmax } from '../../src/tensor/softmax.js';
-import { binaryCrossEntropyWithLogits, crossEntropy, mse, type Reduction } from '../../src/train/losses.js';
+import { binaryCrossEntropyWithLogits, crossEntropy, mse, type Reduction } from '../../src/nn/losses.js';
 import { expectClose } from '../_util/close.js';
-import { TOL, loadFixture } from './_fixtures.js';
+import { TOL, loadFixture } from '../train/_fixtures.js';
 
 interface LossCase {
   name: string;

@@ -6,7 +6,7 @@ import { Rng } from '../../src/random.js';
 import { Tensor, tensor } from '../../src/tensor/tensor.js';
 import { logSoftmax, softmax } from '../../src/tensor/softmax.js';
 import * as ops from '../../src/tensor/ops.js';
-import { binaryCrossEntropyWithLogits, crossEntropy, mse, type Reduction } from '../../src/train/losses.js';
+import { binaryCrossEntropyWithLogits, crossEntropy, mse, type Reduction } from '../../src/nn/losses.js';
 import { expectClose } from '../_util/close.js';
 import { expectGradcheck } from '../_util/gradcheck.js';
 
