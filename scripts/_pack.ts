@@ -1,28 +1,31 @@
 // What a user gets: the library packed as npm publishes it, installed into an empty project, bundled for a browser.
 // Shared by the consumer tests (test/consumer/) and the size report (scripts/size.ts).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const quiet = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+// asynchronous on purpose: a test runner's worker must keep answering while npm and tsc run
+const run = promisify(execFile);
+const quiet = { encoding: 'utf8' as const, maxBuffer: 64 << 20 };
 
 /** Builds packages/gated and packs it as `npm publish` would; returns the tarball's path. */
-export function packLibrary(dest: string): string {
-  execFileSync(NPM, ['run', 'build', '--silent', '-w', 'gated'], { ...quiet, cwd: REPO });
+export async function packLibrary(dest: string): Promise<string> {
+  await run(NPM, ['run', 'build', '--silent', '-w', 'gated'], { ...quiet, cwd: REPO });
   mkdirSync(dest, { recursive: true });
-  const out = execFileSync(NPM, ['pack', '--json', '--pack-destination', dest], { ...quiet, cwd: join(REPO, 'packages', 'gated') });
-  return join(dest, (JSON.parse(out) as { filename: string }[])[0].filename);
+  const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', dest], { ...quiet, cwd: join(REPO, 'packages', 'gated') });
+  return join(dest, (JSON.parse(stdout) as { filename: string }[])[0].filename);
 }
 
 /** An empty ES-module project at `dir` with these dependencies installed from the npm registry (or its cache). */
-export function installProject(dir: string, deps: Record<string, string>): void {
+export async function installProject(dir: string, deps: Record<string, string>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps }, null, 2));
-  execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { ...quiet, cwd: dir });
+  await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { ...quiet, cwd: dir });
 }
 
 /** Bytes of every file under `dir` (apparent sizes; symlinks not followed), and how many files. */
@@ -36,9 +39,17 @@ export function dirSize(dir: string): { bytes: number; files: number } {
 }
 
 /** Packages in the installed tree (`npm ls --all`, the project itself not counted). */
-export function packageCount(dir: string): number {
-  const out = execFileSync(NPM, ['ls', '--all', '--parseable'], { ...quiet, cwd: dir });
-  return out.trim().split('\n').length - 1;
+export async function packageCount(dir: string): Promise<number> {
+  const { stdout } = await run(NPM, ['ls', '--all', '--parseable'], { ...quiet, cwd: dir });
+  return stdout.trim().split('\n').length - 1;
+}
+
+/** Runs a command to its end without blocking the event loop; rejects with its output on a non-zero exit. */
+export async function runCommand(file: string, args: string[], cwd: string): Promise<string> {
+  try { return (await run(file, args, { ...quiet, cwd })).stdout; } catch (e) {
+    const { stdout = '', stderr = '' } = e as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}${stderr}`);
+  }
 }
 
 /** Files a browser downloads from a build output (js, wasm, css, html), each gzip -9, and their total. */

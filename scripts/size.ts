@@ -47,29 +47,29 @@ const rows: Row[] = [];
 
 { // gated: the packed library; the page is the consumer test's (GRU forward + a training step, in a Web Worker)
   const dir = join(work, 'gated');
-  const tarball = packLibrary(join(work, 'pack'));
+  const tarball = await packLibrary(join(work, 'pack'));
   cpSync(join(REPO, 'test', 'consumer', 'project'), dir, { recursive: true });
-  installProject(dir, { gated: `file:${tarball}` });
+  await installProject(dir, { gated: `file:${tarball}` });
   const { js, wasm } = await bundle(dir, null);
   if (wasm !== 0) throw new Error('gated embeds its wasm in the JavaScript: a separate .wasm file is unexpected');
-  rows.push({ name: 'gated (this repository)', installed: dirSize(join(dir, 'node_modules')).bytes, packages: packageCount(dir),
+  rows.push({ name: 'gated (this repository)', installed: dirSize(join(dir, 'node_modules')).bytes, packages: await packageCount(dir),
     lib: dirSize(join(dir, 'node_modules', 'gated')).bytes, browser: `**${KB(js)} KB**, wasm included (embedded)` });
 }
 { // onnxruntime-web
   const dir = join(work, 'ort');
-  installProject(dir, { 'onnxruntime-web': devVersion('onnxruntime-web') });
+  await installProject(dir, { 'onnxruntime-web': devVersion('onnxruntime-web') });
   const { js, wasm: emitted } = await bundle(dir, ORT_PAGE);
   const distDir = join(dir, 'node_modules', 'onnxruntime-web', 'dist');
   const smallest = Math.min(...readdirSync(distDir).filter((f) => f.endsWith('.wasm')).map((f) => gz(join(distDir, f))));
-  rows.push({ name: `onnxruntime-web ${installedVersion(dir, 'onnxruntime-web')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: packageCount(dir),
+  rows.push({ name: `onnxruntime-web ${installedVersion(dir, 'onnxruntime-web')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: await packageCount(dir),
     browser: `${KB(js)} KB JS + ${MB(emitted)} MB of .wasm in the build (its smallest .wasm alone: ${MB(smallest)} MB)` });
 }
 { // TF.js
   const dir = join(work, 'tfjs');
-  installProject(dir, { '@tensorflow/tfjs': devVersion('@tensorflow/tfjs') });
+  await installProject(dir, { '@tensorflow/tfjs': devVersion('@tensorflow/tfjs') });
   const { js } = await bundle(dir, TFJS_PAGE);
   const wasm = gz(join(REPO, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm'));
-  rows.push({ name: `@tensorflow/tfjs ${installedVersion(dir, '@tensorflow/tfjs')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: packageCount(dir),
+  rows.push({ name: `@tensorflow/tfjs ${installedVersion(dir, '@tensorflow/tfjs')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: await packageCount(dir),
     browser: `${KB(js)} KB JS (its default backends); its wasm backend adds ${KB(wasm)} KB (tfjs-backend-wasm-simd.wasm) and its JS` });
 }
 

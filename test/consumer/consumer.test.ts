@@ -4,14 +4,13 @@
 // and the install and the bundle must stay within their budgets. Skipped in the GATED_BACKEND=js pass (it runs the
 // default backend) and, for the browser part, without Chromium (CI installs it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
-import { REPO, bundleText, dirSize, gzipSizes, installProject, packLibrary } from '../../scripts/_pack.js';
+import { REPO, bundleText, dirSize, gzipSizes, installProject, packLibrary, runCommand } from '../../scripts/_pack.js';
 // @ts-expect-error -- plain JavaScript shared with the consumer project, no declarations
 import { compute } from './project/compute.js';
 
@@ -28,9 +27,9 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gated-consumer-'));
-    const tarball = packLibrary(join(dir, 'pack'));
+    const tarball = await packLibrary(join(dir, 'pack'));
     cpSync(TEMPLATE, join(dir, 'app'), { recursive: true });
-    installProject(join(dir, 'app'), { gated: `file:${tarball}` });
+    await installProject(join(dir, 'app'), { gated: `file:${tarball}` });
     reference = await compute();
   }, 300_000);
 
@@ -45,8 +44,8 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
     expect(existsSync(join(app, 'node_modules', 'gated', 'src'))).toBe(false);      // dist only
   });
 
-  it('runs from Node (ESM, gated and gated/node) with the numbers of the repository', () => {
-    const out = execFileSync(process.execPath, ['node.mjs'], { cwd: join(dir, 'app'), encoding: 'utf8' });
+  it('runs from Node (ESM, gated and gated/node) with the numbers of the repository', async () => {
+    const out = await runCommand(process.execPath, ['node.mjs'], join(dir, 'app'));
     const r = JSON.parse(out) as Result;
     expect(r.backend).toBe('wasm');
     expect(numbers(r)).toEqual(numbers(reference));
@@ -54,7 +53,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
   });
 
   for (const resolution of ['node16', 'bundler'] as const) {
-    it(`type-checks a strict consumer with moduleResolution ${resolution}`, () => {
+    it(`type-checks a strict consumer with moduleResolution ${resolution}`, async () => {
       const app = join(dir, 'app');
       const config = {
         compilerOptions: {
@@ -66,11 +65,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
       };
       writeFileSync(join(app, `tsconfig.${resolution}.json`), JSON.stringify(config));
       const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-      try {
-        execFileSync(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], { cwd: app, encoding: 'utf8', stdio: 'pipe' });
-      } catch (e) {
-        throw new Error(`tsc (${resolution}) failed:\n${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`);
-      }
+      await runCommand(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], app);   // rejects with tsc's messages
     }, 120_000);
   }
 
@@ -117,7 +112,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
       expect(r.backend).toBe('wasm');
       expect(r.outputs).toBeGreaterThan(0);
       expect(r.maxAbsDiff).toBeLessThan(1e-5);
-    }, 60_000);
+    }, 120_000);
 
     it(`the page's bundle is at most ${BUNDLE_KB} KB gzip, wasm included, and holds no protobufjs (it does not use ONNX)`, () => {
       const { total } = gzipSizes(out);
@@ -129,13 +124,13 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('the packed library, as a co
       const r = await run(plain);
       expect(r).toMatchObject({ backend: 'wasm', threads: 1, crossOriginIsolated: false });
       expect(numbers(r)).toEqual(numbers(reference));
-    }, 60_000);
+    }, 120_000);
 
     it('served with COOP/COEP: the same numbers on the wasm backend, two threads', async () => {
       const r = await run(isolated);
       expect(r).toMatchObject({ backend: 'wasm', crossOriginIsolated: true });
       expect(r.threads).toBeGreaterThanOrEqual(2);                          // all cores (2 here)
       expect(numbers(r)).toEqual(numbers(reference));
-    }, 60_000);
+    }, 120_000);
   });
 });

@@ -17,11 +17,11 @@ const haveChromium = existsSync(CHROMIUM);
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>gated threads</title><script type="module">
 const fromWorker = new Promise((resolve) => {
-  const w = new Worker('../../../../test/kernels/entry.js', { type: 'module' });
+  const w = new Worker('./entry.js', { type: 'module' });
   w.onmessage = (e) => resolve(e.data);
   w.onerror = (e) => resolve({ error: e.message });
 });
-await import('../../../../test/kernels/entry.js');
+await import('./entry.js');
 window.results = Promise.all([globalThis.gatedRun(), fromWorker]);
 </script>`;
 
