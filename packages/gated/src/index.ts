@@ -46,3 +46,6 @@ export { poolTime, type PoolMode } from './nn/pooling.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './nn/classifier.js';
 export { argmax, accuracy, editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './train/metrics.js';
 export { gruGates, type GRUGateTrace } from './nn/inspect.js';
+// Types that public signatures name (documented where they are defined).
+export type { NestedArray } from './tensor/tensor.js';
+export type { F32, SequenceForwardDir, SequenceBackwardDir } from './kernels/api.js';

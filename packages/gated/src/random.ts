@@ -1,9 +1,21 @@
 // Seedable pseudo-random numbers (xoshiro128**), shared by initialisation, dropout and shuffling.
 // `manualSeed(n)` resets the global generator so runs are reproducible; `Rng` instances are independent streams.
 
+/**
+ * A seedable pseudo-random generator (xoshiro128**, 128-bit state). Instances are independent streams; the global
+ * one behind initialisation, dropout and shuffling is reset by {@link manualSeed}.
+ *
+ * @example
+ * ```ts
+ * const rng = new Rng(42);
+ * rng.uniform(-1, 1); rng.normal(); rng.int(10);
+ * const saved = rng.getState(); rng.next(); rng.setState(saved); // replays the same number
+ * ```
+ */
 export class Rng {
   private s = new Uint32Array(4);
 
+  /** @param seed - any number; its low 32 bits seed the stream (default 0). */
   constructor(seed = 0) { this.seed(seed); }
 
   /** Re-seeds via splitmix32 so that nearby seeds give unrelated streams. */
@@ -46,6 +58,7 @@ export class Rng {
 
   /** The generator's full state, for checkpoints. */
   getState(): number[] { return Array.from(this.s); }
+  /** Restores a state from {@link Rng.getState} (four unsigned 32-bit words). */
   setState(state: readonly number[]): void { for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0; }
 }
 

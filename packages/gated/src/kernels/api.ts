@@ -5,19 +5,67 @@
 // Dimension glossary: B batch, H hidden, M/N/K GEMM sizes (C[M,N] = op(A)[M,K] · op(B)[K,N]).
 // Gate buffers hold pre-activation inputs `gi` (input projection, with b_ih) and `gh` (recurrent projection, with b_hh).
 
+/** A flat float32 buffer as the kernels take it (with an element offset beside it where a call reads part of one). */
 export type F32 = Float32Array;
 
-/** One direction's arguments of a bidirectional forward entry: those of its sequence forward kernel after x (cx: LSTM). */
+/**
+ * One direction's arguments of a bidirectional forward entry: those of its sequence forward kernel after x (cx: LSTM).
+ *
+ * @property wih - input weights `[G·H, I]` (G = 3 for GRU, 4 for LSTM).
+ * @property bih - input bias `[G·H]`, or null without bias.
+ * @property whh - recurrent weights `[G·H, H]`.
+ * @property bhh - recurrent bias `[G·H]`, or null without bias.
+ * @property hx - hidden states `[T+1, B, H]`: h0 in the first step's previous slot; receives the others.
+ * @property cx - LSTM cell states `[T+1, B, H]` like `hx`; null for GRU.
+ * @property save - the step kernels' saved values for backward, or null for inference.
+ */
 export interface SequenceForwardDir {
   wih: F32; bih: F32 | null; whh: F32; bhh: F32 | null; hx: F32; cx: F32 | null; save: F32 | null;
 }
 
-/** One direction's arguments of a bidirectional backward entry: those of its sequence backward kernel but x, dx (cx, dc: LSTM). */
+/**
+ * One direction's arguments of a bidirectional backward entry: those of its sequence backward kernel but x, dx (cx, dc: LSTM).
+ *
+ * @property wih - input weights `[G·H, I]`.
+ * @property whh - recurrent weights `[G·H, H]`.
+ * @property hx - hidden states `[T+1, B, H]` as the forward left them.
+ * @property cx - LSTM cell states `[T+1, B, H]` as the forward left them; null for GRU.
+ * @property save - the forward's saved values.
+ * @property dy - gradient of each step's output `[T, B, H]`.
+ * @property dh - in: gradient of the final hidden state `[B, H]`; out: that of h0.
+ * @property dc - LSTM: in, gradient of the final cell state `[B, H]`; out, that of c0; null for GRU.
+ * @property dwih - accumulates the gradient of `wih`.
+ * @property dbih - accumulates the gradient of the input bias (null: no bias).
+ * @property dwhh - accumulates the gradient of `whh`.
+ * @property dbhh - accumulates the gradient of the recurrent bias (null: no bias).
+ */
 export interface SequenceBackwardDir {
   wih: F32; whh: F32; hx: F32; cx: F32 | null; save: F32; dy: F32; dh: F32; dc: F32 | null;
   dwih: F32; dbih: F32 | null; dwhh: F32; dbhh: F32 | null;
 }
 
+/**
+ * A kernel backend: the hot loops of the library ('js', the plain TypeScript reference, or 'wasm', WebAssembly
+ * SIMD with optional threads). Kernels take flat `Float32Array`s with element offsets and sizes, never allocate and
+ * never check; tensor ops and layers own shapes, allocation and errors. The optional whole-sequence and
+ * bidirectional entries equal, bit for bit, the per-step kernels composed in order (see the comments in the source).
+ * Select a backend with {@link setBackend}; the active one's name is {@link getBackend}.
+ *
+ * Dimension glossary: B batch, H hidden, I input, T time, G gates (3 GRU, 4 LSTM); M/N/K GEMM sizes.
+ *
+ * @property name - the backend's name: `'js'` or `'wasm'`.
+ * @property unpin - ends a {@link Kernels.pin} of `a`.
+ * @property tanh - y[i] = tanh(x[i]) for i < n.
+ * @property relu - y[i] = max(x[i], 0) for i < n.
+ * @property gruStepForward - one GRU step, reset after the recurrent product (PyTorch): gi, gh `[B, 3H]` in gate order r, z, n; r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ hPrev; saves `[B, 4H]` = r, z, n, gh_n.
+ * @property gruResetBeforeGates - first half of a reset-before GRU step (Cho 2014): the r and z gates from gi and ghRZ `[B, 2H]`, and r ⊙ hPrev, into save `[B, 4H]` = r, z, n, r ⊙ hPrev.
+ * @property lstmStepForward - one LSTM step: gi, gh `[B, 4H]` in gate order i, f, g, o; c = f ⊙ cPrev + i ⊙ g, m = o ⊙ tanh(c); saves `[B, 5H]` = i, f, g, o, tanh(c).
+ * @property gruBidirectionalForward - both directions of a bidirectional GRU layer without lengths (a threaded backend may run them at once); equals the sequence forward on `fwd`, then on `rev`.
+ * @property lstmBidirectionalForward - as `gruBidirectionalForward`, for an LSTM layer without projection.
+ * @property gruBidirectionalBackward - both directions' BPTT of a bidirectional GRU layer; both add into the one `dx`, forward direction first.
+ * @property lstmBidirectionalBackward - as `gruBidirectionalBackward`, for an LSTM layer without projection.
+ * @property rnnStepForward - one Elman RNN step: h = act(gi + gh) with act = relu when `relu`, else tanh; gi, gh `[B, H]`.
+ */
 export interface Kernels {
   readonly name: string;
 

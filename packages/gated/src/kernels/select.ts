@@ -38,6 +38,16 @@ export async function ready(): Promise<string> {
   return kernels().name;
 }
 
+/**
+ * Selects the kernel backend for all later computation: `'wasm'` (WebAssembly SIMD, the default where it loads) or
+ * `'js'` (the plain TypeScript reference). Both give the same results to float32 rounding.
+ * @throws ArgumentError for an unknown name, or `'wasm'` where it cannot load synchronously (await {@link ready} first).
+ * @example
+ * ```ts
+ * setBackend('js');         // e.g. to compare against the reference
+ * getBackend();             // 'js'
+ * ```
+ */
 export function setBackend(name: string): void {
   if (name === 'wasm' && !backends.wasm && !loadWasmBackend()) {
     throw new GatedError('INVALID_ARGUMENT', "kernel backend 'wasm' is unavailable: this engine has no WebAssembly SIMD, "
@@ -49,6 +59,7 @@ export function setBackend(name: string): void {
   chosen = true;
 }
 
+/** The active backend's name (`'wasm'` or `'js'`); the first call picks the default. */
 export const getBackend = (): string => kernels().name;
 
 /**

@@ -78,12 +78,28 @@ function binary(name: string, a: Tensor, b: Tensor, f: Binary, dfa: (x: number, 
   }, [new Tensor(out, shape)])[0];
 }
 
+/**
+ * `a + b` elementwise with NumPy broadcasting (a number acts as a scalar tensor). Like `torch.add`.
+ * @throws ShapeError when the shapes do not broadcast.
+ */
 export const add = (a: Tensor, b: Tensor | number): Tensor =>
   binary('add', a, asTensor(b), (x, y) => x + y, (_x, _y, g) => g, (_x, _y, g) => g);
+/**
+ * `a − b` elementwise with NumPy broadcasting. Like `torch.sub`.
+ * @throws ShapeError when the shapes do not broadcast.
+ */
 export const sub = (a: Tensor, b: Tensor | number): Tensor =>
   binary('sub', a, asTensor(b), (x, y) => x - y, (_x, _y, g) => g, (_x, _y, g) => -g);
+/**
+ * `a · b` elementwise (Hadamard) with NumPy broadcasting. Like `torch.mul`.
+ * @throws ShapeError when the shapes do not broadcast.
+ */
 export const mul = (a: Tensor, b: Tensor | number): Tensor =>
   binary('mul', a, asTensor(b), (x, y) => x * y, (_x, y, g) => g * y, (x, _y, g) => g * x);
+/**
+ * `a / b` elementwise with NumPy broadcasting. Like `torch.div`.
+ * @throws ShapeError when the shapes do not broadcast.
+ */
 export const div = (a: Tensor, b: Tensor | number): Tensor =>
   binary('div', a, asTensor(b), (x, y) => x / y, (_x, y, g) => g / y, (x, y, g) => (-g * x) / (y * y));
 
@@ -103,11 +119,18 @@ function unary(name: string, x: Tensor, f: (v: Float32Array, out: Float32Array) 
   }, [new Tensor(y, x.shape)])[0];
 }
 
+/** Elementwise logistic σ(x) = 1 / (1 + e^−x); same shape as `x`. */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (v, o) => kernels().sigmoid(v.length, v, 0, o, 0), (g, _x, y) => g * (y * (1 - y)));
+/** Elementwise hyperbolic tangent; same shape as `x`. */
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, (v, o) => kernels().tanh(v.length, v, 0, o, 0), (g, _x, y) => g * (1 - y * y));
-// relu backward like PyTorch's threshold_backward(grad, result, 0): 0 where the result is <= 0, else grad (NaN passes)
+/**
+ * Elementwise max(x, 0); same shape as `x`. The gradient is 0 where the result is ≤ 0, like PyTorch's
+ * `threshold_backward` (NaN passes through).
+ */
 export const relu = (x: Tensor): Tensor => unary('relu', x, (v, o) => kernels().relu(v.length, v, 0, o, 0), (g, _x, y) => (y <= 0 ? 0 : g));
+/** Elementwise e^x; same shape as `x`. */
 export const exp = (x: Tensor): Tensor => unary('exp', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.exp(v[i]); }, (g, _x, y) => g * y);
+/** Elementwise natural logarithm; same shape as `x` (−Inf at 0, NaN below). */
 export const log = (x: Tensor): Tensor => unary('log', x, (v, o) => { for (let i = 0; i < v.length; i++) o[i] = Math.log(v[i]); }, (g, x) => g / x);
 
 // ---------------------------------------------------------------------------------------------- reductions

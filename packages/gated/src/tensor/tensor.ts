@@ -4,7 +4,12 @@
 import { GatedError, check, fmtShape } from '../errors.js';
 import * as ops from './ops.js';
 
+/**
+ * Element type of a {@link Tensor}: values are always float32 in `data`; `int32`/`int64` tensors (read from
+ * safetensors or ONNX) also keep their exact integers in `intData`. Only float32 tensors take part in autograd.
+ */
 export type DType = 'float32' | 'int32' | 'int64';
+/** A tensor shape: non-negative integer sizes, outermost first (`[T, B, I]`); `[]` is a scalar. */
 export type Shape = readonly number[];
 
 /**
@@ -12,9 +17,13 @@ export type Shape = readonly number[];
  * and returns the gradient for each input, in input order (null where the input needs none).
  */
 export interface GradFn {
+  /** The op's name, used in anomaly and error messages (`'matmul'`, `'gru'`, …). */
   readonly name: string;
+  /** The tensors this op read, in order; null for an input that is not a tensor or needs no gradient. */
   readonly inputs: readonly (Tensor | null)[];
+  /** How many tensors the op produced (a recurrent layer produces `output` and `h`, and `c` for an LSTM). */
   readonly numOutputs: number;
+  /** Given the gradient of every output (same sizes as the outputs), returns the gradient of every input. */
   backward(gradOutputs: Float32Array[]): (Float32Array | null)[];
 }
 
@@ -26,6 +35,7 @@ let anomalyMode = false;
  * its gradients, and the first NaN/Inf raises a NumericError naming the op. Slow; for debugging.
  */
 export function setDetectAnomaly(on: boolean): void { anomalyMode = on; }
+/** Whether anomaly detection is on (see {@link setDetectAnomaly}). */
 export const isAnomalyEnabled = (): boolean => anomalyMode;
 
 /** Runs `fn` with anomaly detection on. */
@@ -48,14 +58,34 @@ export function noGrad<T>(fn: () => T): T {
   try { return fn(); } finally { gradEnabled = prev; }
 }
 
+/** Whether ops currently record the graph: false inside {@link noGrad}. */
 export const isGradEnabled = (): boolean => gradEnabled;
 
 export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
+/**
+ * An n-dimensional float32 array with reverse-mode autograd: `data` is a contiguous row-major `Float32Array`
+ * with `shape`; every differentiable op records one node, and {@link Tensor.backward} accumulates gradients into
+ * the `.grad` of every leaf that requires grad. Build one with {@link tensor}, {@link zeros}, {@link ones} or
+ * {@link full}; the methods below are the ops of this module bound to the tensor.
+ *
+ * @throws ShapeError (`SHAPE_MISMATCH`) from the constructor when `data.length` is not the product of `shape`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true }); // shape [2, 2]
+ * const y = w.matmul(tensor([1, -1], [2, 1])).tanh().sum();              // shape []
+ * y.backward();
+ * w.grad!.shape;   // [2, 2]
+ * y.item();        // a number
+ * ```
+ */
 export class Tensor {
   /** Live storage, row-major. */
   data: Float32Array;
+  /** Sizes of the dimensions, outermost first (`[T, B, I]` for a sequence batch). */
   readonly shape: number[];
+  /** `'float32'`, or the integer type the tensor was read as (see {@link DType}). */
   readonly dtype: DType;
   /** Exact integer values for int32/int64 tensors (e.g. read from safetensors). */
   readonly intData?: Int32Array | BigInt64Array;
@@ -67,6 +97,10 @@ export class Tensor {
   outputIndex = 0;
   private _requiresGrad = false;
 
+  /**
+   * Wraps `data` (not copied) as a tensor of `shape`.
+   * @param opts - `requiresGrad` (default false), `dtype` (default `'float32'`), `intData` (exact integers of an int tensor).
+   */
   constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; dtype?: DType; intData?: Int32Array | BigInt64Array } = {}) {
     check(shape.every((d) => Number.isInteger(d) && d >= 0), 'SHAPE_MISMATCH',
       () => `tensor shape must be non-negative integers, got ${fmtShape(shape)}`);
@@ -79,15 +113,23 @@ export class Tensor {
     if (opts.requiresGrad) this.requiresGrad = true;
   }
 
+  /** Whether gradients flow to this tensor. Settable on leaves only (an `ArgumentError` otherwise), and only for float32. */
   get requiresGrad(): boolean { return this._requiresGrad; }
+  /**
+   * Turns gradient tracking on or off for a leaf.
+   * @throws ArgumentError (`AUTOGRAD`) on a non-leaf; DTypeError on an integer tensor.
+   */
   set requiresGrad(v: boolean) {
     check(this.gradFn === null || v, 'AUTOGRAD', 'requiresGrad can only be changed on leaf tensors (use detach())');
     check(!v || this.dtype === 'float32', 'DTYPE', `only float32 tensors can require gradients, this one is ${this.dtype}`);
     this._requiresGrad = v;
   }
 
+  /** Number of elements (the product of `shape`). */
   get size(): number { return this.data.length; }
+  /** Number of dimensions (`shape.length`). */
   get ndim(): number { return this.shape.length; }
+  /** True when no recorded op produced this tensor (a parameter, an input, or a `detach()`ed value). */
   get isLeaf(): boolean { return this.gradFn === null; }
 
   /** The value of a one-element tensor. */
@@ -111,24 +153,41 @@ export class Tensor {
     return rec(0, 0);
   }
 
+  /** `Tensor(shape=[…], data=[…])`. */
   toString(): string { return `Tensor(shape=${fmtShape(this.shape)}, data=${JSON.stringify(this.toArray())})`; }
 
   // ---- ops (see ops.ts) ----
+  /** Elementwise `this + o` with NumPy broadcasting (see {@link add}). */
   add(o: Tensor | number): Tensor { return ops.add(this, o); }
+  /** Elementwise `this − o` with broadcasting (see {@link sub}). */
   sub(o: Tensor | number): Tensor { return ops.sub(this, o); }
+  /** Elementwise `this · o` with broadcasting (see {@link mul}). */
   mul(o: Tensor | number): Tensor { return ops.mul(this, o); }
+  /** Elementwise `this / o` with broadcasting (see {@link div}). */
   div(o: Tensor | number): Tensor { return ops.div(this, o); }
+  /** `−this`. */
   neg(): Tensor { return ops.mul(this, -1); }
+  /** Matrix product like `torch.matmul` (see {@link matmul}). */
   matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
+  /** Sum of all elements (shape `[]`) or along `axis` (see {@link sum}). */
   sum(axis?: number, keepDim = false): Tensor { return ops.sum(this, axis, keepDim); }
+  /** Mean of all elements or along `axis` (see {@link mean}). */
   mean(axis?: number, keepDim = false): Tensor { return ops.mean(this, axis, keepDim); }
+  /** Elementwise logistic σ(x) = 1 / (1 + e^−x). */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** Elementwise hyperbolic tangent. */
   tanh(): Tensor { return ops.tanh(this); }
+  /** Elementwise max(x, 0). */
   relu(): Tensor { return ops.relu(this); }
+  /** Elementwise e^x. */
   exp(): Tensor { return ops.exp(this); }
+  /** Elementwise natural logarithm. */
   log(): Tensor { return ops.log(this); }
+  /** Same data, new shape; one dimension may be −1 (see {@link reshape}). */
   reshape(shape: Shape): Tensor { return ops.reshape(this, shape); }
+  /** Swaps the last two dimensions (see {@link transpose}). */
   transpose(): Tensor { return ops.transpose(this); }
+  /** Elements `start ≤ i < end` along `axis` (see {@link slice}). */
   slice(axis: number, start: number, end?: number): Tensor { return ops.slice(this, axis, start, end); }
 
   /**
@@ -216,7 +275,18 @@ export function record<T extends Tensor[]>(fn: GradFn, outputs: T): T {
   return outputs;
 }
 
-/** `tensor(data, shape?, { requiresGrad })`: copies `data` (a flat or nested array, or a typed array). */
+/**
+ * `tensor(data, shape?, { requiresGrad })`: copies `data` (a flat or nested array, or a typed array).
+ * The shape is inferred from nested arrays (`[]` for a number, `[n]` for a flat or typed array) unless `shape` is
+ * given; `opts.requiresGrad` defaults to false.
+ * @throws ShapeError when the values do not fill `shape`, or a nested array is ragged.
+ * @example
+ * ```ts
+ * tensor([[1, 2, 3], [4, 5, 6]]);            // shape [2, 3]
+ * tensor([1, 2, 3, 4, 5, 6], [3, 2]);        // shape [3, 2]
+ * tensor(3);                                 // shape []
+ * ```
+ */
 export function tensor(data: number | ArrayLike<number> | NestedArray, shape?: Shape, opts: { requiresGrad?: boolean } = {}): Tensor {
   let flat: Float32Array;
   let inferred: number[];
@@ -230,6 +300,7 @@ export function tensor(data: number | ArrayLike<number> | NestedArray, shape?: S
   return new Tensor(flat, s, opts);
 }
 
+/** Nested JS arrays of numbers, e.g. `[[1, 2], [3, 4]]`, as taken by {@link tensor}; must be rectangular. */
 export type NestedArray = (number | NestedArray)[];
 
 function nestedShape(a: NestedArray): number[] {
@@ -245,8 +316,11 @@ function nestedShape(a: NestedArray): number[] {
   return shape;
 }
 
+/** A new float32 tensor of `shape` filled with 0 (`opts.requiresGrad` default false). */
 export const zeros = (shape: Shape, opts: { requiresGrad?: boolean } = {}): Tensor => new Tensor(new Float32Array(sizeOf(shape)), shape, opts);
+/** A new float32 tensor of `shape` filled with 1 (`opts.requiresGrad` default false). */
 export const ones = (shape: Shape, opts: { requiresGrad?: boolean } = {}): Tensor => full(shape, 1, opts);
+/** A new float32 tensor of `shape` filled with `value` (`opts.requiresGrad` default false). */
 export const full = (shape: Shape, value: number, opts: { requiresGrad?: boolean } = {}): Tensor =>
   new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape, opts);
 
