@@ -164,40 +164,76 @@ export function accumulateWeightGrads(run: DirRun, G: number, dgi: F32, dgh: F32
 
 export type RecurrentMode = 'GRU' | 'LSTM' | 'RNN_TANH' | 'RNN_RELU';
 
+/**
+ * Options shared by {@link GRU}, {@link LSTM} and {@link RNN}, named and defaulted like the arguments of PyTorch's
+ * `nn.GRU` / `nn.LSTM` / `nn.RNN`. An unknown key is an `ArgumentError` (a typo is never silently ignored).
+ */
 export interface RecurrentOptions {
+  /** I: the number of features in each input step `x[t]` (integer ≥ 0). */
   inputSize: number;
+  /** H: the number of features in the hidden state (integer ≥ 1). */
   hiddenSize: number;
+  /** L: stacked layers, each reading the previous layer's output (default 1). */
   numLayers?: number;
+  /** Whether the layers have the biases `bias_ih_l{k}` and `bias_hh_l{k}` (default true). */
   bias?: boolean;
+  /** When true, `x` and `output` are `[B, T, ·]` instead of `[T, B, ·]`; states keep `[L·D, B, ·]` (default false). */
   batchFirst?: boolean;
-  /** Dropout on the outputs of every layer but the last, in training mode only (global seeded RNG). */
+  /**
+   * Dropout on the outputs of every layer but the last, in training mode only (global seeded RNG).
+   * Probability in [0, 1]; default 0.
+   */
   dropout?: number;
+  /** When true, each layer also runs over the reversed sequence (D = 2) and `output` joins both directions: `[T, B, 2·H]` (default false). */
   bidirectional?: boolean;
 }
 
 const recurrentOptionKeys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
 
+/** The optional second argument of the recurrent layers' `forward`: initial states and sequence lengths. */
 export interface RecurrentInput {
+  /** Initial hidden state `[L·D, B, P]` (`[L·D, P]` for unbatched input), P = projSize or H; default zeros. */
   h0?: Tensor | null;
+  /** LSTM only: initial cell state `[L·D, B, H]`, given together with `h0`; default zeros. */
   c0?: Tensor | null;
-  /** True length of each batch element (like pack_padded_sequence with enforce_sorted=False). */
+  /**
+   * True length of each batch element (like pack_padded_sequence with enforce_sorted=False): `[B]` integers in [1, T].
+   * Each sequence stops at its length: `output` is zero past it and `h` (`c`) holds the state at its last valid step,
+   * as `pack_padded_sequence(enforce_sorted=False)` → `pad_packed_sequence(total_length=T)`.
+   * Default: every sequence has length T.
+   */
   lengths?: ArrayLike<number | bigint> | Tensor | null;
 }
 
+/**
+ * What the recurrent layers' `forward` returns (shapes for batched, time-major input; see each layer).
+ * @property output - `[T, B, D·P]` (`[B, T, D·P]` with batchFirst, `[T, D·P]` unbatched): the last layer's hidden state at every step, both directions joined.
+ * @property h - `[L·D, B, P]`: the final hidden state of every layer and direction.
+ * @property c - LSTM only: `[L·D, B, H]`, the final cell state of every layer and direction.
+ */
 export interface RecurrentOutput { output: Tensor; h: Tensor; c?: Tensor }
 
 /** Base of GRU, LSTM and RNN: owns the parameters and the whole forward/backward node. */
 export abstract class RecurrentBase extends Module {
+  /** I, as given in the options. */
   readonly inputSize: number;
+  /** H, as given in the options. */
   readonly hiddenSize: number;
+  /** L (default 1). */
   readonly numLayers: number;
+  /** Whether the layers have biases (default true). */
   readonly bias: boolean;
+  /** Whether input and output are `[B, T, ·]` (default false). */
   readonly batchFirst: boolean;
+  /** Dropout probability between layers in training mode (default 0). */
   readonly dropout: number;
+  /** Whether each layer also runs backwards in time (D = 2). */
   readonly bidirectional: boolean;
+  /** LSTM projection size P (0: none, then P = H); always 0 for GRU and RNN. */
   readonly projSize: number;
   /** @internal the cell's equations (kernels side); not part of the public API */
   protected abstract readonly math: CellMath;
+  /** @internal */
   protected abstract readonly kind: string;
   /** [layer][direction] → parameters in PyTorch order. */
   private readonly weights: { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; whr: Tensor | null }[][] = [];

@@ -10,6 +10,13 @@ import { lstmMath, type LSTM } from './lstm.js';
 import { Module, type StateDict } from './module.js';
 import { checkNonlinearity, rnnMath, type Nonlinearity, type RNN } from './rnn.js';
 
+/**
+ * Options of {@link GRUCell}, {@link LSTMCell} and {@link RNNCell}, like the arguments of PyTorch's `nn.*Cell`.
+ * An unknown key is an `ArgumentError`.
+ * @property inputSize - I: features of the input `x` (integer ≥ 0).
+ * @property hiddenSize - H: features of the hidden state (integer ≥ 1).
+ * @property bias - whether the cell has `bias_ih` and `bias_hh` (default true).
+ */
 export interface CellOptions { inputSize: number; hiddenSize: number; bias?: boolean }
 
 /** Input size of layer `layer` of a stack, after checking that the layer (and direction) exist. */
@@ -21,14 +28,22 @@ function layerInput(kind: string, from: RecurrentBase, layer: number, reverse: b
 }
 
 abstract class CellBase extends Module {
+  /** I, as given in the options. */
   readonly inputSize: number;
+  /** H, as given in the options. */
   readonly hiddenSize: number;
+  /** Whether the cell has biases (default true). */
   readonly bias: boolean;
+  /** `[G·H, I]`: the input-to-hidden weights, gate blocks stacked in PyTorch's order (G = 3 GRU, 4 LSTM, 1 RNN). */
   readonly weight_ih: Tensor;
+  /** `[G·H, H]`: the hidden-to-hidden weights, gate blocks stacked like `weight_ih`. */
   readonly weight_hh: Tensor;
+  /** `[G·H]` input-side bias, or null with `bias: false`. */
   readonly bias_ih: Tensor | null;
+  /** `[G·H]` hidden-side bias, or null with `bias: false`. */
   readonly bias_hh: Tensor | null;
 
+  /** @param kind - the class name, for error messages. */
   constructor(protected readonly kind: string, gates: number, opts: CellOptions, extraOptions: readonly string[] = []) {
     super();
     checkOptions(kind, opts, ['inputSize', 'hiddenSize', 'bias', ...extraOptions]);
@@ -91,13 +106,43 @@ abstract class CellBase extends Module {
   }
 }
 
-/** One GRU step (gate order r, z, n; see gru.ts). Option `resetAfter: false` gives Cho 2014's candidate. */
+/**
+ * One GRU step (gate order r, z, n; see gru.ts). Option `resetAfter: false` gives Cho 2014's candidate.
+ * ```
+ * r  = σ(W_ir x + b_ir + W_hr h + b_hr)
+ * z  = σ(W_iz x + b_iz + W_hz h + b_hz)
+ * n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))     (resetAfter: false → W_hn (r ⊙ h) + b_hn)
+ * h' = (1 − z) ⊙ n + z ⊙ h
+ * ```
+ * Like `torch.nn.GRUCell`: options {@link CellOptions} plus `resetAfter` (default true). Parameters `weight_ih`
+ * `[3H, I]`, `weight_hh` `[3H, H]`, `bias_ih`, `bias_hh` `[3H]`, ~ U(−1/√H, 1/√H). Each call is one autograd node,
+ * so a loop of calls is differentiable end to end (BPTT through the loop).
+ *
+ * Shape: `x` `[B, I]` or `[I]`; `h` `[B, H]` or `[H]` (default zeros) → h' of the same shape as `h`.
+ *
+ * {@link GRUCell.fromLayer} makes a cell from one layer of a trained {@link GRU}, to stream it step by step.
+ *
+ * @throws ArgumentError for an unknown or invalid option; ShapeError when `x` or `h` do not fit.
+ *
+ * @example
+ * ```ts
+ * import { GRUCell, tensor, type Tensor } from 'gated';
+ * const cell = new GRUCell({ inputSize: 3, hiddenSize: 8 });
+ * let h: Tensor | null = null;
+ * for (const frame of [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]) h = cell.forward(tensor([frame]), h);   // x [1, 3] → h [1, 8]
+ * ```
+ */
 export class GRUCell extends CellBase {
+  /** True (default): PyTorch's candidate with the reset after the recurrent product; false: Cho 2014's. */
   readonly resetAfter: boolean;
   constructor(opts: CellOptions & { resetAfter?: boolean }) {
     super('GRUCell', 3, opts, ['resetAfter']);
     this.resetAfter = opts.resetAfter ?? true;
   }
+  /**
+   * One step: x `[B, I]` or `[I]`, h `[B, H]` or `[H]` (null or omitted: zeros) → h' `[B, H]` or `[H]`.
+   * @throws ShapeError when `x` or `h` do not have these shapes.
+   */
   forward(x: Tensor, h?: Tensor | null): Tensor {
     return this.step(this.resetAfter ? gruResetAfter : gruResetBefore, x, h ?? null, null, false)[0];
   }
@@ -116,9 +161,36 @@ export class GRUCell extends CellBase {
   }
 }
 
-/** One LSTM step (gate order i, f, g, o; see lstm.ts). State { h, c } together or not at all. */
+/**
+ * One LSTM step (gate order i, f, g, o; see lstm.ts). State { h, c } together or not at all.
+ * ```
+ * i  = σ(W_ii x + b_ii + W_hi h + b_hi),   f = σ(W_if x + b_if + W_hf h + b_hf)
+ * g  = tanh(W_ig x + b_ig + W_hg h + b_hg), o = σ(W_io x + b_io + W_ho h + b_ho)
+ * c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c')
+ * ```
+ * Like `torch.nn.LSTMCell`: options {@link CellOptions}. Parameters `weight_ih` `[4H, I]`, `weight_hh` `[4H, H]`,
+ * `bias_ih`, `bias_hh` `[4H]`, ~ U(−1/√H, 1/√H). Each call is one autograd node.
+ *
+ * Shape: `x` `[B, I]` or `[I]`; state `{ h, c }` each `[B, H]` or `[H]` (default zeros) → `{ h', c' }` of that shape.
+ *
+ * @throws ArgumentError for an unknown option or a state without both `h` and `c`; ShapeError when a shape does not fit.
+ *
+ * @example
+ * ```ts
+ * import { LSTMCell, tensor } from 'gated';
+ * const cell = new LSTMCell({ inputSize: 2, hiddenSize: 4 });
+ * let state = cell.forward(tensor([[1, 0], [0, 1]]));             // B = 2: h, c [2, 4]
+ * state = cell.forward(tensor([[0, 1], [1, 0]]), state);
+ * ```
+ */
 export class LSTMCell extends CellBase {
   constructor(opts: CellOptions) { super('LSTMCell', 4, opts); }
+  /**
+   * One step: x `[B, I]` or `[I]`, `state` `{ h, c }` each `[B, H]` or `[H]` (null or omitted: zeros).
+   * @throws ArgumentError when `state` lacks `h` or `c`; ShapeError when a shape does not fit.
+   * @property h - h' `[B, H]` (or `[H]`).
+   * @property c - c' `[B, H]` (or `[H]`).
+   */
   forward(x: Tensor, state?: { h: Tensor; c: Tensor } | null): { h: Tensor; c: Tensor } {
     check(!state || (state.h instanceof Tensor && state.c instanceof Tensor), 'INVALID_ARGUMENT',
       'LSTMCell.forward: state must be { h, c } with both tensors, or omitted');
@@ -134,8 +206,25 @@ export class LSTMCell extends CellBase {
   }
 }
 
-/** One Elman RNN step: h' = act(W_ih x + b_ih + W_hh h + b_hh). */
+/**
+ * One Elman RNN step: h' = act(W_ih x + b_ih + W_hh h + b_hh).
+ * Like `torch.nn.RNNCell`: act = tanh (default) or relu (option `nonlinearity`), options {@link CellOptions}.
+ * Parameters `weight_ih` `[H, I]`, `weight_hh` `[H, H]`, `bias_ih`, `bias_hh` `[H]`, ~ U(−1/√H, 1/√H).
+ *
+ * Shape: `x` `[B, I]` or `[I]`; `h` `[B, H]` or `[H]` (default zeros) → h' of the same shape.
+ *
+ * @throws ArgumentError for an unknown option or nonlinearity; ShapeError when `x` or `h` do not fit.
+ *
+ * @example
+ * ```ts
+ * import { RNNCell, tensor } from 'gated';
+ * const cell = new RNNCell({ inputSize: 2, hiddenSize: 3, nonlinearity: 'relu' });
+ * const h1 = cell.forward(tensor([1, 2]));        // unbatched: [3]
+ * const h2 = cell.forward(tensor([3, 4]), h1);
+ * ```
+ */
 export class RNNCell extends CellBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: Nonlinearity;
   /** @internal the cell's equations (kernels side); not part of the public API */
   private readonly math: CellMath;
@@ -144,6 +233,10 @@ export class RNNCell extends CellBase {
     this.nonlinearity = checkNonlinearity('RNNCell', opts.nonlinearity ?? 'tanh');
     this.math = rnnMath(this.nonlinearity);
   }
+  /**
+   * One step: x `[B, I]` or `[I]`, h `[B, H]` or `[H]` (null or omitted: zeros) → h' `[B, H]` or `[H]`.
+   * @throws ShapeError when `x` or `h` do not have these shapes.
+   */
   forward(x: Tensor, h?: Tensor | null): Tensor { return this.step(this.math, x, h ?? null, null, false)[0]; }
 
   /** One layer (and direction) of a trained `RNN` as a cell (see `GRUCell.fromLayer`). */

@@ -140,14 +140,54 @@ export const gruResetBefore: CellMath = {
   },
 };
 
+/** Options of {@link GRU}: those of {@link RecurrentOptions} plus `resetAfter`. */
 export interface GRUOptions extends RecurrentOptions {
   /** true (default): PyTorch's reset after W_hn h; false: Cho 2014's reset before it. */
   resetAfter?: boolean;
 }
 
-/** Multi-layer GRU over a sequence, like torch.nn.GRU. */
+/**
+ * Multi-layer GRU over a sequence, like torch.nn.GRU.
+ * For each step t of each layer, with h the previous hidden state (h0 at t = 0):
+ * ```
+ * r  = σ(W_ir x + b_ir + W_hr h + b_hr)
+ * z  = σ(W_iz x + b_iz + W_hz h + b_hz)
+ * n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))     (resetAfter: false → W_hn (r ⊙ h) + b_hn)
+ * h' = (1 − z) ⊙ n + z ⊙ h
+ * ```
+ * x is the input for layer 0 and the previous layer's output for the others (with `dropout` between layers in
+ * training mode). The whole call is one autograd node with a fused BPTT backward.
+ *
+ * Options: {@link GRUOptions} (inputSize, hiddenSize, numLayers = 1, bias = true, batchFirst = false, dropout = 0,
+ * bidirectional = false, resetAfter = true).
+ *
+ * Shape (D = 2 if bidirectional else 1, L = numLayers):
+ * - input `x`: `[T, B, I]`, `[B, T, I]` with batchFirst, or unbatched `[T, I]`
+ * - `h0`: `[L·D, B, H]` (`[L·D, H]` unbatched), default zeros; `lengths`: `[B]` (see {@link RecurrentInput})
+ * - `output`: `[T, B, D·H]` (`[B, T, D·H]` with batchFirst, `[T, D·H]` unbatched), zero past each length
+ * - `h`: `[L·D, B, H]`, the final state of each layer and direction
+ *
+ * Parameters, named and initialised like PyTorch (all ~ U(−1/√H, 1/√H)), for layer k (`_reverse` suffix for the
+ * backward direction): `weight_ih_l{k}` `[3H, I]` (`[3H, D·H]` for k > 0) = [W_ir; W_iz; W_in],
+ * `weight_hh_l{k}` `[3H, H]`, `bias_ih_l{k}` `[3H]`, `bias_hh_l{k}` `[3H]`; gate order r, z, n.
+ *
+ * @throws ArgumentError for an unknown or out-of-range option; ShapeError (from `forward`) when `x`, `h0` or
+ * `lengths` do not have the shapes above.
+ *
+ * @example
+ * ```ts
+ * import { GRU, tensor, manualSeed } from 'gated';
+ * manualSeed(0);
+ * const gru = new GRU({ inputSize: 10, hiddenSize: 20, numLayers: 2 });
+ * const x = tensor(new Float32Array(5 * 3 * 10).map(Math.random), [5, 3, 10]);  // [T, B, I]
+ * const { output, h } = gru.forward(x);                                          // [5, 3, 20], [2, 3, 20]
+ * output.sum().backward();                                                       // gradients in gru.parameters()
+ * ```
+ */
 export class GRU extends RecurrentBase {
+  /** True (default): PyTorch's candidate with the reset applied after the recurrent product; false: Cho 2014's. */
   readonly resetAfter: boolean;
+  /** @internal */
   protected readonly kind = 'GRU';
   /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math: CellMath;
@@ -158,7 +198,14 @@ export class GRU extends RecurrentBase {
     this.math = this.resetAfter ? gruResetAfter : gruResetBefore;
   }
 
-  /** x: [T, B, I] (or [B, T, I] with batchFirst, or [T, I]) → output [T, B, D·H], h [L·D, B, H]. */
+  /**
+   * x: [T, B, I] (or [B, T, I] with batchFirst, or [T, I]) → output [T, B, D·H], h [L·D, B, H].
+   * @param x - the input sequence batch (see Shape above).
+   * @param opts - `h0`, `lengths` (see {@link RecurrentInput}).
+   * @throws ShapeError when a shape does not fit; ArgumentError for an invalid length or a `c0`.
+   * @property output - `[T, B, D·H]` (`[B, T, D·H]` with batchFirst, `[T, D·H]` unbatched): the last layer's state at every step.
+   * @property h - `[L·D, B, H]`: the final state of every layer and direction.
+   */
   forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor } {
     const { output, h } = this.run(x, opts);
     return { output, h };

@@ -107,20 +107,70 @@ export const lstmMath: CellMath = {
   },
 };
 
+/** Options of {@link LSTM}: those of {@link RecurrentOptions} plus `projSize`. */
 export interface LSTMOptions extends RecurrentOptions {
   /** Size of the projected hidden state h (0 = no projection), like PyTorch's proj_size. */
   projSize?: number;
 }
 
-/** Multi-layer LSTM over a sequence, like torch.nn.LSTM. */
+/**
+ * Multi-layer LSTM over a sequence, like torch.nn.LSTM.
+ * For each step t of each layer, with h, c the previous states (h0, c0 at t = 0):
+ * ```
+ * i  = σ(W_ii x + b_ii + W_hi h + b_hi)        input gate
+ * f  = σ(W_if x + b_if + W_hf h + b_hf)        forget gate
+ * g  = tanh(W_ig x + b_ig + W_hg h + b_hg)     cell candidate
+ * o  = σ(W_io x + b_io + W_ho h + b_ho)        output gate
+ * c' = f ⊙ c + i ⊙ g
+ * h' = o ⊙ tanh(c')                            (projSize P > 0: h' = W_hr (o ⊙ tanh(c')), P units)
+ * ```
+ * x is the input for layer 0 and the previous layer's output for the others (with `dropout` between layers in
+ * training mode). The whole call is one autograd node with a fused BPTT backward.
+ *
+ * Options: {@link LSTMOptions} (inputSize, hiddenSize, numLayers = 1, bias = true, batchFirst = false, dropout = 0,
+ * bidirectional = false, projSize = 0).
+ *
+ * Shape (D = 2 if bidirectional else 1, L = numLayers, P = projSize or H):
+ * - input `x`: `[T, B, I]`, `[B, T, I]` with batchFirst, or unbatched `[T, I]`
+ * - `h0`: `[L·D, B, P]` and `c0`: `[L·D, B, H]` (no batch dimension when unbatched), both or neither; default zeros
+ * - `lengths`: `[B]` (see {@link RecurrentInput})
+ * - `output`: `[T, B, D·P]` (`[B, T, D·P]` with batchFirst, `[T, D·P]` unbatched), zero past each length
+ * - `h`: `[L·D, B, P]` and `c`: `[L·D, B, H]`, the final states of each layer and direction
+ *
+ * Parameters, named and initialised like PyTorch (all ~ U(−1/√H, 1/√H)), for layer k (`_reverse` suffix for the
+ * backward direction): `weight_ih_l{k}` `[4H, I]` (`[4H, D·P]` for k > 0) = [W_ii; W_if; W_ig; W_io],
+ * `weight_hh_l{k}` `[4H, P]`, `bias_ih_l{k}` `[4H]`, `bias_hh_l{k}` `[4H]`, and with projSize `weight_hr_l{k}` `[P, H]`;
+ * gate order i, f, g, o.
+ *
+ * @throws ArgumentError for an unknown or out-of-range option (projSize must be < hiddenSize); ShapeError (from
+ * `forward`) when `x`, `h0`, `c0` or `lengths` do not have the shapes above.
+ *
+ * @example
+ * ```ts
+ * import { LSTM, tensor, zeros } from 'gated';
+ * const lstm = new LSTM({ inputSize: 10, hiddenSize: 20, numLayers: 2, batchFirst: true });
+ * const x = tensor(new Float32Array(3 * 5 * 10).map(Math.random), [3, 5, 10]);  // [B, T, I]
+ * const h0 = zeros([2, 3, 20]), c0 = zeros([2, 3, 20]);                         // [L·D, B, H]
+ * const { output, h, c } = lstm.forward(x, { h0, c0 });                         // [3, 5, 20], [2, 3, 20], [2, 3, 20]
+ * ```
+ */
 export class LSTM extends RecurrentBase {
+  /** @internal */
   protected readonly kind = 'LSTM';
   /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math = lstmMath;
 
   constructor(opts: LSTMOptions) { super('LSTM', 4, opts, ['projSize'], opts.projSize ?? 0); }
 
-  /** Returns output [T, B, D·P], h [L·D, B, P], c [L·D, B, H]. h0 and c0 come together or not at all. */
+  /**
+   * Returns output [T, B, D·P], h [L·D, B, P], c [L·D, B, H]. h0 and c0 come together or not at all.
+   * @param x - the input sequence batch (see Shape above).
+   * @param opts - `h0` and `c0`, `lengths` (see {@link RecurrentInput}).
+   * @throws ShapeError when a shape does not fit; ArgumentError for an invalid length, or `h0` without `c0`.
+   * @property output - `[T, B, D·P]` (`[B, T, D·P]` with batchFirst, `[T, D·P]` unbatched): the last layer's h at every step.
+   * @property h - `[L·D, B, P]`: the final hidden state of every layer and direction.
+   * @property c - `[L·D, B, H]`: the final cell state of every layer and direction.
+   */
   forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor; c: Tensor } {
     const { output, h, c } = this.run(x, opts);
     return { output, h, c: c! };

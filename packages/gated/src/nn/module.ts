@@ -4,13 +4,41 @@
 import { GatedError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/**
+ * Parameters by PyTorch-style dotted name (`rnn.weight_ih_l0`, `head.bias`, …): what {@link Module.stateDict}
+ * returns, {@link Module.loadStateDict} takes, and {@link writeSafetensors} / {@link readSafetensors} store.
+ */
 export type StateDict = Record<string, Tensor>;
 
+/**
+ * The base of every layer and model, like `torch.nn.Module`. A subclass registers its own parameters with
+ * `this.param(name, tensor)`; child modules are found from the instance's fields (and arrays of modules, named
+ * `field.i`) in declaration order, so parameter names match the equivalent PyTorch module's `state_dict()` keys.
+ * Modules start in training mode (dropout active); {@link Module.eval} switches the whole tree off.
+ *
+ * @example
+ * ```ts
+ * class Tagger extends Module {
+ *   embed = new Embedding(100, 16);                        // 100 token ids → 16 features
+ *   rnn = new GRU({ inputSize: 16, hiddenSize: 32 });
+ *   head = new Linear(32, 5);
+ *   forward(ids: number[], T: number, B: number): Tensor {   // ids: [T·B] token ids, time-major
+ *     const { output } = this.rnn.forward(this.embed.forward(ids, [T, B]));   // [T, B, 32]
+ *     return this.head.forward(output);                                       // [T, B, 5]
+ *   }
+ * }
+ * const m = new Tagger();
+ * m.namedParameters().map(([n]) => n); // ['embed.weight', 'rnn.weight_ih_l0', …, 'head.bias']
+ * const saved = writeSafetensors(m.stateDict());
+ * m.eval();                             // inference: dropout off
+ * ```
+ */
 export abstract class Module {
   /** Training mode (dropout active). Switch with train() / eval(). */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
 
+  /** The module's computation; each subclass defines its own arguments and result. */
   abstract forward(...args: never[]): unknown;
 
   /** Registers `t` as a trainable parameter named `name` and returns it. */
@@ -38,6 +66,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter tensor, in {@link Module.namedParameters} order (what an optimizer takes). */
   parameters(): Tensor[] { return this.namedParameters().map(([, p]) => p); }
 
   /** Parameters by name, sharing storage with the module (like PyTorch's state_dict, detached). */
@@ -50,6 +79,8 @@ export abstract class Module {
   /**
    * Copies values into the module's own parameter tensors. With `strict` (default) every key must match exactly;
    * a wrong shape is always an error naming the key, the expected and the actual shape.
+   * @param opts - `strict` (default true): every key must match exactly.
+   * @throws FormatError (`STATE_DICT`) naming the missing or unexpected keys, or the key with a wrong shape.
    */
   loadStateDict(dict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): void {
     const strict = opts.strict ?? true;
@@ -82,6 +113,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Switches this module and every child to evaluation mode (`train(false)`): dropout off. Returns `this`. */
   eval(): this { return this.train(false); }
 
   /** Clears `.grad` of every parameter. */

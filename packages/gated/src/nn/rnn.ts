@@ -16,6 +16,7 @@ import {
   timeOf, zeroInactive, type CellMath, type DirCache, type DirGrads, type DirRun, type RecurrentInput, type RecurrentOptions,
 } from './_recurrent.js';
 
+/** The activation of an Elman {@link RNN} or {@link RNNCell}: `'tanh'` (default) or `'relu'`, as PyTorch's `nonlinearity`. */
 export type Nonlinearity = 'tanh' | 'relu';
 
 export function rnnMath(nonlinearity: Nonlinearity): CellMath {
@@ -58,7 +59,9 @@ export function rnnMath(nonlinearity: Nonlinearity): CellMath {
   };
 }
 
+/** Options of {@link RNN}: those of {@link RecurrentOptions} plus `nonlinearity`. */
 export interface RNNOptions extends RecurrentOptions {
+  /** `'tanh'` (default) or `'relu'`. */
   nonlinearity?: Nonlinearity;
 }
 
@@ -67,9 +70,43 @@ export function checkNonlinearity(kind: string, v: string): Nonlinearity {
   return v;
 }
 
-/** Multi-layer Elman RNN over a sequence, like torch.nn.RNN. */
+/**
+ * Multi-layer Elman RNN over a sequence, like torch.nn.RNN.
+ * For each step t of each layer, with h the previous hidden state (h0 at t = 0):
+ * ```
+ * h' = act(W_ih x + b_ih + W_hh h + b_hh),   act = tanh (default) or relu
+ * ```
+ * x is the input for layer 0 and the previous layer's output for the others (with `dropout` between layers in
+ * training mode). The whole call is one autograd node with a fused BPTT backward.
+ *
+ * Options: {@link RNNOptions} (inputSize, hiddenSize, numLayers = 1, nonlinearity = 'tanh', bias = true,
+ * batchFirst = false, dropout = 0, bidirectional = false).
+ *
+ * Shape (D = 2 if bidirectional else 1, L = numLayers):
+ * - input `x`: `[T, B, I]`, `[B, T, I]` with batchFirst, or unbatched `[T, I]`
+ * - `h0`: `[L·D, B, H]` (`[L·D, H]` unbatched), default zeros; `lengths`: `[B]` (see {@link RecurrentInput})
+ * - `output`: `[T, B, D·H]` (`[B, T, D·H]` with batchFirst, `[T, D·H]` unbatched), zero past each length
+ * - `h`: `[L·D, B, H]`, the final state of each layer and direction
+ *
+ * Parameters, named and initialised like PyTorch (all ~ U(−1/√H, 1/√H)), for layer k (`_reverse` suffix for the
+ * backward direction): `weight_ih_l{k}` `[H, I]` (`[H, D·H]` for k > 0), `weight_hh_l{k}` `[H, H]`,
+ * `bias_ih_l{k}` `[H]`, `bias_hh_l{k}` `[H]`.
+ *
+ * @throws ArgumentError for an unknown or out-of-range option or nonlinearity; ShapeError (from `forward`) when
+ * `x`, `h0` or `lengths` do not have the shapes above.
+ *
+ * @example
+ * ```ts
+ * import { RNN, tensor } from 'gated';
+ * const rnn = new RNN({ inputSize: 4, hiddenSize: 8, nonlinearity: 'relu', bidirectional: true });
+ * const x = tensor(new Float32Array(6 * 2 * 4).map(Math.random), [6, 2, 4]);   // [T, B, I]
+ * const { output, h } = rnn.forward(x, { lengths: [6, 3] });                    // [6, 2, 16] (zeros past t = 3 in row 1), [2, 2, 8]
+ * ```
+ */
 export class RNN extends RecurrentBase {
+  /** `'tanh'` or `'relu'`, as given (default `'tanh'`). */
   readonly nonlinearity: Nonlinearity;
+  /** @internal */
   protected readonly kind = 'RNN';
   /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math: CellMath;
@@ -80,6 +117,14 @@ export class RNN extends RecurrentBase {
     this.math = rnnMath(this.nonlinearity);
   }
 
+  /**
+   * Runs the layers over `x`.
+   * @param x - the input sequence batch (see Shape above).
+   * @param opts - `h0`, `lengths` (see {@link RecurrentInput}).
+   * @property output - `[T, B, D·H]` (`[B, T, D·H]` with batchFirst, `[T, D·H]` unbatched): the last layer's state at every step.
+   * @property h - `[L·D, B, H]`: the final state of every layer and direction.
+   * @throws ShapeError when a shape does not fit; ArgumentError for an invalid length or a `c0`.
+   */
   forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor } {
     const { output, h } = this.run(x, opts);
     return { output, h };
