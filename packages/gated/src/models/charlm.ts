@@ -13,6 +13,7 @@ import { Tensor, noGrad } from '../tensor/tensor.js';
 import { crossEntropy } from '../nn/losses.js';
 import { BOUNDARY, IGNORE, type Batch, type CharVocab } from '../train/data.js';
 
+/** Which recurrent layer a model uses: `'gru'` ({@link GRU}), `'lstm'` ({@link LSTM}) or `'rnn'` ({@link RNN}). */
 export type CellKind = 'gru' | 'lstm' | 'rnn';
 
 export interface CharLMConfig {

@@ -20,6 +20,15 @@ import type { CellKind } from './seq2seq.js';
 /**
  * Either token ids (`vocabSize` and `embed`: an Embedding with padding id 0 feeds the recurrent layer) or numeric
  * features (`inputSize`: the `[B, T, F]` input feeds it directly).
+ * Names and defaults: `hidden` H and `classes` C are required; `layers` 1, `cell` `'gru'`, `bidirectional` false,
+ * `pool` `'mean'`, `dropout` 0.
+ * @property hidden - H: the recurrent layer's hidden size.
+ * @property classes - C: the number of classes (logits per sequence).
+ * @property layers - stacked recurrent layers (default 1).
+ * @property cell - `'gru'` (default), `'lstm'` or `'rnn'`.
+ * @property bidirectional - whether the recurrent layer runs both ways (default false).
+ * @property pool - how outputs become one vector: `'mean'` (default), `'max'` or `'last'` (the final state of each direction of the top layer); see {@link poolTime}.
+ * @property embed - E: the embedding width (with `vocabSize`).
  */
 export interface SequenceClassifierOptions {
   /** Token ids: vocabulary size (id 0 is padding) and embedding width E. */
@@ -40,13 +49,26 @@ export interface SequenceClassifierOptions {
  * @example
  * const text = new SequenceClassifier({ vocabSize: 5000, embed: 64, hidden: 64, classes: 2, pool: 'max' });
  * const logitsOfIds = text.forward(ids, B, T, lengths);  // ids [B·T] batch-first, 0 = padding → [B, 2]
+ * Like PyTorch's usual recipe: [Embedding (padding id 0) →] GRU / LSTM / RNN (batch-first, with lengths, so
+ * padding never reaches the state) → pooling over time → Dropout → Linear. Train it with {@link crossEntropy} on
+ * the logits. Child modules (and parameter prefixes): `embed` (token ids only), `rnn`, `drop`, `head`.
+ *
+ * Shape: numeric `x` `[B, T, F]` or token `ids` `[B·T]` batch-first, `lengths` `[B]` → logits `[B, C]`.
+ * @throws ArgumentError when the options give both or neither of (vocabSize, embed) and inputSize, or `forward`
+ * gets the other kind of input.
  */
 export class SequenceClassifier extends Module {
+  /** Token embedding `[vocabSize, embed]` (padding row 0), or null for numeric features. */
   readonly embed: Embedding | null;
+  /** The recurrent layer (batch-first). */
   readonly rnn: GRU | LSTM | RNN;
+  /** Dropout on the embeddings (or features) and the pooled vector. */
   readonly drop: Dropout;
+  /** `[D·hidden] → [classes]`. */
   readonly head: Linear;
+  /** The pooling mode (default `'mean'`). */
   readonly pool: PoolMode;
+  /** @param options - the model's options, kept as given. */
   constructor(readonly options: SequenceClassifierOptions) {
     super();
     const o = options, D = o.bidirectional ? 2 : 1;

@@ -6,7 +6,23 @@ import { globalRng } from '../random.js';
 import { Tensor, record } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
+/**
+ * Inverted dropout, like `torch.nn.Dropout`: in training mode each element is zeroed with probability `p` (default
+ * 0.5) and the survivors are scaled by 1/(1 − p); in eval mode (or p = 0) `forward` returns its input itself. The
+ * mask comes from the global generator ({@link manualSeed}).
+ *
+ * Shape: any → the same.
+ *
+ * @throws ArgumentError when `p` is not in [0, 1], or `forward` gets no tensor.
+ * @example
+ * ```ts
+ * const drop = new Dropout(0.2);
+ * drop.forward(ones([4, 5]));   // ~20% zeros, the rest 1.25
+ * drop.eval().forward(x);       // x itself
+ * ```
+ */
 export class Dropout extends Module {
+  /** The probability of zeroing an element (default 0.5). */
   readonly p: number;
 
   constructor(p = 0.5) {

@@ -8,18 +8,38 @@ import { Tensor, record, sizeOf, type Shape } from '../tensor/tensor.js';
 import { isCount, normalInit } from './init.js';
 import { Module } from './module.js';
 
+/** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
   /** Row that stays a fixed (zero-initialised) padding vector: output as usual, no gradient. Negative counts from the end. */
   paddingIdx?: number;
 }
 
+/** Integer indices for {@link Embedding.forward}: an `Int32Array`, a `number[]`, or an integer (or integral float) tensor. */
 export type EmbeddingIndices = Int32Array | readonly number[] | Tensor;
 
+/**
+ * A lookup table of N vectors of size D, like `torch.nn.Embedding`: `weight` `[N, D]` ~ N(0, 1), indexed by integers.
+ * The `paddingIdx` row starts at zero and never receives a gradient; repeated indices add their gradients.
+ *
+ * Shape: indices of any shape S (integers in [0, N)) → output `[...S, D]`.
+ *
+ * @throws ArgumentError for sizes that are not integers ≥ 0, an out-of-range `paddingIdx` or, from `forward`, an
+ * index outside [0, N); ShapeError when `shape` does not match the number of indices.
+ *
+ * @example
+ * ```ts
+ * const embed = new Embedding(10, 3, { paddingIdx: 0 });
+ * const x = embed.forward([1, 2, 4, 5, 4, 3, 2, 9], [2, 4]);   // [2, 4, 3]
+ * ```
+ */
 export class Embedding extends Module {
+  /** N: the number of rows (the vocabulary size). */
   readonly numEmbeddings: number;
+  /** D: the size of each row. */
   readonly embeddingDim: number;
   /** Normalised to [0, N), or null. */
   readonly paddingIdx: number | null;
+  /** `[N, D]` ~ N(0, 1), the padding row zero. */
   readonly weight: Tensor; // [N, D]
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {

@@ -13,13 +13,17 @@ import { check, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { GRU } from './gru.js';
 
+/** One layer and direction's gate activations from {@link gruGates}, recomputed in float64 (stored as float32). */
 export interface GRUGateTrace {
+  /** The layer index l (0 = the one reading the input). */
   layer: number;
   /** 0 forward, 1 reverse (bidirectional). */
   direction: 0 | 1;
-  /** [T, B, H] each, indexed by time step t (also for the reverse direction, which runs t = T − 1 … 0). */
+  /** Reset gate r `[T, B, H]`; r, z, n, h are indexed by time step t (also for the reverse direction, which runs t = T − 1 … 0). */
   r: Tensor;
+  /** Update gate z `[T, B, H]` (the share of the old state kept). */
   z: Tensor;
+  /** Candidate n `[T, B, H]`. */
   n: Tensor;
   /** The state after step t: the layer's output at t. */
   h: Tensor;

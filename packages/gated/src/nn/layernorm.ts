@@ -11,6 +11,7 @@ import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { constantInit } from './init.js';
 import { Module } from './module.js';
 
+/** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;
@@ -20,11 +21,31 @@ export interface LayerNormOptions {
   bias?: boolean;
 }
 
+/**
+ * Layer normalisation over the trailing dimensions, like `torch.nn.LayerNorm`: for each row of the last
+ * `normalizedShape.length` dimensions, y = (x − μ) / √(σ² + eps) ⊙ γ + β with the biased variance σ².
+ * γ (`weight`) starts at ones and β (`bias`) at zeros.
+ *
+ * Shape: `x` `[..., ...normalizedShape]` → the same shape.
+ *
+ * @throws ArgumentError for an invalid `normalizedShape` or `eps`, or an unknown option; ShapeError (from
+ * `forward`) when `x` does not end in `normalizedShape`.
+ * @example
+ * ```ts
+ * const norm = new LayerNorm(16);                 // normalises the last dimension
+ * const y = norm.forward(zeros([5, 3, 16]));      // [5, 3, 16]
+ * ```
+ */
 export class LayerNorm extends Module {
+  /** The trailing dimensions normalised over, e.g. `[16]`. */
   readonly normalizedShape: number[];
+  /** Added to the variance before the square root (default 1e-5). */
   readonly eps: number;
+  /** Whether γ and β are learnable parameters (default true). */
   readonly elementwiseAffine: boolean;
+  /** γ `[...normalizedShape]` (ones at start), or null without elementwiseAffine. */
   readonly weight: Tensor | null; // γ [...normalizedShape]
+  /** β `[...normalizedShape]` (zeros at start), or null without elementwiseAffine or with `bias: false`. */
   readonly bias: Tensor | null; // β [...normalizedShape]
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {

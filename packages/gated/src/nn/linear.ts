@@ -11,13 +11,33 @@ import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { isCount, uniformInit } from './init.js';
 import { Module } from './module.js';
 
+/**
+ * Options of {@link Linear}.
+ * @property bias - whether the layer has the additive bias `b` (default true).
+ */
 export interface LinearOptions { bias?: boolean }
 
-/** y = x Wᵀ + b. Parameters `weight` [out, in] and `bias` [out], both ~ U(−1/√in, 1/√in) like PyTorch. */
+/**
+ * y = x Wᵀ + b. Parameters `weight` [out, in] and `bias` [out], both ~ U(−1/√in, 1/√in) like PyTorch.
+ * Shape: input `[..., I]` (any number of leading dimensions) → output `[..., O]`, with I = inFeatures, O = outFeatures.
+ *
+ * @throws ArgumentError for sizes that are not integers ≥ 0 or an unknown option; ShapeError (from `forward`) when
+ * the last dimension of `x` is not I.
+ *
+ * @example
+ * ```ts
+ * const fc = new Linear(20, 30);
+ * const y = fc.forward(zeros([128, 20]));    // [128, 30]
+ * ```
+ */
 export class Linear extends Module {
+  /** I: size of each input's last dimension. */
   readonly inFeatures: number;
+  /** O: size of each output's last dimension. */
   readonly outFeatures: number;
+  /** `[O, I]` ~ U(−1/√I, 1/√I). */
   readonly weight: Tensor; // [O, I]
+  /** `[O]` ~ U(−1/√I, 1/√I), or null with `bias: false`. */
   readonly bias: Tensor | null; // [O]
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {

@@ -8,8 +8,26 @@
 import { check, fmtShape } from '../errors.js';
 import { Tensor, record } from '../tensor/tensor.js';
 
+/**
+ * How {@link poolTime} reduces a sequence: `'mean'` or `'max'` over the valid steps, or `'last'` (the output at
+ * position length − 1).
+ */
 export type PoolMode = 'mean' | 'max' | 'last';
 
+/**
+ * Pools a padded, batch-first batch of sequences over time into one vector per sequence, reading only the steps
+ * t < length. `'max'` takes the first argmax and routes the gradient there; `'mean'` divides by each length.
+ *
+ * Shape: `x` `[B, T, D]`, `lengths` `[B]` (null: all T) → `[B, D]`.
+ *
+ * @throws ShapeError when `x` is not 3-d or `lengths` has not B entries; ArgumentError for an unknown mode or a
+ * length outside [1, T].
+ * @example
+ * ```ts
+ * const { output } = gru.forward(x, { lengths });            // gru with batchFirst: output [B, T, H]
+ * const pooled = poolTime(output, lengths, 'mean');          // [B, H]
+ * ```
+ */
 export function poolTime(x: Tensor, lengths: ArrayLike<number> | null, mode: PoolMode): Tensor {
   check(x.ndim === 3, 'SHAPE_MISMATCH', () => `poolTime: x must be [B, T, D] (batch-first), got ${fmtShape(x.shape)}`);
   check(mode === 'mean' || mode === 'max' || mode === 'last', 'INVALID_ARGUMENT', () => `poolTime: mode must be mean, max or last, got '${String(mode)}'`);

@@ -27,6 +27,10 @@ import { LSTM } from './lstm.js';
 import { Module } from './module.js';
 import { RNN } from './rnn.js';
 
+/**
+ * The recurrent layer of a model: `'gru'`, `'lstm'` or `'rnn'` (the same union as the exported {@link CellKind}).
+ * @inline
+ */
 export type CellKind = 'gru' | 'lstm' | 'rnn';
 export type AttentionKind = 'none' | 'bahdanau' | 'luong-dot' | 'luong-general';
 

@@ -4,9 +4,25 @@ import { check, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
-/** A module whose forward maps one tensor to one tensor (Linear, LayerNorm, Dropout, Embedding, Sequential, ...). */
+/**
+ * A module whose forward maps one tensor to one tensor (Linear, LayerNorm, Dropout, Embedding, Sequential, ...).
+ * @property forward - maps one tensor to one tensor.
+ */
 export type TensorModule = Module & { forward(x: Tensor): Tensor };
 
+/**
+ * Modules applied one after another, like `torch.nn.Sequential`. Children are named `0`, `1`, …, so parameter names
+ * match PyTorch's (`0.weight`, `2.bias`, nested `1.0.weight`).
+ *
+ * @throws ArgumentError when an argument is not a Module, or (from `forward`) a module returns something other
+ * than a single Tensor.
+ * @example
+ * ```ts
+ * const mlp = new Sequential(new Linear(8, 32), new LayerNorm(32), new Dropout(0.1), new Linear(32, 2));
+ * const y = mlp.forward(zeros([4, 8]));   // [4, 2]
+ * mlp.stateDict();                        // { '0.weight', '0.bias', '1.weight', '1.bias', '3.weight', '3.bias' }
+ * ```
+ */
 export class Sequential extends Module {
   private readonly layers: TensorModule[];
 
@@ -17,6 +33,7 @@ export class Sequential extends Module {
     this.layers = [...modules];
   }
 
+  /** The number of modules. */
   get length(): number { return this.layers.length; }
 
   /** The i-th module (negative counts from the end). */
@@ -31,7 +48,7 @@ export class Sequential extends Module {
     return this.layers.map((m, i) => [String(i), m]);
   }
 
-  /** x → modules[n−1](…modules[0](x)). Each module must return a single Tensor. */
+  /** `x → modules[n−1](…modules[0](x))`. Each module must return a single Tensor. */
   forward(x: Tensor): Tensor {
     let h = x;
     this.layers.forEach((m, i) => {
