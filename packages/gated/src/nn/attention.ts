@@ -18,6 +18,7 @@ import { uniformInit } from './init.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
+/** Valid lengths of a padded memory, one per batch row (`[B]`, each in [1, S]); null means every row has all S positions. */
 export type Lengths = Int32Array | readonly number[] | null;
 
 function normLengths(op: string, lengths: Lengths, B: number, S: number): Int32Array {
@@ -68,6 +69,7 @@ export function maskedSoftmax(x: Tensor, lengths: Lengths): Tensor {
   }, [new Tensor(a, [B, S])])[0];
 }
 
+/** What an attention call returns: the context vectors and the weights that made them. */
 export interface AttentionResult {
   /** c [B, D] (or [B, T, D] for T queries per row): the weighted sums of the values. */
   context: Tensor;
@@ -195,14 +197,34 @@ export function dotAttention(q: Tensor, keys: Tensor, values: Tensor, lengths: L
 
 /** An attention module: `keys(memory)` once per batch, then `forward(query, keys, memory, lengths)` per step. */
 export interface Attention {
+  /** Projects the memory into keys once per batch: `[B, S, D]` → `[B, S, A]` (additive), `[B, S, M]` (general) or the memory itself (dot). */
   keys(memory: Tensor): Tensor;
+  /**
+   * Scores `query` `[B, Q]` (or `[B, T, Q]`, T queries per row) against `keys`, softmaxes over each row's first
+   * `lengths[b]` positions and sums the `memory` values `[B, S, D]`: context `[B, D]` (`[B, T, D]`), weights `[B, S]` (`[B, T, S]`).
+   * @throws ShapeError when the shapes do not agree.
+   */
   forward(query: Tensor, keys: Tensor, memory: Tensor, lengths: Lengths): AttentionResult;
 }
 
-/** Bahdanau et al. 2015: e_j = vᵀ tanh(W_q s + W_k h_j + b). Parameters query.weight, key.weight/bias, v. */
+/**
+ * Bahdanau et al. 2015: e_j = vᵀ tanh(W_q s + W_k h_j + b). Parameters query.weight, key.weight/bias, v.
+ * Shape: query `[B, querySize]` (or `[B, T, querySize]`), memory `[B, S, memorySize]`, lengths `[B]` → context
+ * `[B, memorySize]`, weights `[B, S]`. Parameters `query.weight` `[A, querySize]`, `key.weight` `[A, memorySize]`,
+ * `key.bias` `[A]`, `v` `[A]` with A = attentionSize.
+ * @example
+ * ```ts
+ * const attn = new AdditiveAttention(32, 64, 16);
+ * const keys = attn.keys(memory);                                   // memory [B, S, 64] → [B, S, 16], once per batch
+ * const { context, weights } = attn.forward(s, keys, memory, lengths); // s [B, 32] → context [B, 64], weights [B, S]
+ * ```
+ */
 export class AdditiveAttention extends Module implements Attention {
+  /** W_q: `[querySize] → [A]`, no bias. */
   readonly query: Linear;
+  /** W_k with bias b: `[memorySize] → [A]`. */
   readonly key: Linear;
+  /** v `[A]` ~ U(−1/√A, 1/√A). */
   readonly v: Tensor; // [A]
   constructor(querySize: number, memorySize: number, attentionSize: number) {
     super();
@@ -216,9 +238,16 @@ export class AdditiveAttention extends Module implements Attention {
   }
 }
 
-/** Luong et al. 2015: 'dot' e_j = sᵀ h_j (query and memory sizes equal), 'general' e_j = sᵀ W_a h_j. */
+/**
+ * Luong et al. 2015: 'dot' e_j = sᵀ h_j (query and memory sizes equal), 'general' e_j = sᵀ W_a h_j.
+ * Shape: query `[B, querySize]` (or `[B, T, querySize]`), memory `[B, S, memorySize]`, lengths `[B]` → context
+ * `[B, memorySize]`, weights `[B, S]`. 'general' has the parameter `key.weight` `[querySize, memorySize]` (W_a).
+ * @throws ArgumentError for an unknown score, or 'dot' with different query and memory sizes.
+ */
 export class LuongAttention extends Module implements Attention {
+  /** `'dot'` or `'general'`. */
   readonly score: 'dot' | 'general';
+  /** W_a for 'general' (`[memorySize] → [querySize]`, no bias); null for 'dot'. */
   readonly key: Linear | null;
   constructor(score: 'dot' | 'general', querySize: number, memorySize: number) {
     super();

@@ -11,6 +11,7 @@ import { concat, indexSelect, reshape, slice } from '../tensor/ops.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
 import { argmaxRow, type DecoderMemory, type DecoderState, type Seq2Seq, type TokenBatch } from './seq2seq.js';
 
+/** What {@link greedyDecode} and {@link beamDecode} return, one entry per source example. */
 export interface Decoded {
   /** Output ids without the end symbol, per example. */
   tokens: number[][];
@@ -80,6 +81,7 @@ export function greedyDecode(model: Seq2Seq, src: TokenBatch, maxLen: number): D
   });
 }
 
+/** Options of {@link beamDecode}. */
 export interface BeamOptions {
   /** Beam width K ≥ 1. */
   width: number;

@@ -32,12 +32,30 @@ import { RNN } from './rnn.js';
  * @inline
  */
 export type CellKind = 'gru' | 'lstm' | 'rnn';
+/**
+ * How a {@link Decoder} reads the source: `'none'` (Cho et al. 2014: the fixed summary c fed at every step),
+ * `'bahdanau'` (additive attention on the previous state), `'luong-dot'` or `'luong-general'` (Luong et al. 2015,
+ * attention on the new state).
+ */
 export type AttentionKind = 'none' | 'bahdanau' | 'luong-dot' | 'luong-general';
 
-/** A padded batch of token ids, batch-first: ids[b·S + s], valid for s < lengths[b]. */
+/**
+ * A padded batch of token ids, batch-first: ids[b·S + s], valid for s < lengths[b].
+ * @property ids - `[B·S]` token ids, row b at `b·S … b·S + S − 1`, padded past its length.
+ * @property lengths - `[B]` valid lengths.
+ * @property B - the number of rows.
+ * @property S - the padded length.
+ */
 export interface TokenBatch { ids: Int32Array; lengths: Int32Array; B: number; S: number }
 
-/** Pads id sequences into a TokenBatch (pad id 0). */
+/**
+ * Pads id sequences into a TokenBatch (pad id 0).
+ * @param pad - the id written past each sequence's end (default 0).
+ * @example
+ * ```ts
+ * padTokens([[5, 6, 7], [8]]);  // { ids: Int32Array [5, 6, 7, 8, 0, 0], lengths: Int32Array [3, 1], B: 2, S: 3 }
+ * ```
+ */
 export function padTokens(seqs: readonly ArrayLike<number>[], pad = 0): TokenBatch {
   const B = seqs.length, S = Math.max(1, ...seqs.map((s) => s.length));
   const ids = new Int32Array(B * S).fill(pad), lengths = new Int32Array(B);
@@ -45,17 +63,42 @@ export function padTokens(seqs: readonly ArrayLike<number>[], pad = 0): TokenBat
   return { ids, lengths, B, S };
 }
 
+/**
+ * Options of {@link Encoder}.
+ * @property vocabSize - source token ids are in [0, vocabSize).
+ * @property embed - E: the embedding size.
+ * @property hidden - H: the recurrent layer's hidden size (per direction).
+ * @property layers - stacked recurrent layers (default 1).
+ * @property cell - `'gru'` (default), `'lstm'` or `'rnn'`.
+ * @property bidirectional - whether the encoder runs both ways, making M = 2H (default false).
+ * @property dropout - dropout between recurrent layers in training mode (default 0).
+ */
 export interface EncoderOptions {
   vocabSize: number; embed: number; hidden: number;
   layers?: number; cell?: CellKind; bidirectional?: boolean; dropout?: number;
 }
 
-/** What the decoder reads: the memory [B, S, M] (zeros past each length), its lengths, and the summary c [B, M]. */
+/**
+ * What the decoder reads: the memory [B, S, M] (zeros past each length), its lengths, and the summary c [B, M].
+ * @property memory - `[B, S, M]`: the top layer's output at every source position, zero past each length.
+ * @property lengths - `[B]` source lengths.
+ * @property summary - `[B, M]`: c = [h→_S ; h←_1], the last states of the top layer's directions.
+ */
 export interface Memory { memory: Tensor; lengths: Int32Array; summary: Tensor }
 
+/**
+ * The encoder of a {@link Seq2Seq}: Embedding → GRU / LSTM / RNN (batch-first, with lengths, optionally
+ * bidirectional) over a padded batch of source ids; returns the memory for attention and a summary vector.
+ *
+ * Shape: `src` a {@link TokenBatch} (B rows of length S) → memory `[B, S, M]`, summary `[B, M]`, M = D·hidden.
+ * Child modules: `embed`, `rnn`.
+ */
 export class Encoder extends Module {
+  /** Source embedding `[vocabSize, E]`. */
   readonly embed: Embedding;
+  /** The recurrent layer (batch-first). */
   readonly rnn: GRU | LSTM | RNN;
+  /** M = D·hidden: the width of the memory and the summary. */
   readonly outputSize: number;
   constructor(o: EncoderOptions) {
     super();
@@ -67,6 +110,10 @@ export class Encoder extends Module {
     this.outputSize = D * o.hidden;
   }
 
+  /**
+   * Encodes a padded batch.
+   * @throws ShapeError or ArgumentError from the layers when ids or lengths are out of range.
+   */
   forward(src: TokenBatch): Memory {
     const { B, S } = src;
     const x = this.embed.forward(src.ids, [B, S]);                                 // [B, S, E]
@@ -77,6 +124,14 @@ export class Encoder extends Module {
   }
 }
 
+/**
+ * Options of {@link Decoder}.
+ * @property vocabSize - V: target token ids are in [0, V).
+ * @property embed - E: the target embedding size.
+ * @property hidden - H: the decoder's hidden size.
+ * @property attention - how the source is read (default `'none'`); see {@link AttentionKind}.
+ * @property cell - `'gru'` (default), `'lstm'` or `'rnn'`.
+ */
 export interface DecoderOptions {
   vocabSize: number; embed: number; hidden: number;
   /** Width M of the encoder memory and summary. */
@@ -92,13 +147,29 @@ export interface DecoderOptions {
   inputFeeding?: boolean;
 }
 
-/** The decoder's recurrent state for a batch of rows: h (and c for LSTM) [L, B, H]; with input feeding h̃ [B, H]. */
+/**
+ * The decoder's recurrent state for a batch of rows: h (and c for LSTM) [L, B, H]; with input feeding h̃ [B, H].
+ * @property h - `[L, B, H]` hidden states.
+ * @property c - `[L, B, H]` LSTM cell states, or null.
+ * @property feed - with input feeding: h̃ `[B, H]`, the last attentional state.
+ */
 export interface DecoderState { h: Tensor; c: Tensor | null; feed?: Tensor }
 
-/** The memory as the decoder uses it: keys precomputed once per batch. */
+/**
+ * The memory as the decoder uses it: keys precomputed once per batch.
+ * @property keys - the attention keys `[B, S, ·]`, or null without attention.
+ * @property memory - `[B, S, M]` (see {@link Memory}).
+ * @property lengths - `[B]` source lengths.
+ * @property summary - `[B, M]` (see {@link Memory}).
+ */
 export interface DecoderMemory extends Memory { keys: Tensor | null }
 
-/** logits [B, T, V]; weights [B, T, S] (null for the context-vector decoder). */
+/**
+ * logits [B, T, V]; weights [B, T, S] (null for the context-vector decoder).
+ * @property logits - `[B, T, V]` unnormalised scores of the next token at each fed position.
+ * @property state - the decoder state after the last position.
+ * @property weights - `[B, T, S]` attention weights, or null for the context-vector decoder.
+ */
 export interface StepResult { logits: Tensor; state: DecoderState; weights: Tensor | null }
 
 /** Each row of x [B, ·] repeated T times: [B, T, ·]. */
@@ -110,18 +181,38 @@ function repeatRows(x: Tensor, T: number): Tensor {
 /**
  * Runs a whole teacher-forced target at once where the cell input does not depend on attention (Cho: the fixed c;
  * Luong: attention reads the new states) — one fused recurrent node — and step by step for Bahdanau.
+ * The decoder of a {@link Seq2Seq}. Equations (y the previous target token, s the state, c the summary):
+ * ```
+ * none:     s_t = rnn([E y_{t−1}; c], s_{t−1});              logits = W_o [s_t; c; E y_{t−1}] + b_o
+ * bahdanau: c_t = attend(s_{t−1}); s_t = rnn([E y_{t−1}; c_t], s_{t−1}); logits = W_o [s_t; c_t; E y_{t−1}] + b_o
+ * luong:    s_t = rnn(E y_{t−1}, s_{t−1}); c_t = attend(s_t); h̃_t = tanh(W_c [c_t; s_t]); logits = W_o h̃_t + b_o
+ * ```
+ * with s_0 = tanh(W_b c + b_b) in every layer. Child modules: `embed`, `bridge` (W_b), `rnn`, `attn`, `combine`
+ * (W_c), `dropout`, `out` (W_o).
+ * @throws ArgumentError for an unknown attention, or inputFeeding without Luong attention.
  */
 export class Decoder extends Module {
+  /** Target embedding `[V, E]`. */
   readonly embed: Embedding;
+  /** W_b, b_b: `[M] → [H]`, the summary to the initial state. */
   readonly bridge: Linear;
+  /** The recurrent layer (batch-first). */
   readonly rnn: GRU | LSTM | RNN;
+  /** The attention module, or null for `'none'`. */
   readonly attn: (Module & Attention) | null;
+  /** Luong's W_c: `[M + H] → [H]`, no bias; null otherwise. */
   readonly combine: Linear | null;
+  /** Dropout on the output layer's input. */
   readonly dropout: Dropout;
+  /** W_o, b_o: to `[V]` logits. */
   readonly out: Linear;
+  /** The attention kind (default `'none'`). */
   readonly attention: AttentionKind;
+  /** H: the hidden size. */
   readonly hidden: number;
+  /** The number of recurrent layers (default 1). */
   readonly layers: number;
+  /** Whether h̃_{t−1} is fed into the cell (Luong only; default false). */
   readonly inputFeeding: boolean;
   constructor(o: DecoderOptions) {
     super();
@@ -143,7 +234,11 @@ export class Decoder extends Module {
     this.out = new Linear(luong ? H : H + M + E, o.vocabSize);
   }
 
-  /** Keys once per batch, and the initial state: s_0 = tanh(W_b c + b_b) in every layer (c_0 = 0 for LSTM). */
+  /**
+   * Keys once per batch, and the initial state: s_0 = tanh(W_b c + b_b) in every layer (c_0 = 0 for LSTM).
+   * @property mem - the memory with its keys.
+   * @property state - the initial state.
+   */
   start(mem: Memory): { mem: DecoderMemory; state: DecoderState } {
     const B = mem.summary.shape[0], H = this.hidden, L = this.layers;
     const s0 = reshape(tanh(this.bridge.forward(mem.summary)), [1, B, H]);
@@ -160,6 +255,7 @@ export class Decoder extends Module {
     return { output: r.output, state: { h: r.h, c: 'c' in r ? (r.c as Tensor) : null } };
   }
 
+  /** The same as {@link Decoder.step}. */
   forward(prev: Int32Array, state: DecoderState, mem: DecoderMemory): StepResult { return this.step(prev, state, mem); }
 
   /** Runs `one` over the T positions of e [B, T, E] one at a time, carrying the state; logits and weights joined on T. */
@@ -213,6 +309,21 @@ export class Decoder extends Module {
   }
 }
 
+/**
+ * Options of {@link Seq2Seq}.
+ * @property srcVocab - source token ids are in [0, srcVocab).
+ * @property tgtVocab - V: target token ids are in [0, tgtVocab), including `bos` and `eos`.
+ * @property embed - E: the embedding size of both sides.
+ * @property hidden - H: the hidden size of both sides.
+ * @property encoderLayers - default 1.
+ * @property decoderLayers - default 1.
+ * @property bidirectional - a bidirectional encoder (default false).
+ * @property cell - `'gru'` (default), `'lstm'` or `'rnn'`, for both sides.
+ * @property attention - default `'none'`; see {@link AttentionKind}.
+ * @property attentionSize - the additive attention's hidden size (default: hidden).
+ * @property dropout - between encoder layers and before the output layer (default 0).
+ * @property eos - the target id of the end symbol.
+ */
 export interface Seq2SeqOptions {
   srcVocab: number; tgtVocab: number;
   embed: number; hidden: number;
@@ -224,11 +335,32 @@ export interface Seq2SeqOptions {
   bos: number; eos: number;
 }
 
+/**
+ * An encoder–decoder for sequence transduction (Cho et al. 2014; Bahdanau et al. 2015; Luong et al. 2015): an
+ * {@link Encoder} and a {@link Decoder} trained with teacher forcing on padded batches of token ids. Decode with
+ * {@link greedyDecode} or {@link beamDecode}.
+ *
+ * Shape: `loss(src, tgt)` with B source rows and B target rows → a scalar mean cross entropy over the target tokens
+ * and each row's end symbol.
+ * @example
+ * ```ts
+ * const model = new Seq2Seq({ srcVocab: 30, tgtVocab: 40, embed: 32, hidden: 64, attention: 'bahdanau', bos: 1, eos: 2 });
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * const { loss } = model.loss(padTokens([[5, 6, 7], [8, 9]]), padTokens([[10, 11], [12, 13, 14]]));
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * const out = beamDecode(model.eval(), padTokens([[5, 6, 7]]), { width: 4, maxLen: 20 });   // out.tokens[0]
+ * ```
+ */
 export class Seq2Seq extends Module {
+  /** The encoder. */
   readonly encoder: Encoder;
+  /** The decoder (its memory size is the encoder's output size). */
   readonly decoder: Decoder;
+  /** The target id of the start symbol. */
   readonly bos: number;
+  /** The target id of the end symbol. */
   readonly eos: number;
+  /** @param options - the model's options, kept as given. */
   constructor(readonly options: Seq2SeqOptions) {
     super();
     const o = options;
@@ -242,12 +374,16 @@ export class Seq2Seq extends Module {
     this.bos = o.bos; this.eos = o.eos;
   }
 
+  /** Encodes `src` (the same as `encoder.forward`). */
   forward(src: TokenBatch): Memory { return this.encoder.forward(src); }
 
   /**
    * Teacher-forced mean cross entropy over the target tokens and the final end symbol. `tgt` holds the targets
    * without start/end symbols. With `teacherForcing` < 1 each step feeds the model's own argmax instead of the truth
    * with probability 1 − teacherForcing (scheduled sampling, per row; runs step by step).
+   * @throws ShapeError when `src` and `tgt` have different numbers of rows.
+   * @property loss - the mean cross entropy, shape `[]`.
+   * @property count - how many target tokens it averages over (end symbols included).
    */
   loss(src: TokenBatch, tgt: TokenBatch, opts: { teacherForcing?: number; rng?: Rng } = {}): { loss: Tensor; count: number } {
     check(src.B === tgt.B, 'SHAPE_MISMATCH', () => `Seq2Seq.loss: ${src.B} sources for ${tgt.B} targets`);
