@@ -1,29 +1,35 @@
-// A TypeDoc plugin: `@property name - text` in the comment of a function or method documents a property of its inline
-// return type (`forward(x): { output: Tensor; h: Tensor }`), as `@param opts.name` documents one of an inline parameter;
-// on a type alias it reaches the object literal inside an intersection (`Module & { forward(x: Tensor): Tensor }`).
-import { Comment, Converter, DeclarationReflection, IntersectionType, ReflectionKind, ReflectionType, SignatureReflection } from 'typedoc';
+// A TypeDoc plugin: `@property name - text` documents a member of an inline object type that TypeDoc's own `@property`
+// cannot reach — the return type of a function or method (`forward(x): { output: Tensor; h: Tensor }`), the members of
+// a union or intersection alias (`type TrainEvent = { type: 'step'; … } | …`), or a property's inline type, including
+// a callback's result (`lossOf: (batch) => { loss: Tensor; count: number }`) — as `@param opts.name` does for an inline
+// parameter type. Every inline object type there with a member of that name gets the text.
+import { Comment, Converter, DeclarationReflection, IntersectionType, ReflectionType, SignatureReflection, UnionType } from 'typedoc';
 
-/** The object-literal declarations a comment's `@property` tags may name: the type itself or an intersection's members. */
-const literals = (type) =>
-  type instanceof ReflectionType ? [type.declaration]
-    : type instanceof IntersectionType ? type.types.filter((t) => t instanceof ReflectionType).map((t) => t.declaration) : [];
+/** The inline object types reachable from `type`: itself, union / intersection members, and callback results. */
+function literals(type, out = []) {
+  if (type instanceof ReflectionType) {
+    out.push(type.declaration);
+    for (const sig of type.declaration.signatures ?? []) literals(sig.type, out);
+  } else if (type instanceof UnionType || type instanceof IntersectionType) {
+    for (const t of type.types) literals(t, out);
+  }
+  return out;
+}
 
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE, (_context, reflection) => {
-    const isAlias = reflection instanceof DeclarationReflection && reflection.kindOf(ReflectionKind.TypeAlias);
-    if (!reflection.comment || !(reflection instanceof SignatureReflection || isAlias)) return;
+    if (!reflection.comment || !(reflection instanceof SignatureReflection || reflection instanceof DeclarationReflection)) return;
     const found = literals(reflection.type);
     for (const tag of reflection.comment.blockTags) {
       if ((tag.tag !== '@property' && tag.tag !== '@prop') || !tag.name) continue;
-      const literal = found.find((d) => d.getChildByName(tag.name));
-      if (!literal) continue;
-      if (isAlias) { // an intersection's literal is not a child of the alias: document the member directly
-        const child = literal.getChildByName(tag.name);
-        child.comment = new Comment(Comment.cloneDisplayParts(tag.content));
-        for (const sig of child.signatures ?? []) sig.comment = new Comment(Comment.cloneDisplayParts(tag.content));
-        tag.name = undefined; // TypeDoc drops the tag itself
-      } else tag.name = `${literal.name}.${tag.name}`;
+      if (reflection instanceof DeclarationReflection && reflection.children?.some((c) => c.name === tag.name)) continue; // TypeDoc's own case
+      const members = found.map((d) => d.children?.find((c) => c.name === tag.name)).filter(Boolean);
+      for (const m of members) {
+        m.comment = new Comment(Comment.cloneDisplayParts(tag.content));
+        for (const sig of m.signatures ?? []) sig.comment = new Comment(Comment.cloneDisplayParts(tag.content));
+      }
+      if (members.length) tag.name = undefined; // TypeDoc then drops the tag
     }
   }, 100); // before TypeDoc's own comment handling moves @property tags to the children they name
 }

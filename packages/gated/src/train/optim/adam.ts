@@ -11,6 +11,7 @@ import { check, checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
+/** Options of {@link Adam} and {@link AdamW}; names and defaults as `torch.optim.Adam` / `AdamW`. */
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;
@@ -20,16 +21,40 @@ export interface AdamOptions {
   eps?: number;
   /** λ (default 0 for Adam, 0.01 for AdamW — PyTorch's defaults). */
   weightDecay?: number;
+  /** Use the maximum of past second moments (AMSGrad; default false). */
   amsgrad?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
+/**
+ * Adam, exactly `torch.optim.Adam` (bias correction and amsgrad included). For parameter θ with gradient g at its
+ * step t (β1, β2 betas, ε eps, λ weight decay, γ lr):
+ * ```
+ * g ← −g if maximize;  g ← g + λ·θ
+ * m ← β1·m + (1 − β1)·g              (exp_avg)
+ * v ← β2·v + (1 − β2)·g²             (exp_avg_sq; amsgrad: v̂ ← max(v̂, v) and v̂ is used below)
+ * θ ← θ − (γ / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+ * ```
+ * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
+ * @throws ArgumentError for a hyper-parameter out of range (betas in [0, 1)) or an unknown option.
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 3e-4, betas: [0.9, 0.98] });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * ```
+ */
 export class Adam extends Optimizer {
   get name(): string { return 'Adam'; }
+  /** [β1, β2] (default [0.9, 0.999]). */
   betas: readonly [number, number] = [0.9, 0.999];
+  /** ε (default 1e-8). */
   eps = 1e-8;
+  /** λ (default 0 for Adam, 0.01 for AdamW). */
   weightDecay = 0;
+  /** AMSGrad (default false). */
   amsgrad = false;
+  /** Maximise instead of minimise (default false). */
   maximize = false;
   /** AdamW's decoupled decay instead of Adam's L2 gradient term. */
   protected get decoupled(): boolean { return false; }
@@ -41,6 +66,7 @@ export class Adam extends Optimizer {
       amsgrad: opts.amsgrad ?? false, maximize: opts.maximize ?? false });
   }
 
+  /** λ when the options give none: 0 for Adam (AdamW: 0.01). */
   protected defaultWeightDecay(): number { return 0; }
 
   protected hyper(): Record<string, HyperValue> {
@@ -78,7 +104,15 @@ export class Adam extends Optimizer {
   }
 }
 
-/** AdamW: Adam with decoupled weight decay (default λ = 0.01, like torch.optim.AdamW). */
+/**
+ * AdamW: Adam with decoupled weight decay (default λ = 0.01, like torch.optim.AdamW).
+ * AdamW, exactly `torch.optim.AdamW`: Adam with decoupled weight decay θ ← θ·(1 − γ·λ), applied before the moment
+ * update instead of adding λ·θ to the gradient. Options {@link AdamOptions}; weightDecay defaults to 0.01.
+ * @example
+ * ```ts
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
 export class AdamW extends Adam {
   override get name(): string { return 'AdamW'; }
   protected override get decoupled(): boolean { return true; }

@@ -6,9 +6,20 @@ import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
+/** The names {@link makeOptimizer} accepts. */
 export const optimizerNames = ['adam', 'adamw', 'sgd', 'rmsprop'] as const;
+/** `'adam'`, `'adamw'`, `'sgd'` or `'rmsprop'`. */
 export type OptimizerName = (typeof optimizerNames)[number];
 
+/**
+ * An optimizer by name with PyTorch's defaults and learning rate `lr` (SGD gets momentum 0.9), for configuration
+ * files and the CLI's `--optimizer`.
+ * @throws ArgumentError for an unknown name.
+ * @example
+ * ```ts
+ * const opt = makeOptimizer('adamw', model.parameters(), 1e-3);
+ * ```
+ */
 export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer {
   switch (name) {
     case 'adam': return new Adam(params, { lr });

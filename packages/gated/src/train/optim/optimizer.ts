@@ -18,6 +18,10 @@ export type HyperValue = number | boolean | readonly number[];
  *   steps      per-parameter step counts, in parameter order (0 = never stepped)
  *   state      buffers keyed `state.<paramIndex>.<name>` (e.g. `state.0.exp_avg`), each shaped like its parameter
  * `state` is a plain Record<string, Tensor>, so `writeSafetensors(sd.state, { hyper: JSON.stringify(...) })` saves it.
+ * @property optimizer - the class name: `'SGD'`, `'Adam'`, `'AdamW'` or `'RMSprop'`.
+ * @property hyper - hyper-parameters by option name, `lr` included (and `initialLr` once a scheduler is attached).
+ * @property steps - per-parameter step counts, in parameter order (0 = never stepped).
+ * @property state - buffers keyed `state.<paramIndex>.<name>`, each shaped like its parameter.
  */
 export interface OptimizerStateDict {
   optimizer: string;
@@ -26,6 +30,27 @@ export interface OptimizerStateDict {
   state: Record<string, Tensor>;
 }
 
+/**
+ * The base of {@link SGD}, {@link Adam}, {@link AdamW} and {@link RMSprop}, like `torch.optim.Optimizer` with one
+ * parameter group: `zeroGrad()`, `step()`, and a state dict that resumes training bit for bit. Each element's update
+ * is computed in float64 from float32 state and stored as float32 (agreeing with PyTorch to float32 rounding).
+ * Parameters whose `grad` is null are skipped, as in PyTorch.
+ *
+ * @throws ArgumentError from a constructor for an empty or duplicated parameter list, a non-float32 parameter, a
+ * negative or non-finite hyper-parameter, or an unknown option; ShapeError from `step` when a gradient's size differs
+ * from its parameter's.
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * for (const batch of batches) {
+ *   opt.zeroGrad();
+ *   lossOf(batch).backward();
+ *   clipGradNorm(model.parameters(), 1);
+ *   opt.step();
+ * }
+ * const saved = opt.stateDict();     // and later: opt.loadStateDict(saved)
+ * ```
+ */
 export abstract class Optimizer {
   /** The parameters, in the order used by state-dict keys. */
   readonly params: readonly Tensor[];

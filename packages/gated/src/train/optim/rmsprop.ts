@@ -9,25 +9,53 @@ import { checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
+/** Options of {@link RMSprop}; names and defaults as `torch.optim.RMSprop`. */
 export interface RMSpropOptions {
   /** Learning rate (default 1e-2). */
   lr?: number;
   /** Smoothing constant α (default 0.99). */
   alpha?: number;
+  /** ε, added to the denominator (default 1e-8). */
   eps?: number;
+  /** λ, L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** μ (default 0). */
   momentum?: number;
+  /** Normalise by the estimated variance instead of the uncentered second moment (default false). */
   centered?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
+/**
+ * RMSprop, exactly `torch.optim.RMSprop`. For parameter θ with gradient g (α smoothing, ε eps, λ weight decay,
+ * μ momentum, γ lr):
+ * ```
+ * g ← −g if maximize;  g ← g + λ·θ
+ * s ← α·s + (1 − α)·g²                                   (square_avg)
+ * centered: ḡ ← α·ḡ + (1 − α)·g, a = √(s − ḡ²) + ε;   otherwise a = √s + ε
+ * μ > 0: b ← μ·b + g / a, θ ← θ − γ·b;                  otherwise θ ← θ − γ·g / a
+ * ```
+ * Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
+ * @throws ArgumentError for a negative hyper-parameter or an unknown option.
+ * @example
+ * ```ts
+ * const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9, centered: true });
+ * ```
+ */
 export class RMSprop extends Optimizer {
   readonly name = 'RMSprop';
+  /** α (default 0.99). */
   alpha = 0.99;
+  /** ε (default 1e-8). */
   eps = 1e-8;
+  /** λ (default 0). */
   weightDecay = 0;
+  /** μ (default 0). */
   momentum = 0;
+  /** Centered variant (default false). */
   centered = false;
+  /** Maximise instead of minimise (default false). */
   maximize = false;
 
   constructor(params: readonly Tensor[], opts: RMSpropOptions = {}) {

@@ -10,22 +10,49 @@ import { check, checkOptions } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type HyperValue } from './optimizer.js';
 
+/** Options of {@link SGD}; names and defaults as `torch.optim.SGD`. */
 export interface SGDOptions {
   /** Learning rate (required, like PyTorch). */
   lr: number;
+  /** μ (default 0). */
   momentum?: number;
+  /** τ, dampening of the momentum (default 0). */
   dampening?: number;
+  /** λ, L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening = 0). */
   nesterov?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
+/**
+ * Stochastic gradient descent with momentum, exactly `torch.optim.SGD`'s update. For parameter θ with gradient g
+ * (μ momentum, τ dampening, λ weight decay, γ lr):
+ * ```
+ * g ← −g if maximize;  g ← g + λ·θ
+ * b ← g on the first step, then b ← μ·b + (1 − τ)·g      (only when μ ≠ 0; buffer momentum_buffer)
+ * d = g + μ·b if nesterov, else b   (d = g when μ = 0)
+ * θ ← θ − γ·d
+ * ```
+ * `lr` is required, like PyTorch.
+ * @throws ArgumentError without `lr`, for a negative hyper-parameter, or nesterov without momentum > 0 and dampening 0.
+ * @example
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * ```
+ */
 export class SGD extends Optimizer {
   readonly name = 'SGD';
+  /** μ (default 0). */
   momentum = 0;
+  /** τ (default 0). */
   dampening = 0;
+  /** λ (default 0). */
   weightDecay = 0;
+  /** Nesterov momentum (default false). */
   nesterov = false;
+  /** Maximise instead of minimise (default false). */
   maximize = false;
 
   constructor(params: readonly Tensor[], opts: SGDOptions) {
