@@ -10,11 +10,16 @@ import { broadcastShape } from '../tensor/ops.js';
 import { logSoftmaxRows } from '../tensor/softmax.js';
 import { Tensor, record, sizeOf, type Shape } from '../tensor/tensor.js';
 
+/**
+ * How a loss reduces its per-element values, as PyTorch's `reduction`: `'mean'` (default), `'sum'`, or `'none'`
+ * (the per-element losses, shaped like the targets).
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Integer class indices: a plain array, an Int32Array or any array-like of whole numbers (checked), or a Tensor (int32/int64 `intData`, or float data holding integers). */
 export type ClassTargets = ArrayLike<number> | Tensor;
 
+/** Options of {@link crossEntropy}; names and defaults as `torch.nn.functional.cross_entropy`. */
 export interface CrossEntropyOptions {
   /** Targets equal to this are skipped: zero loss, zero gradient, left out of the mean (default -100). */
   ignoreIndex?: number;
@@ -26,7 +31,9 @@ export interface CrossEntropyOptions {
   weight?: Tensor | ArrayLike<number>;
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}; names and defaults as `torch.nn.functional.binary_cross_entropy_with_logits`. */
 export interface BCEWithLogitsOptions {
+  /** `'mean'` (default), `'sum'` or `'none'`. */
   reduction?: Reduction;
   /** Weight of positive examples, broadcast against the logits (typically [C] for logits [..., C]); a constant. */
   posWeight?: Tensor | ArrayLike<number>;
@@ -122,6 +129,12 @@ function classIndices(targets: ClassTargets, shape: Shape): Int32Array | Float64
  *   ∂ℓ/∂z_j = s·( p_j·((1 − ε)·w_y + (ε/C)·Σ_c w_c) − (1 − ε)·w_y·[j = y] − (ε/C)·w_j )
  * Targets out of [0, C) (other than ignoreIndex) → GatedError('INVALID_ARGUMENT'); wrong target count or shape →
  * GatedError('SHAPE_MISMATCH').
+ * @example
+ * ```ts
+ * const logits = tensor([[2, 0.5, -1], [0, 0, 3]]);       // [N = 2, C = 3]
+ * crossEntropy(logits, [0, 2]).item();                   // mean over the 2 targets
+ * crossEntropy(logits, [0, -100], { labelSmoothing: 0.1 }); // the second target ignored
+ * ```
  */
 export function crossEntropy(logits: Tensor, targets: ClassTargets, opts: CrossEntropyOptions = {}): Tensor {
   checkOptions('crossEntropy', opts, ['ignoreIndex', 'labelSmoothing', 'reduction', 'weight']);

@@ -3,8 +3,21 @@
 import type { Batch } from './data.js';
 import { IGNORE } from './data.js';
 
+/**
+ * A character bigram model, P(next | current) from add-α-smoothed counts: the baseline a language model must beat
+ * (validation loss in nats per character).
+ * @example
+ * ```ts
+ * const baseline = new Bigram(vocab.size).fit(trainBatches);
+ * baseline.loss(valBatches);   // nats per character
+ * ```
+ */
 export class Bigram {
   private readonly counts: Float64Array; // [V, V]: counts[prev · V + next]
+  /**
+   * @param vocabSize - V: ids are in [0, V).
+   * @param alpha - the additive smoothing count (default 1: Laplace).
+   */
   constructor(readonly vocabSize: number, readonly alpha = 1) { this.counts = new Float64Array(vocabSize * vocabSize); }
 
   /** Counts every (input, target) pair of the batches. */

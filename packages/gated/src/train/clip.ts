@@ -6,6 +6,7 @@
 import { check } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
   /** Throw GatedError('NOT_FINITE') when the total norm is NaN or ±∞ instead of scaling by it (default false, like PyTorch). */
   errorIfNonfinite?: boolean;
@@ -14,6 +15,14 @@ export interface ClipGradNormOptions {
 /**
  * Rescales all gradients together so their joint `normType`-norm is at most `maxNorm`; returns the total norm
  * measured before clipping (0 when no parameter has a gradient). `normType` may be any q > 0 or Infinity.
+ * Like `torch.nn.utils.clip_grad_norm_`; call it between `backward()` and `optimizer.step()`.
+ * @throws ArgumentError for a NaN maxNorm or normType ≤ 0; NumericError for a non-finite norm with `errorIfNonfinite`.
+ * @example
+ * ```ts
+ * loss.backward();
+ * const norm = clipGradNorm(model.parameters(), 1.0);   // the norm before clipping
+ * opt.step();
+ * ```
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2, opts: ClipGradNormOptions = {}): number {
   check(typeof maxNorm === 'number' && !Number.isNaN(maxNorm), 'INVALID_ARGUMENT', () => `clipGradNorm: maxNorm must be a number, got ${String(maxNorm)}`);

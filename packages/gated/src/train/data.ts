@@ -11,6 +11,7 @@ export const IGNORE = -100;
 
 /** Characters (Unicode code points) ↔ ids; id 0 is the line boundary. */
 export class CharVocab {
+  /** The characters by id; `chars[0]` is `''`, the line boundary. */
   readonly chars: string[];
   private readonly index: Map<string, number>;
 
@@ -27,8 +28,10 @@ export class CharVocab {
     return new CharVocab([...set].sort());
   }
 
+  /** The number of ids, the boundary included. */
   get size(): number { return this.chars.length; }
 
+  /** Whether `c` has an id. */
   has(c: string): boolean { return this.index.has(c); }
 
   /** Ids of the characters of `text`; an unknown character is an error naming it and where it is. */
@@ -42,12 +45,14 @@ export class CharVocab {
     return out;
   }
 
+  /** The text of `ids` (the boundary id decodes to nothing). */
   decode(ids: ArrayLike<number>): string {
     let s = '';
     for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]] ?? '';
     return s;
   }
 
+  /** The characters without the boundary, for `config.json`; `new CharVocab(['', ...json])` restores the vocabulary. */
   toJSON(): string[] { return this.chars.slice(1); }
 }
 
@@ -60,14 +65,26 @@ export function shuffle<T>(items: T[], rng: Rng): T[] {
   return items;
 }
 
-/** Seeded split: the first `valFraction` of a shuffled copy is validation. */
+/**
+ * Seeded split: the first `valFraction` of a shuffled copy is validation.
+ * @throws ArgumentError when valFraction is not in [0, 1).
+ * @property train - the rest, in shuffled order.
+ * @property val - the first `round(n · valFraction)` items of the shuffled copy.
+ */
 export function splitTrainVal<T>(items: readonly T[], valFraction: number, rng: Rng): { train: T[]; val: T[] } {
   if (!(valFraction >= 0 && valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in [0, 1), got ${valFraction}`);
   const s = shuffle([...items], rng), nVal = Math.round(s.length * valFraction);
   return { train: s.slice(nVal), val: s.slice(0, nVal) };
 }
 
-/** A padded batch, time-major: inputs/targets [T, B]; lengths per element. */
+/**
+ * A padded batch, time-major: inputs/targets [T, B]; lengths per element.
+ * @property T - the padded length (time steps).
+ * @property B - the number of sequences.
+ * @property inputs - `[T, B]` ids, time-major (0 past each length).
+ * @property targets - `[T, B]` ids (−100, ignored by {@link crossEntropy}, past each length).
+ * @property lengths - `[B]` lengths.
+ */
 export interface Batch {
   T: number;
   B: number;

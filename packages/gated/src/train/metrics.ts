@@ -15,11 +15,13 @@ export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
   return prev[b.length];
 }
 
+/** What {@link sequenceErrors} returns. */
 export interface SequenceErrors {
   /** Σ edit distance / Σ reference length (phoneme error rate for G2P). */
   per: number;
   /** Share of sequences not exactly right (word error rate for G2P). */
   wer: number;
+  /** The number of sequences. */
   count: number;
 }
 
@@ -34,13 +36,19 @@ export function sequenceErrors(hyps: readonly (readonly string[])[], refs: reado
   return { per: tokens ? edits / tokens : 0, wer: refs.length ? wrong / refs.length : 0, count: refs.length };
 }
 
+/** What {@link binaryMetrics} returns, for the positive class 1. */
 export interface BinaryMetrics {
+  /** Share of correct predictions. */
   accuracy: number;
+  /** TP / (TP + FP), 0 without positive predictions. */
   precision: number;
+  /** TP / (TP + FN), 0 without positive labels. */
   recall: number;
+  /** The harmonic mean of precision and recall (0 when both are 0). */
   f1: number;
   /** [[true negatives, false positives], [false negatives, true positives]] (rows: truth 0/1, columns: predicted 0/1). */
   confusion: [[number, number], [number, number]];
+  /** The number of predictions. */
   count: number;
 }
 
@@ -60,6 +68,13 @@ export function binaryMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>)
   };
 }
 
+/**
+ * What {@link forecastErrors} returns.
+ * @property mae - mean absolute error.
+ * @property rmse - root-mean-square error.
+ * @property mape - mean absolute percentage error, in percent, over the non-zero truths.
+ * @property count - the number of predictions.
+ */
 export interface ForecastErrors { mae: number; rmse: number; /** percent */ mape: number; count: number }
 
 /** Mean absolute, root-mean-square and mean absolute percentage error (MAPE skips zero truths). */

@@ -11,13 +11,24 @@
 // `base` is the optimizer's lr when the first scheduler was attached (kept as `optimizer.initialLr`).
 import { GatedError, check } from '../errors.js';
 
-/** What a scheduler needs of an optimizer (every Optimizer fits). */
+/**
+ * What a scheduler needs of an optimizer (every Optimizer fits).
+ * @property lr - the learning rate the scheduler writes.
+ * @property initialLr - the base of the schedule, set by the first scheduler attached (PyTorch's `initial_lr`).
+ */
 export interface Schedulable {
   lr: number;
   initialLr: number | undefined;
 }
 
-/** lastEpoch (t), the base lr, and the schedule's own hyper-parameters; SequentialLR adds its children. */
+/**
+ * lastEpoch (t), the base lr, and the schedule's own hyper-parameters; SequentialLR adds its children.
+ * @property scheduler - the class name, e.g. `'CosineAnnealingLR'`.
+ * @property lastEpoch - t: steps taken.
+ * @property baseLr - the lr at t = 0 of the closed form.
+ * @property hyper - the schedule's hyper-parameters by option name.
+ * @property children - SequentialLR only: its schedulers' state dicts, in order.
+ */
 export interface SchedulerStateDict {
   scheduler: string;
   lastEpoch: number;
@@ -26,12 +37,28 @@ export interface SchedulerStateDict {
   children?: SchedulerStateDict[];
 }
 
+/**
+ * The base of the learning-rate schedules, like `torch.optim.lr_scheduler.LRScheduler` for one parameter group:
+ * each computes lr(t) in closed form from its step counter t and writes it into `optimizer.lr`. Build it after the
+ * optimizer (that sets lr to lr(0)), then call `scheduler.step()` after each `optimizer.step()` (or once per epoch).
+ * `base` is the optimizer's lr when the first scheduler was attached (kept as `optimizer.initialLr`).
+ *
+ * @throws ArgumentError when the optimizer has no numeric lr, or a hyper-parameter is out of range.
+ * @example
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });   // lr 0.1 for t < 30, 0.01 for t < 60, …
+ * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(opt); sched.step(); }
+ * ```
+ */
 export abstract class LRScheduler {
+  /** The optimizer whose `lr` this schedule writes. */
   readonly optimizer: Schedulable;
   /** The lr at t = 0 of the closed form (before any factor). */
   baseLr: number;
   /** t: how many times step() has been called. */
   lastEpoch = 0;
+  /** Class name, as stored in state dicts. */
   abstract readonly name: string;
 
   constructor(optimizer: Schedulable) {
@@ -43,7 +70,9 @@ export abstract class LRScheduler {
 
   /** The closed-form learning rate at epoch t. */
   abstract lrAt(t: number): number;
+  /** The schedule's hyper-parameters by option name (for state dicts). */
   protected abstract hyper(): Record<string, number | number[]>;
+  /** Validates and adopts hyper-parameters from a state dict (same keys as `hyper()`). */
   protected abstract setHyper(h: Record<string, number | number[]>): void;
 
   /** Advances t by one and writes lr(t) into the optimizer. */
@@ -55,6 +84,7 @@ export abstract class LRScheduler {
   /** The learning rate set by the last step (or by construction). */
   getLastLr(): number { return this.lrAt(this.lastEpoch); }
 
+  /** A snapshot of t, the base lr and the hyper-parameters. */
   stateDict(): SchedulerStateDict {
     return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLr: this.baseLr, hyper: this.hyper() };
   }
@@ -92,10 +122,17 @@ const posInt = (what: string, v: number): number => {
   return v;
 };
 
-/** lr · γ every `stepSize` steps (γ default 0.1). */
+/**
+ * lr · γ every `stepSize` steps (γ default 0.1).
+ * lr(t) = base · γ^⌊t / stepSize⌋, like `torch.optim.lr_scheduler.StepLR`.
+ * @throws ArgumentError when stepSize is not a positive integer.
+ */
 export class StepLR extends LRScheduler {
+  /** `'StepLR'`. */
   readonly name = 'StepLR';
+  /** Steps between decays (a positive integer, required). */
   stepSize = 1;
+  /** γ, the factor of each decay (default 0.1). */
   gamma = 0.1;
   constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
@@ -110,10 +147,21 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Half a cosine from the base lr down to etaMin over tMax steps (then back up, periodically, like PyTorch). */
+/**
+ * Half a cosine from the base lr down to etaMin over tMax steps (then back up, periodically, like PyTorch).
+ * lr(t) = ηmin + (base − ηmin) · (1 + cos(π t / tMax)) / 2, like `torch.optim.lr_scheduler.CosineAnnealingLR`.
+ * @throws ArgumentError when tMax is not a positive integer.
+ * @example
+ * ```ts
+ * const sched = new CosineAnnealingLR(opt, { tMax: epochs * stepsPerEpoch, etaMin: 1e-5 });
+ * ```
+ */
 export class CosineAnnealingLR extends LRScheduler {
+  /** `'CosineAnnealingLR'`. */
   readonly name = 'CosineAnnealingLR';
+  /** Steps of the half cosine (a positive integer, required). */
   tMax = 1;
+  /** ηmin, the lowest lr (default 0). */
   etaMin = 0;
   constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
@@ -131,11 +179,17 @@ export class CosineAnnealingLR extends LRScheduler {
 /**
  * Linear ramp of the lr factor from startFactor to endFactor over warmupSteps steps, then constant — torch's
  * LinearLR(start_factor, end_factor, total_iters) with its defaults (1/3, 1, 5).
+ * lr(t) = base · (s + (e − s) · min(t, warmupSteps) / warmupSteps) with s = startFactor, e = endFactor.
+ * @throws ArgumentError when startFactor is not in (0, 1], endFactor not in [0, 1], or warmupSteps not a positive integer.
  */
 export class LinearWarmup extends LRScheduler {
+  /** `'LinearWarmup'`. */
   readonly name = 'LinearWarmup';
+  /** Steps of the ramp (default 5). */
   warmupSteps = 5;
+  /** The factor at t = 0, in (0, 1] (default 1/3). */
   startFactor = 1 / 3;
+  /** The factor from t = warmupSteps on, in [0, 1] (default 1). */
   endFactor = 1;
   constructor(optimizer: Schedulable, opts: { warmupSteps?: number; startFactor?: number; endFactor?: number } = {}) {
     super(optimizer);
@@ -158,10 +212,16 @@ export class LinearWarmup extends LRScheduler {
 /**
  * Runs `schedulers[k]` from milestone m_k on, restarting its clock there (torch's SequentialLR), e.g. warmup then
  * cosine: `new SequentialLR(opt, [new LinearWarmup(opt, { warmupSteps: 100 }), new CosineAnnealingLR(opt, { tMax: 900 })], [100])`.
+ * lr(t) = schedulers[k].lrAt(t − m_k) with k = the number of milestones ≤ t and m_0 = 0.
+ * @throws ArgumentError when a scheduler is built on another optimizer, or the milestones are not increasing
+ * positive integers, one fewer than the schedulers.
  */
 export class SequentialLR extends LRScheduler {
+  /** `'SequentialLR'`. */
   readonly name = 'SequentialLR';
+  /** The chained schedules (each built on the same optimizer). */
   readonly schedulers: readonly LRScheduler[];
+  /** The steps at which the next schedule takes over (increasing; one fewer than the schedulers). */
   milestones: number[] = [];
   constructor(optimizer: Schedulable, schedulers: readonly LRScheduler[], milestones: readonly number[]) {
     super(optimizer);
