@@ -49,3 +49,4 @@ export { gruGates, type GRUGateTrace } from './nn/inspect.js';
 // Types that public signatures name (documented where they are defined).
 export type { NestedArray } from './tensor/tensor.js';
 export type { F32, SequenceForwardDir, SequenceBackwardDir } from './kernels/api.js';
+export type { LMCheckpoint, LMTrainHooks } from './models/charlm-train.js';

@@ -13,20 +13,36 @@ import { StateCarry } from '../train/tbptt.js';
 import { checkTrainState, fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
 import { CharLM, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
 
+/**
+ * Options of {@link trainCharLM} (every key optional there: missing ones come from {@link defaultLMOptions}); stored
+ * as `training` in the model's `config.json`.
+ */
 export interface LMTrainOptions {
+  /** The recurrent layer: `'gru'` (default), `'lstm'` or `'rnn'`. */
   cell: CellKind;
+  /** Hidden size (default 256). */
   hidden: number;
+  /** Recurrent layers (default 2). */
   layers: number;
+  /** Embedding size (default 32). */
   embed: number;
+  /** Dropout in [0, 1) (default 0.25). */
   dropout: number;
+  /** Epochs (default 10). */
   epochs: number;
+  /** Sequences per batch (default 32). */
   batch: number;
+  /** Learning rate (default 3e-3). */
   lr: number;
+  /** `'adam'` (default), `'adamw'`, `'sgd'` or `'rmsprop'` (see {@link makeOptimizer}). */
   optimizer: OptimizerName;
+  /** Maximum gradient norm (default 1; 0 = off). */
   clip: number;
+  /** Seed of initialisation, split, shuffling and dropout (default 42). */
   seed: number;
   /** Truncated-BPTT chunk length for streams. */
   chunk: number;
+  /** Share of the data held out for validation, in (0, 1) (default 0.1; for a stream, its last part). */
   valFraction: number;
   /** Early-stopping patience in epochs (0 = off). */
   patience: number;
@@ -36,26 +52,57 @@ export interface LMTrainOptions {
   onNan: 'error' | 'skip';
 }
 
+/**
+ * The defaults of {@link LMTrainOptions}: a 2-layer GRU-256 with 32-dimensional embeddings, Adam at 3e-3 with cosine
+ * decay, 10 epochs of batches of 32, dropout 0.25, clipping at 1, seed 42.
+ */
 export const defaultLMOptions: LMTrainOptions = {
   cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.25, epochs: 10, batch: 32, lr: 3e-3, optimizer: 'adam',
   clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine', onNan: 'error',
 };
 
+/**
+ * The training text of {@link trainCharLM}: separate lines (names, words; each a sequence from the boundary to the
+ * boundary), or one continuous stream (a book; trained in chunks with truncated BPTT).
+ * @property kind - `'lines'` or `'stream'`.
+ * @property lines - the lines (empty ones are dropped).
+ * @property text - the whole stream.
+ * @property source - where the text came from (a file name or dataset), recorded in `config.json`.
+ */
 export type LMData = { kind: 'lines'; lines: string[]; source: string } | { kind: 'stream'; text: string; source: string };
 
-/** config.json of a language-model directory. */
+/**
+ * config.json of a language-model directory.
+ * @property format - always `'gated-charlm'`.
+ * @property version - the format version, 1.
+ * @property model - the architecture (see {@link CharLMConfig}).
+ * @property vocab - the characters of the vocabulary, without the boundary (see {@link CharVocab.toJSON}).
+ * @property training - the training options used.
+ */
 export interface LMConfig {
   format: 'gated-charlm';
   version: 1;
   model: CharLMConfig;
   vocab: string[];
+  /**
+   * What the model was trained on.
+   * @property kind - `'lines'` or `'stream'`.
+   * @property source - the file name or dataset.
+   */
   data: { kind: LMData['kind']; source: string };
   training: LMTrainOptions;
 }
 
+/**
+ * What {@link trainCharLM} returns: the trained model and its checkpoint (write it with `writeModelDir` from `gated/node`).
+ * @property model - the trained model, in eval mode.
+ * @property dir - config, weights, optimizer and train state, and metrics, ready to write.
+ */
 export interface LMCheckpoint { model: CharLM; dir: ModelDir<LMConfig> }
 
+/** Callbacks and resume state of {@link trainCharLM}. */
 export interface LMTrainHooks {
+  /** Progress events (see {@link TrainEvent}). */
   onEvent?: (e: TrainEvent) => void;
   /** After each epoch: metrics, a few samples, and the full checkpoint to write. */
   onEpochEnd?: (info: { metrics: EpochMetrics; samples: string[]; checkpoint: ModelDir<LMConfig> }) => void;
@@ -94,7 +141,19 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
   return { trainBatches: () => trainChunks, allTrain: trainChunks, valBatches, stream: true };
 }
 
-/** Trains (or resumes) and returns the model and its final checkpoint. */
+/**
+ * Trains (or resumes) and returns the model and its final checkpoint.
+ * Splits the data with the seed, measures the {@link Bigram} baseline on the same split, and trains a {@link CharLM}
+ * with {@link fit} (cosine schedule, clipping, early stopping with `patience`).
+ * @throws ArgumentError for invalid options or too little data; FormatError (`CHECKPOINT`, `FORMAT`) for a
+ * checkpoint that cannot be resumed; NumericError for a non-finite loss with `onNan: 'error'`.
+ * @example
+ * ```ts
+ * const { model, dir } = trainCharLM({ kind: 'lines', lines: names, source: 'names.txt' }, { epochs: 5, hidden: 128 }, {
+ *   onEpochEnd: ({ metrics, samples }) => console.log(metrics.valLoss, samples),
+ * });
+ * ```
+ */
 export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {}, hooks: LMTrainHooks = {}): LMCheckpoint {
   const resume = hooks.resume;
   if (resume) checkResumable(resume);
@@ -163,7 +222,13 @@ function checkResumable(r: ModelDir<LMConfig>): void {
   checkTrainState(r.state);
 }
 
-/** Rebuilds a trained model from its directory contents; a config.json that does not fit the weights is a FORMAT error. */
+/**
+ * Rebuilds a trained model from its directory contents; a config.json that does not fit the weights is a FORMAT error.
+ * @throws FormatError when `config.json` does not fit the weights.
+ * @property model - the model with its weights, in eval mode.
+ * @property vocab - its vocabulary.
+ * @property config - the directory's `config.json`.
+ */
 export function loadCharLM(dir: ModelDir<LMConfig>): { model: CharLM; vocab: CharVocab; config: LMConfig } {
   const c = dir.config;
   validateConfig(c, dir.weights);

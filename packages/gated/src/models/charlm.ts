@@ -16,23 +16,54 @@ import { BOUNDARY, IGNORE, type Batch, type CharVocab } from '../train/data.js';
 /** Which recurrent layer a model uses: `'gru'` ({@link GRU}), `'lstm'` ({@link LSTM}) or `'rnn'` ({@link RNN}). */
 export type CellKind = 'gru' | 'lstm' | 'rnn';
 
+/** The architecture of a {@link CharLM} (stored as `config.json` in a model directory). */
 export interface CharLMConfig {
+  /** V: ids are in [0, V) (the {@link CharVocab} size). */
   vocabSize: number;
+  /** The recurrent layer: `'gru'`, `'lstm'` or `'rnn'`. */
   cell: CellKind;
+  /** E: the embedding size. */
   embed: number;
+  /** H: the recurrent hidden size. */
   hidden: number;
+  /** L: stacked recurrent layers. */
   layers: number;
+  /** Dropout on the recurrent output (and between layers when L > 1), in training mode. */
   dropout: number;
 }
 
-/** Recurrent state carried between calls: h [L, B, H] (and c for LSTM). */
+/**
+ * Recurrent state carried between calls: h [L, B, H] (and c for LSTM).
+ * @property h - `[L, B, H]` hidden state.
+ * @property c - `[L, B, H]` LSTM cell state.
+ */
 export interface LMState { h: Tensor; c?: Tensor }
 
+/**
+ * The character-level language model of `gated train`: Embedding → GRU / LSTM / RNN → Dropout → Linear, with
+ * PyTorch's parameter names (`embed.weight`, `rnn.weight_ih_l0`, …, `head.weight`, `head.bias`). Time-major.
+ *
+ * Shape: inputs `[T, B]` ids → logits `[T, B, V]`, state h `[L, B, H]` (and c).
+ * @throws ArgumentError for an unknown cell or invalid sizes.
+ * @example
+ * ```ts
+ * const vocab = CharVocab.fromTexts(names);
+ * const model = new CharLM({ vocabSize: vocab.size, cell: 'gru', embed: 32, hidden: 256, layers: 2, dropout: 0.1 });
+ * const [batch] = lineBatches(names.map((n) => vocab.encode(n)), 64);
+ * const { loss } = model.batchLoss(batch);
+ * sample(model, vocab, new Rng(1), { temperature: 0.8 });   // a new name
+ * ```
+ */
 export class CharLM extends Module {
+  /** A copy of the configuration it was built with. */
   readonly config: CharLMConfig;
+  /** `[V, E]` character embedding. */
   embed: Embedding;
+  /** The recurrent layers (time-major). */
   rnn: GRU | LSTM | RNN;
+  /** Dropout on the recurrent output. */
   drop: Dropout;
+  /** `[H] → [V]` logits. */
   head: Linear;
 
   constructor(config: CharLMConfig) {
@@ -49,7 +80,11 @@ export class CharLM extends Module {
     this.head = new Linear(hidden, vocabSize);
   }
 
-  /** inputs: [T, B] ids → logits [T, B, V] and the final state. */
+  /**
+   * inputs: [T, B] ids → logits [T, B, V] and the final state.
+   * @property logits - `[T, B, V]`.
+   * @property state - the final state, to carry into the next chunk of a stream.
+   */
   forward(inputs: Int32Array, T: number, B: number, opts: { lengths?: number[]; state?: LMState | null } = {}): { logits: Tensor; state: LMState } {
     const x = this.embed.forward(inputs, [T, B]);
     const s = opts.state ?? null;
@@ -59,7 +94,12 @@ export class CharLM extends Module {
     return { logits, state };
   }
 
-  /** Mean cross-entropy (nats per character) of a batch, and the number of scored characters. */
+  /**
+   * Mean cross-entropy (nats per character) of a batch, and the number of scored characters.
+   * @property loss - the mean cross entropy over the batch's non-padding targets, shape `[]`.
+   * @property count - how many characters were scored.
+   * @property state - the final state.
+   */
   batchLoss(b: Batch, state?: LMState | null): { loss: Tensor; count: number; state: LMState } {
     const { logits, state: next } = this.forward(b.inputs, b.T, b.B, { lengths: b.lengths.every((n) => n === b.T) ? undefined : b.lengths, state });
     let count = 0;
@@ -86,10 +126,15 @@ export function evaluateLoss(model: CharLM, batches: readonly Batch[], carryStat
   } finally { model.train(wasTraining); }
 }
 
+/** Options of {@link sample}. */
 export interface SampleOptions {
+  /** The text to continue (default `''`: start at the line boundary). */
   prompt?: string;
+  /** Divides the logits before the softmax; > 0 (default 1; lower is more conservative). */
   temperature?: number;
+  /** Sample among the k most likely characters only (default 0: all). */
   topK?: number;
+  /** The most characters to generate (default 64). */
   maxLength?: number;
   /** Stop at the boundary token (lines/names); streams run to maxLength. */
   stopAtBoundary?: boolean;
