@@ -1,4 +1,13 @@
 // The public API of `gated`: explicit named exports only.
+/**
+ * Gated recurrent networks — {@link GRU}, {@link LSTM} and the Elman {@link RNN} — for TypeScript, exact to PyTorch
+ * (forward and backward), in Node.js and browsers: tensors with autograd, layers and cells, losses, optimizers,
+ * schedules and a training loop, and model interchange (safetensors, ONNX, TF.js). Shapes are written in PyTorch's
+ * notation: T time, B batch, I input features, H hidden features, L layers, D directions.
+ *
+ * Node-only file helpers are in {@link "gated/node"}.
+ * @module gated
+ */
 export { GatedError, ShapeError, ArgumentError, DTypeError, FormatError, UnsupportedError, NumericError, FileError, type GatedErrorCode } from './errors.js';
 export { Rng, manualSeed } from './random.js';
 export { Tensor, tensor, zeros, ones, full, noGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled, type DType, type Shape, type GradFn } from './tensor/tensor.js';
@@ -50,3 +59,5 @@ export { gruGates, type GRUGateTrace } from './nn/inspect.js';
 export type { NestedArray } from './tensor/tensor.js';
 export type { F32, SequenceForwardDir, SequenceBackwardDir } from './kernels/api.js';
 export type { LMCheckpoint, LMTrainHooks } from './models/charlm-train.js';
+export type { Attrs as OnnxAttributes } from './io/onnx/_attrs.js';
+export type { ActName as ActivationName } from './io/onnx/_recurrent.js';

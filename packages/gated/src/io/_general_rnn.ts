@@ -9,18 +9,35 @@ import { globalRng } from '../random.js';
 import { Tensor, sizeOf } from '../tensor/tensor.js';
 import { act, runGeneral, type Act, type ActName } from './onnx/_recurrent.js';
 
+/**
+ * A recurrent layer of a {@link StackConfig}: the options of {@link GRU} / {@link LSTM} / {@link RNN}, plus those
+ * of the ONNX and Keras layers PyTorch lacks (activations, clip, merge, returnSequences). Layers that only use
+ * PyTorch's options run as gated's trainable layers; the others on an inference-only loop. Weights are named and
+ * shaped as PyTorch's (`weight_ih_l0`, …).
+ */
 export interface RecurrentSpec {
+  /** The cell. */
   type: 'gru' | 'lstm' | 'rnn';
+  /** I: input features. */
   inputSize: number;
+  /** H: hidden features. */
   hiddenSize: number;
+  /** Stacked layers (default 1). */
   numLayers?: number;
+  /** Whether the layers have biases (default true). */
   bias?: boolean;
+  /** Whether each layer also runs backwards (default false). */
   bidirectional?: boolean;
   /** GRU: true (default) PyTorch's reset after W_hn h; false Cho 2014 / Keras reset_after=False / ONNX linear_before_reset=0. */
   resetAfter?: boolean;
   /** RNN: tanh (default) or relu. */
   nonlinearity?: 'tanh' | 'relu';
-  /** ONNX-style activations f, g (, h): GRU 2, LSTM 3, RNN 1, shared by both directions (default: the cell's own). */
+  /**
+   * ONNX-style activations f, g (, h): GRU 2, LSTM 3, RNN 1, shared by both directions (default: the cell's own).
+   * @property name - the activation (see {@link ActivationName}).
+   * @property alpha - its ONNX alpha, where it takes one (default: ONNX's).
+   * @property beta - its ONNX beta, where it takes one (default: ONNX's).
+   */
   activations?: { name: ActName; alpha?: number; beta?: number }[];
   /** Bound on every gate pre-activation, [−clip, clip] (ONNX `clip`). */
   clip?: number | null;

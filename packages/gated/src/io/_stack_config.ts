@@ -5,8 +5,34 @@ import { GatedError } from '../errors.js';
 import type { ActName } from './onnx/_recurrent.js';
 import type { RecurrentSpec } from './_general_rnn.js';
 
+/**
+ * An activation layer of a {@link StackModel}: one of the ONNX activations ({@link ActivationName}), or
+ * `'softmax'` / `'logsoftmax'` over the last dimension, or `'linear'` (identity).
+ */
 export type ActivationFn = ActName | 'softmax' | 'logsoftmax' | 'linear';
 
+/**
+ * One layer of a {@link StackConfig}, told apart by `type`: `'embedding'` ({@link Embedding}), `'linear'`
+ * ({@link Linear}), `'layernorm'` ({@link LayerNorm}), `'dropout'` ({@link Dropout}), `'activation'`, `'masking'`
+ * (Keras's Masking: steps whose features all equal `maskValue` are skipped by the next recurrent layer and zeroed),
+ * or a recurrent layer ({@link RecurrentSpec}). Fields are the constructor options of the module of that name.
+ * @property type - the layer kind.
+ * @property numEmbeddings - embedding: N, the table size.
+ * @property embeddingDim - embedding: D, the vector size.
+ * @property paddingIdx - embedding: the padding row, or null.
+ * @property maskZero - embedding: Keras's mask_zero — id 0 masks the step for the next recurrent layer (default false).
+ * @property inFeatures - linear: input size.
+ * @property outFeatures - linear: output size.
+ * @property bias - linear / layernorm: whether it has a bias (default true).
+ * @property normalizedShape - layernorm: the trailing dimensions normalised over.
+ * @property eps - layernorm: added to the variance (default 1e-5).
+ * @property elementwiseAffine - layernorm: learnable γ and β (default true).
+ * @property p - dropout: the probability.
+ * @property fn - activation: which function (see {@link ActivationFn}).
+ * @property alpha - activation: ONNX's alpha, where the function takes one.
+ * @property beta - activation: ONNX's beta, where the function takes one.
+ * @property maskValue - masking: the feature value that marks a padded step.
+ */
 export type LayerSpec =
   | { type: 'embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx?: number | null; maskZero?: boolean }
   | { type: 'linear'; inFeatures: number; outFeatures: number; bias?: boolean }
@@ -16,6 +42,13 @@ export type LayerSpec =
   | { type: 'masking'; maskValue: number }
   | RecurrentSpec;
 
+/**
+ * The `config.json` of a `'gated-stack'` model directory: what a {@link StackModel} is built from.
+ * @property format - always `'gated-stack'`.
+ * @property version - the format version, 1.
+ * @property batchFirst - whether inputs and outputs are `[B, T, ·]` (else `[T, B, ·]`).
+ * @property layers - the layers, applied in order.
+ */
 export interface StackConfig {
   format: 'gated-stack';
   version: 1;

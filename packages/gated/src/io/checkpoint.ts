@@ -5,6 +5,11 @@ import { GatedError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors.js';
 
+/**
+ * The files of a model directory by name (`model.safetensors`, `config.json`, …) as bytes: what
+ * {@link encodeModelDir} makes and {@link decodeModelDir} reads; `writeModelDir` / `readModelDir` of `gated/node`
+ * move them to and from disk (in a browser: a zip or a download).
+ */
 export type Files = Record<string, Uint8Array>;
 
 const enc = new TextEncoder(), dec = new TextDecoder();
@@ -44,13 +49,27 @@ export function unpackState(bytes: Uint8Array): unknown {
   return fill(skeleton);
 }
 
+/** A model directory's contents; `C` is the type of its `config.json`. */
 export interface ModelDir<C> {
+  /** The state dict (`model.safetensors`, PyTorch names). */
   weights: Record<string, Tensor>;
+  /** The parsed `config.json`. */
   config: C;
+  /** The optimizer state (`optimizer.safetensors`: its tensors as tensors, the rest as JSON metadata), for resuming. */
   optimizer?: unknown;
+  /** The training state (`state.json`, e.g. a {@link TrainState}), for resuming. */
   state?: unknown;
 }
 
+/**
+ * The files of a model directory: `model.safetensors` and `config.json`, plus `optimizer.safetensors` and
+ * `state.json` when `d` has them.
+ * @example
+ * ```ts
+ * const files = encodeModelDir({ weights: model.stateDict(), config: { hidden: 64 } });
+ * Object.keys(files);   // ['model.safetensors', 'config.json']
+ * ```
+ */
 export function encodeModelDir<C>(d: ModelDir<C>): Files {
   const files: Files = {
     'model.safetensors': writeSafetensors(d.weights, { format: 'pt' }),
@@ -61,6 +80,11 @@ export function encodeModelDir<C>(d: ModelDir<C>): Files {
   return files;
 }
 
+/**
+ * Reads a model directory's files back (the inverse of {@link encodeModelDir}); `C` is the config's type, not checked.
+ * @throws FormatError (`CHECKPOINT`) when `model.safetensors` or `config.json` is missing or a JSON file is invalid;
+ * (`SAFETENSORS`) for malformed safetensors.
+ */
 export function decodeModelDir<C>(files: Files): ModelDir<C> {
   for (const need of ['model.safetensors', 'config.json']) {
     if (!files[need]) throw new GatedError('CHECKPOINT', `model directory lacks ${need}`);

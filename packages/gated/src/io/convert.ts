@@ -15,13 +15,30 @@
 import { GatedError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** The recurrent cell a weight conversion is for: `'gru'`, `'lstm'` or `'rnn'` (it fixes the gate count and order). */
 export type CellType = 'gru' | 'lstm' | 'rnn';
 
-/** One layer, one direction, in PyTorch's layout (null biases = bias=False). */
+/**
+ * One layer, one direction, in PyTorch's layout (null biases = bias=False).
+ * @property weightIh - `weight_ih_l{k}` `[G·H, I]`, gate blocks in PyTorch's order.
+ * @property weightHh - `weight_hh_l{k}` `[G·H, H]`.
+ * @property biasIh - `bias_ih_l{k}` `[G·H]`, or null.
+ * @property biasHh - `bias_hh_l{k}` `[G·H]`, or null.
+ */
 export interface TorchRecurrentWeights { weightIh: Tensor; weightHh: Tensor; biasIh: Tensor | null; biasHh: Tensor | null }
-/** Keras / TF.js layout of one recurrent layer (one direction): kernel, recurrent_kernel, bias. */
+/**
+ * Keras / TF.js layout of one recurrent layer (one direction): kernel, recurrent_kernel, bias.
+ * @property kernel - `[I, G·H]`, gate blocks in Keras's order.
+ * @property recurrentKernel - `[H, G·H]`.
+ * @property bias - `[G·H]`, or `[2, G·H]` for a GRU with reset_after=True; null without bias.
+ */
 export interface KerasRecurrentWeights { kernel: Tensor; recurrentKernel: Tensor; bias: Tensor | null }
-/** ONNX GRU / LSTM / RNN operator inputs W, R, B (all directions). */
+/**
+ * ONNX GRU / LSTM / RNN operator inputs W, R, B (all directions).
+ * @property W - `[D, G·H, I]`, gate blocks in ONNX's order.
+ * @property R - `[D, G·H, H]`.
+ * @property B - `[D, 2·G·H]` (input then recurrent biases per direction), or null.
+ */
 export interface OnnxRecurrentWeights { W: Tensor; R: Tensor; B: Tensor | null }
 
 const GATES: Record<CellType, number> = { gru: 3, lstm: 4, rnn: 1 };
@@ -161,7 +178,16 @@ export function torchToOnnx(cell: CellType, dirs: TorchRecurrentWeights[]): Onnx
 
 // ------------------------------------------------------------------------------------------------ state dicts
 
-/** Layer `layer`, direction `dir` of a PyTorch-named recurrent state dict (weight_ih_l0, …, bias_hh_l1_reverse). */
+/**
+ * Layer `layer`, direction `dir` of a PyTorch-named recurrent state dict (weight_ih_l0, …, bias_hh_l1_reverse).
+ * Use it to load a layer of a trained {@link GRU} into a {@link GRUCell} for streaming.
+ * @throws FormatError (`STATE_DICT`) when a weight is missing; UnsupportedError for an LSTM projection (`weight_hr`).
+ * @example
+ * ```ts
+ * const w = torchLayerWeights(gru.stateDict(), 0, 0);
+ * cell.loadStateDict({ weight_ih: w.weightIh, weight_hh: w.weightHh, bias_ih: w.biasIh!, bias_hh: w.biasHh! });
+ * ```
+ */
 export function torchLayerWeights(sd: Record<string, Tensor>, layer: number, dir: 0 | 1, prefix = ''): TorchRecurrentWeights {
   const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`, get = (n: string): Tensor | null => sd[`${prefix}${n}${sfx}`] ?? null;
   const weightIh = get('weight_ih'), weightHh = get('weight_hh');

@@ -158,6 +158,13 @@ function intTensor(e: Entry, ints: Int32Array | BigInt64Array, dtype: DType): Te
 /**
  * Parses a whole safetensors file into float32 / int32 / int64 Tensors (see the table above for dtypes).
  * Throws GatedError('SAFETENSORS') naming what is wrong with malformed bytes.
+ * F32 is read exactly; F64, F16 and BF16 as float32; I32 and I64 keep their exact values in `intData`.
+ * @throws FormatError (`SAFETENSORS`) for malformed bytes (bad header, overlapping or out-of-range offsets, unknown dtype).
+ * @example
+ * ```ts
+ * const sd = readSafetensors(bytes);            // e.g. from torch: safetensors.torch.save_file(gru.state_dict(), path)
+ * gru.loadStateDict(sd);                        // names and shapes as PyTorch's nn.GRU
+ * ```
  */
 export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   const u8 = asBytes(bytes);
@@ -168,7 +175,10 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   return out;
 }
 
-/** The file's `__metadata__` string map ({} when absent). Validates the whole header but decodes no tensor. */
+/**
+ * The file's `__metadata__` string map ({} when absent). Validates the whole header but decodes no tensor.
+ * @throws FormatError (`SAFETENSORS`) for a malformed header.
+ */
 export function readSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record<string, string> {
   return parseHeader(asBytes(bytes)).metadata;
 }
@@ -216,6 +226,13 @@ function toIntValues(name: string, t: Tensor, kind: 'int32' | 'int64', numel: nu
 /**
  * Serialises tensors (and optional string metadata) byte-for-byte as Python's `safetensors.torch.save` does:
  * float32 → F32, int32 → I32, int64 → I64; see the top of this file for ordering and padding.
+ * @param metadata - string pairs stored as `__metadata__` (optional).
+ * @throws FormatError (`SAFETENSORS`) for a value that is not a Tensor, an empty or reserved name, or data that does not fill its shape.
+ * @example
+ * ```ts
+ * const bytes = writeSafetensors(model.stateDict(), { epoch: '3' });
+ * // Python: model.load_state_dict(safetensors.torch.load(bytes))
+ * ```
  */
 export function writeSafetensors(record: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   if (!isPlainObject(record)) fail(`writeSafetensors expects an object mapping names to Tensors, got ${show(record)}`);

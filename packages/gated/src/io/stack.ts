@@ -26,18 +26,52 @@ export type { RecurrentSpec } from './_general_rnn.js';
 
 export type { ActivationFn, LayerSpec, StackConfig } from './_stack_config.js';
 
+/** Options of {@link StackModel.run}: lengths and initial states. */
 export interface StackInput {
   /** Valid length of each batch element (PyTorch packed semantics: outputs past the end are zero). */
   lengths?: number[] | Int32Array | null;
-  /** Initial states per recurrent layer, in layer order: h [L·D, B, H] (and c for LSTM); zeros when absent. */
+  /**
+   * Initial states per recurrent layer, in layer order: h [L·D, B, H] (and c for LSTM); zeros when absent.
+   * @property h - `[L·D, B, H]`.
+   * @property c - LSTM only: `[L·D, B, H]`.
+   */
   initialStates?: { h: Tensor; c?: Tensor }[];
 }
 
-/** Per recurrent layer, its final states (h [L·D, B, H], c for LSTM), in layer order. */
+/**
+ * Per recurrent layer, its final states (h [L·D, B, H], c for LSTM), in layer order.
+ * @property output - the last layer's output.
+ * @property states - per recurrent layer, in layer order: its final `h` `[L·D, B, H]` (and `c` for an LSTM).
+ * @property h - the final hidden state `[L·D, B, H]`.
+ * @property c - LSTM only: the final cell state `[L·D, B, H]`.
+ */
 export interface StackOutput { output: Tensor; states: { h: Tensor; c?: Tensor }[] }
 
+/**
+ * A layer stack described by JSON: Embedding → recurrent layers → LayerNorm / Dropout / Linear / activations — the
+ * model the interchange formats hold. {@link loadOnnx} + {@link onnxToStack} and {@link loadTfjs} build one, and
+ * {@link exportOnnx} writes one out; its state dict has PyTorch names (`layers.0.weight`, `layers.1.weight_ih_l0`, …).
+ * Recurrent layers with PyTorch's semantics are gated's own {@link GRU} / {@link LSTM} / {@link RNN} (trainable);
+ * options PyTorch lacks (other activations, cell clip, Keras masks) run on a general inference-only loop.
+ *
+ * Shape: input ids `[T, B]` (`[B, T]` with batchFirst; for `input: 'ids'`) or features `[T, B, F]` (`[B, T, F]`)
+ * → the last layer's output.
+ * @throws FormatError (`FORMAT`) for an invalid config, naming the layer and field; ShapeError (from `run`) for an
+ * input of the wrong rank.
+ * @example
+ * ```ts
+ * const model = new StackModel({ format: 'gated-stack', version: 1, input: 'float', batchFirst: true, layers: [
+ *   { type: 'lstm', inputSize: 3, hiddenSize: 16 },
+ *   { type: 'linear', inFeatures: 16, outFeatures: 1 },
+ * ] });
+ * const y = model.forward(zeros([8, 20, 3]));      // [8, 20, 1]
+ * const onnx = exportOnnx(model);                  // bytes of a .onnx file
+ * ```
+ */
 export class StackModel extends Module {
+  /** The validated configuration. */
   readonly config: StackConfig;
+  /** One module per entry of `config.layers` (parameter names `layers.<i>.…`). */
   layers: Module[];
 
   constructor(config: StackConfig) {
@@ -66,11 +100,19 @@ export class StackModel extends Module {
     });
   }
 
-  /** x: ids (Int32Array / number[] with `shape`, or an integer Tensor) or a float Tensor → the last layer's output. */
+  /**
+   * x: ids (Int32Array / number[] with `shape`, or an integer Tensor) or a float Tensor → the last layer's output.
+   * @param opts - lengths, initial states, and `shape` (`[T, B]` or `[B, T]`) for a flat array of ids.
+   */
   forward(x: Tensor | Int32Array | number[], opts: StackInput & { shape?: number[] } = {}): Tensor {
     return this.run(x, opts).output;
   }
 
+  /**
+   * Like `forward`, also returning the final states of every recurrent layer.
+   * @param opts - lengths, initial states, and `shape` for a flat array of ids.
+   * @throws ShapeError when the input does not fit the config; ArgumentError for an embedding that is not first.
+   */
   run(x: Tensor | Int32Array | number[], opts: StackInput & { shape?: number[] } = {}): StackOutput {
     const cfg = this.config, bf = cfg.batchFirst;
     let cur: Tensor, mask: Float32Array | null = null; // mask [T, B] time-major, 1 = step runs
@@ -190,6 +232,7 @@ export function encodeStackDir(model: StackModel): Files {
 /**
  * A StackModel from a model directory's files: a 'gated-stack' directory, or a character language model written by
  * `gated train` ('gated-charlm': Embedding → GRU / LSTM / RNN → Dropout → Linear, its weights renamed).
+ * @throws FormatError (`CHECKPOINT`) when the config is neither format or does not match the weights; (`FORMAT`) for an invalid config.
  */
 export function decodeStackDir(files: Files): StackModel {
   const dir = decodeModelDir<Record<string, unknown>>(files), c = dir.config;

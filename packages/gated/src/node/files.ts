@@ -51,6 +51,14 @@ function writeAll(dir: string, files: Files): void {
 /**
  * Writes a model directory. With state.json (a training checkpoint), the current checkpoint — if it verifies — is
  * first copied to DIR/previous/, then the new files are written and state.json, sealed with checksums, last.
+ * @throws Node's file-system errors (a full disk, no permission) as they come.
+ * @example
+ * ```ts
+ * import { encodeModelDir } from 'gated';
+ * import { writeModelDir, readModelDir } from 'gated/node';
+ * writeModelDir('runs/my-model', encodeModelDir({ weights: model.stateDict(), config }));
+ * const { weights } = decodeModelDir(readModelDir('runs/my-model'));
+ * ```
  */
 export function writeModelDir(dir: string, files: Files): void {
   if (files[STATE]) {
@@ -81,12 +89,18 @@ function verifiedFiles(dir: string): Files | null {
   } catch { return null; }
 }
 
+/**
+ * What {@link readCheckpoint} returns.
+ * @property files - the directory's files by name.
+ * @property source - `'latest'` (a verified checkpoint), `'previous'` (the latest was broken: the one before), or `'plain'` (a model directory without state.json).
+ */
 export interface ReadCheckpoint { files: Files; source: 'latest' | 'previous' | 'plain' }
 
 /**
  * Reads a model directory. A checkpoint (with state.json) is verified against its checksums; when the latest is
  * incomplete or corrupt, the previous good one is returned instead (source 'previous'); when neither verifies,
  * a CHECKPOINT error says so. A directory without state.json (a plain model) is read as it is.
+ * @throws FileError (`IO`) when the directory does not exist; FormatError (`CHECKPOINT`) when neither checkpoint verifies.
  */
 export function readCheckpoint(dir: string): ReadCheckpoint {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new GatedError('IO', `model directory '${dir}' does not exist`);
@@ -104,7 +118,10 @@ export const readModelDir = (dir: string): Files => readCheckpoint(dir).files;
 /** Removes a directory tree (tests and tools). */
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-/** Reads a UTF-8 text file with a one-line error when it cannot. */
+/**
+ * Reads a UTF-8 text file with a one-line error when it cannot.
+ * @throws FileError (`IO`) naming the path when it cannot be read.
+ */
 export function readText(path: string): string {
   try { return readFileSync(path, 'utf8'); } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

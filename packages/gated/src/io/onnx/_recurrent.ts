@@ -13,6 +13,10 @@
 // Dimensions: T time, B batch, I input, H hidden, G gates.
 import { GatedError } from '../../errors.js';
 
+/**
+ * An activation of ONNX's recurrent operators (and Keras's), by its lower-case ONNX name; `affine`, `leakyrelu`,
+ * `thresholdedrelu`, `scaledtanh`, `hardsigmoid` and `elu` take ONNX's `alpha` (and `beta`).
+ */
 export type ActName = 'relu' | 'tanh' | 'sigmoid' | 'affine' | 'leakyrelu' | 'thresholdedrelu' | 'scaledtanh' | 'hardsigmoid' | 'elu' | 'softsign' | 'softplus';
 export interface Act { name: ActName; alpha: number; beta: number }
 

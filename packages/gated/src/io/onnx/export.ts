@@ -9,6 +9,7 @@ import type { StackModel } from '../stack.js';
 import { torchLayerWeights, torchToOnnx } from '../convert.js';
 import { DT, GraphBuilder, floats } from './_builder.js';
 
+/** Options of {@link exportOnnx}: which optional inputs the graph gets. */
 export interface OnnxExportOptions {
   /** Add an int32 `lengths` input [B] (sequence_lens of every recurrent node). */
   lengths?: boolean;
@@ -21,7 +22,19 @@ const ONNX_ACT: Record<string, string> = {
   scaledtanh: 'ScaledTanh', hardsigmoid: 'HardSigmoid', elu: 'Elu', softsign: 'Softsign', softplus: 'Softplus',
 };
 
-/** Serialises `model` (a StackModel, in inference semantics) as ONNX bytes. */
+/**
+ * Serialises `model` (a StackModel, in inference semantics) as ONNX bytes.
+ * The graph (opset 17, run by onnxruntime) has the input `input` — int64 ids `[T, B]` or float features `[T, B, F]`
+ * (batch first when the model is) — and on request `lengths` (int32 `[B]`) and, per recurrent layer k, `h0.k` (and
+ * `c0.k`) `[L·D, B, H]`; outputs `output` and `h_n.k` (`c_n.k`). Dropout is left out (eval mode). The config travels in
+ * the metadata, so `onnxToStack(exportOnnx(m))` restores the same stack.
+ * @throws FormatError (`STATE_DICT`) when a parameter is missing.
+ * @example
+ * ```ts
+ * const bytes = exportOnnx(model, { lengths: true });
+ * // Python: onnxruntime.InferenceSession(bytes).run(None, {'input': x, 'lengths': lens})
+ * ```
+ */
 export function exportOnnx(model: StackModel, opts: OnnxExportOptions = {}): Uint8Array {
   const cfg = model.config, bf = cfg.batchFirst, g = new GraphBuilder(), sd = model.stateDict();
   const w = (i: number, name: string): import('../../tensor/tensor.js').Tensor => {

@@ -16,12 +16,22 @@ const OPS: Record<string, OpFn> = { ...mathOps, ...shapeOps, GRU: recurrentOp('g
 /** The operators `run` implements (default ONNX domain). */
 export const supportedOnnxOps = (): string[] => Object.keys(OPS).sort();
 
-/** A graph input or output: name, element type, and shape (numbers for fixed dims, names or null for free ones). */
+/**
+ * A graph input or output: name, element type, and shape (numbers for fixed dims, names or null for free ones).
+ * @property name - the value's name in the graph.
+ * @property type - its element type, lower case (`'float'`, `'int64'`, …; `'unknown'` when not declared).
+ * @property shape - one entry per dimension: a number for a fixed size, a name or null for a free one; null when the rank is unknown.
+ */
 export interface OnnxValueInfo { name: string; type: string; shape: (number | string | null)[] | null }
 
-/** A feed: a float `Tensor`, or integer data (e.g. `sequence_lens`, token ids) with its shape. */
+/**
+ * A feed: a float `Tensor`, or integer data (e.g. `sequence_lens`, token ids) with its shape.
+ * @property data - the values, row-major.
+ * @property shape - their shape.
+ */
 export type OnnxFeed = Tensor | { data: Int32Array | BigInt64Array | Float32Array | Float64Array | number[]; shape: number[] };
 
+/** Resource limits of {@link loadOnnx} and {@link OnnxModel.run}, so a hostile file cannot exhaust memory or time. */
 export interface OnnxLimits {
   /** Largest tensor, in elements (default 2^26). */
   maxElements?: number;
@@ -39,15 +49,32 @@ function info(v: ValueInfoMsg): OnnxValueInfo {
   return { name: v.name, type: tt ? dtName(tt.elem_type).toLowerCase() : 'unknown', shape };
 }
 
+/**
+ * A checked ONNX model, evaluated by gated's own operators (synchronously, inference only): made by
+ * {@link loadOnnx}. `run(feeds)` evaluates the whole graph; {@link onnxToStack} lifts a layer stack out of it to
+ * train or re-export.
+ * @throws (from `run`) ArgumentError for a missing feed or integer input holding non-integers; ShapeError for a
+ * feed whose shape does not fit its input; UnsupportedError where an operator meets a case it does not implement.
+ */
 export class OnnxModel {
+  /** The graph inputs to feed (those without an initializer). */
   readonly inputs: OnnxValueInfo[];
+  /** The graph outputs `run` returns. */
   readonly outputs: OnnxValueInfo[];
   /** Version of the default ONNX operator set the model imports. */
   readonly opset: number;
+  /** The producer name and version written in the file (e.g. `'pytorch 2.4.0'`). */
   readonly producer: string;
   /** The model's metadata_props. */
   readonly metadata: Record<string, string>;
-  /** The nodes in execution order. */
+  /**
+   * The nodes in execution order.
+   * @property name - the node's name (may be empty).
+   * @property opType - its operator, e.g. `'GRU'`.
+   * @property inputs - the names of its inputs (`''` for an omitted optional one).
+   * @property outputs - the names of its outputs.
+   * @property attrs - its attributes (see {@link OnnxAttributes}).
+   */
   readonly nodes: { name: string; opType: string; inputs: string[]; outputs: string[]; attrs: Attrs }[];
   private readonly steps: Step[];
   private readonly inits = new Map<string, Val>();
@@ -203,7 +230,20 @@ function toTensor(v: Val): Tensor {
   return new Tensor(Float32Array.from(v.data), v.shape, { dtype: 'int64', intData: ints });
 }
 
-/** Parses an ONNX model (the bytes of a .onnx file). Throws GatedError FORMAT / UNSUPPORTED naming what is wrong. */
+/**
+ * Parses an ONNX model (the bytes of a .onnx file). Throws GatedError FORMAT / UNSUPPORTED naming what is wrong.
+ * Every operator is checked against {@link supportedOnnxOps} up front.
+ * @param opts - resource limits (see {@link OnnxLimits}).
+ * @throws FormatError (`FORMAT`) for malformed bytes or an invalid graph; UnsupportedError (`UNSUPPORTED`) for an
+ * operator or attribute gated does not implement.
+ * @example
+ * ```ts
+ * const model = loadOnnx(new Uint8Array(await (await fetch('gru.onnx')).arrayBuffer()));   // torch.onnx.export of a GRU
+ * model.inputs;                                             // [{ name: 'input', type: 'float', shape: [5, 3, 10] }]
+ * const { output } = model.run({ input: x });               // x: a Tensor [5, 3, 10] → Tensors by output name
+ * const stack = onnxToStack(model);                         // the same network as a trainable StackModel
+ * ```
+ */
 export function loadOnnx(bytes: Uint8Array, opts: OnnxLimits = {}): OnnxModel {
   return new OnnxModel(bytes, opts);
 }

@@ -23,7 +23,18 @@ const ACTS: Record<string, ActivationFn> = {
 interface Found { spec: LayerSpec; weights: Record<string, Tensor> }
 type Node = OnnxModel['nodes'][number];
 
-/** Reads a layer stack out of an ONNX model (bytes or a loaded OnnxModel); verified against the graph. */
+/**
+ * Reads a layer stack out of an ONNX model (bytes or a loaded OnnxModel); verified against the graph.
+ * The stack is found along the path from the first input to the first output (Gather on a weight table → Embedding,
+ * GRU / LSTM / RNN nodes, MatMul + Add or Gemm → Linear, LayerNormalization, activations, skipping reshaping glue),
+ * and checked: it must reproduce the graph's first output on a probe input.
+ * @throws UnsupportedError when the graph is not such a stack or the lifted stack does not reproduce it; FormatError for malformed bytes.
+ * @example
+ * ```ts
+ * const model = onnxToStack(onnxBytes);        // e.g. torch.onnx.export of nn.GRU → Linear
+ * model.train();                                // fine-tune it, then exportOnnx(model) again
+ * ```
+ */
 export function onnxToStack(src: Uint8Array | OnnxModel): StackModel {
   const m = src instanceof Uint8Array ? loadOnnx(src) : src;
   const main = m.inputs[0];

@@ -8,7 +8,10 @@ import { Tensor } from '../../tensor/tensor.js';
 const fail = (msg: string): never => { throw new GatedError('FORMAT', `TF.js weights: ${msg}`); };
 const MAX_ELEMENTS = 2 ** 26;
 
-/** Shard contents by the path written in the manifest, or a function that reads one. */
+/**
+ * Shard contents by the path written in the manifest, or a function that reads one.
+ * The paths are those of the model.json's `weightsManifest`.
+ */
 export type ShardSource = Record<string, Uint8Array> | ((path: string) => Uint8Array);
 
 /** A shard path must be a plain relative file name: no '..', no absolute paths, no URLs, no backslashes. */

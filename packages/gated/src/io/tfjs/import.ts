@@ -54,7 +54,22 @@ function layersOf(json: unknown): { layers: { class_name: string; config: Obj }[
   return { layers: layers as { class_name: string; config: Obj }[], manifest: j.weightsManifest };
 }
 
-/** Loads a TF.js Layers model: `modelJson` (text or parsed) and its shards (by manifest path). */
+/**
+ * Loads a TF.js Layers model: `modelJson` (text or parsed) and its shards (by manifest path).
+ * Layers: InputLayer, Embedding (mask_zero), Masking, GRU (reset_after both ways), LSTM, SimpleRNN, Bidirectional
+ * (merge concat / sum / mul / ave), Dense, Dropout, Activation; Keras gate orders are converted to PyTorch's, and
+ * activations are taken as written (TF.js's default hard_sigmoid runs on the general loop). In Node,
+ * `readTfjsModel(path)` from `gated/node` reads the files for you.
+ * @throws FormatError (`FORMAT`) for a malformed model.json or weights; UnsupportedError for a layer, activation or
+ * model class gated does not implement.
+ * @example
+ * ```ts
+ * const json = await (await fetch('/model/model.json')).text();
+ * const shard = new Uint8Array(await (await fetch('/model/group1-shard1of1.bin')).arrayBuffer());
+ * const model = loadTfjs(json, { 'group1-shard1of1.bin': shard });
+ * const y = model.forward(x);                   // what tf.loadLayersModel(...).predict(x) computes
+ * ```
+ */
 export function loadTfjs(modelJson: string | object, shards: ShardSource): StackModel {
   const { layers, manifest } = layersOf(modelJson);
   const weights = readWeights(manifest ?? [], shards);
