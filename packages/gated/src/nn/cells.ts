@@ -63,7 +63,10 @@ abstract class CellBase extends Module {
     this.bias_hh = this.bias ? this.param('bias_hh', init([GH])) : null;
   }
 
-  /** Copies weights `*_l{layer}[_reverse]` of a stack into this cell's `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`. */
+  /**
+   * Copies weights `*_l{layer}[_reverse]` of a stack into this cell's `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`.
+   * @internal
+   */
   protected takeLayer(from: RecurrentBase, layer: number, reverse: boolean): this {
     const dict = from.stateDict(), sfx = `_l${layer}${reverse ? '_reverse' : ''}`, mine: StateDict = {};
     for (const name of ['weight_ih', 'weight_hh', ...(this.bias ? ['bias_ih', 'bias_hh'] : [])]) mine[name] = dict[name + sfx];
