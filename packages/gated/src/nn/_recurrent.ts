@@ -279,6 +279,7 @@ export abstract class RecurrentBase extends Module {
   /**
    * x: [T, B, I] ([B, T, I] with batchFirst) or unbatched [T, I]. h0: [L·D, B, P] ([L·D, P] unbatched).
    * Returns output [T, B, D·P] (zeros past each length), h [L·D, B, P] and, for LSTM, c [L·D, B, H].
+   * @internal
    */
   protected run(x: Tensor, inp: RecurrentInput = {}): RecurrentOutput {
     const kind = this.kind, L = this.numLayers, D = this.bidirectional ? 2 : 1, H = this.hiddenSize, P = this.projSize || H;
