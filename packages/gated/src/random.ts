@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import { Rng } from 'gated';
  * const rng = new Rng(42);
  * rng.uniform(-1, 1); rng.normal(); rng.int(10);
  * const saved = rng.getState(); rng.next(); rng.setState(saved); // replays the same number

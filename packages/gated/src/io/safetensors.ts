@@ -230,8 +230,11 @@ function toIntValues(name: string, t: Tensor, kind: 'int32' | 'int64', numel: nu
  * @throws FormatError (`SAFETENSORS`) for a value that is not a Tensor, an empty or reserved name, or data that does not fill its shape.
  * @example
  * ```ts
- * const bytes = writeSafetensors(model.stateDict(), { epoch: '3' });
- * // Python: model.load_state_dict(safetensors.torch.load(bytes))
+ * import { GRU, readSafetensors, writeSafetensors } from 'gated';
+ * const gru = new GRU({ inputSize: 4, hiddenSize: 8 });
+ * const bytes = writeSafetensors(gru.stateDict(), { epoch: '3' });  // Python: safetensors.torch.load(bytes)
+ * const copy = new GRU({ inputSize: 4, hiddenSize: 8 });
+ * copy.loadStateDict(readSafetensors(bytes));                         // the same weights
  * ```
  */
 export function writeSafetensors(record: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {

@@ -60,6 +60,7 @@ export interface StackOutput { output: Tensor; states: { h: Tensor; c?: Tensor }
  * input of the wrong rank.
  * @example
  * ```ts
+ * import { StackModel, exportOnnx, zeros } from 'gated';
  * const model = new StackModel({ format: 'gated-stack', version: 1, input: 'float', batchFirst: true, layers: [
  *   { type: 'lstm', inputSize: 3, hiddenSize: 16 },
  *   { type: 'linear', inFeatures: 16, outFeatures: 1 },

@@ -16,8 +16,9 @@ import { Module } from './module.js';
  * @throws ArgumentError when `p` is not in [0, 1], or `forward` gets no tensor.
  * @example
  * ```ts
- * const drop = new Dropout(0.2);
- * drop.forward(ones([4, 5]));   // ~20% zeros, the rest 1.25
+ * import { Dropout, ones } from 'gated';
+ * const drop = new Dropout(0.2), x = ones([4, 5]);
+ * drop.forward(x);              // ~20% zeros, the rest 1.25
  * drop.eval().forward(x);       // x itself
  * ```
  */

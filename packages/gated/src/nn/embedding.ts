@@ -28,6 +28,7 @@ export type EmbeddingIndices = Int32Array | readonly number[] | Tensor;
  *
  * @example
  * ```ts
+ * import { Embedding } from 'gated';
  * const embed = new Embedding(10, 3, { paddingIdx: 0 });
  * const x = embed.forward([1, 2, 4, 5, 4, 3, 2, 9], [2, 4]);   // [2, 4, 3]
  * ```

@@ -32,6 +32,7 @@ export interface LayerNormOptions {
  * `forward`) when `x` does not end in `normalizedShape`.
  * @example
  * ```ts
+ * import { LayerNorm, zeros } from 'gated';
  * const norm = new LayerNorm(16);                 // normalises the last dimension
  * const y = norm.forward(zeros([5, 3, 16]));      // [5, 3, 16]
  * ```

@@ -26,6 +26,7 @@ export interface LinearOptions { bias?: boolean }
  *
  * @example
  * ```ts
+ * import { Linear, zeros } from 'gated';
  * const fc = new Linear(20, 30);
  * const y = fc.forward(zeros([128, 20]));    // [128, 30]
  * ```

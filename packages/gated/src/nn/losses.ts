@@ -131,6 +131,7 @@ function classIndices(targets: ClassTargets, shape: Shape): Int32Array | Float64
  * GatedError('SHAPE_MISMATCH').
  * @example
  * ```ts
+ * import { crossEntropy, tensor } from 'gated';
  * const logits = tensor([[2, 0.5, -1], [0, 0, 3]]);       // [N = 2, C = 3]
  * crossEntropy(logits, [0, 2]).item();                   // mean over the 2 targets
  * crossEntropy(logits, [0, -100], { labelSmoothing: 0.1 }); // the second target ignored

@@ -18,6 +18,8 @@ export type StateDict = Record<string, Tensor>;
  *
  * @example
  * ```ts
+ * import { Embedding, GRU, Linear, Module, writeSafetensors, type Tensor } from 'gated';
+ *
  * class Tagger extends Module {
  *   embed = new Embedding(100, 16);                        // 100 token ids → 16 features
  *   rnn = new GRU({ inputSize: 16, hiddenSize: 32 });

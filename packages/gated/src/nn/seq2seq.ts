@@ -344,6 +344,7 @@ export interface Seq2SeqOptions {
  * and each row's end symbol.
  * @example
  * ```ts
+ * import { Adam, Seq2Seq, beamDecode, padTokens } from 'gated';
  * const model = new Seq2Seq({ srcVocab: 30, tgtVocab: 40, embed: 32, hidden: 64, attention: 'bahdanau', bos: 1, eos: 2 });
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
  * const { loss } = model.loss(padTokens([[5, 6, 7], [8, 9]]), padTokens([[10, 11], [12, 13, 14]]));

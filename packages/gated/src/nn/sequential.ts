@@ -18,6 +18,7 @@ export type TensorModule = Module & { forward(x: Tensor): Tensor };
  * than a single Tensor.
  * @example
  * ```ts
+ * import { Dropout, LayerNorm, Linear, Sequential, zeros } from 'gated';
  * const mlp = new Sequential(new Linear(8, 32), new LayerNorm(32), new Dropout(0.1), new Linear(32, 2));
  * const y = mlp.forward(zeros([4, 8]));   // [4, 2]
  * mlp.stateDict();                        // { '0.weight', '0.bias', '1.weight', '1.bias', '3.weight', '3.bias' }

@@ -54,8 +54,7 @@ function writeAll(dir: string, files: Files): void {
  * @throws Node's file-system errors (a full disk, no permission) as they come.
  * @example
  * ```ts
- * import { encodeModelDir } from 'gated';
- * import { writeModelDir, readModelDir } from 'gated/node';
+ * import { writeModelDir, readModelDir } from 'gated/node';     // encodeModelDir, decodeModelDir: from 'gated'
  * writeModelDir('runs/my-model', encodeModelDir({ weights: model.stateDict(), config }));
  * const { weights } = decodeModelDir(readModelDir('runs/my-model'));
  * ```

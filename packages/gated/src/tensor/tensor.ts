@@ -73,6 +73,7 @@ export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1)
  *
  * @example
  * ```ts
+ * import { tensor } from 'gated';
  * const w = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true }); // shape [2, 2]
  * const y = w.matmul(tensor([1, -1], [2, 1])).tanh().sum();              // shape []
  * y.backward();
@@ -282,6 +283,7 @@ export function record<T extends Tensor[]>(fn: GradFn, outputs: T): T {
  * @throws ShapeError when the values do not fill `shape`, or a nested array is ragged.
  * @example
  * ```ts
+ * import { tensor } from 'gated';
  * tensor([[1, 2, 3], [4, 5, 6]]);            // shape [2, 3]
  * tensor([1, 2, 3, 4, 5, 6], [3, 2]);        // shape [3, 2]
  * tensor(3);                                 // shape []

@@ -238,9 +238,13 @@ function toTensor(v: Val): Tensor {
  * operator or attribute gated does not implement.
  * @example
  * ```ts
- * const model = loadOnnx(new Uint8Array(await (await fetch('gru.onnx')).arrayBuffer()));   // torch.onnx.export of a GRU
- * model.inputs;                                             // [{ name: 'input', type: 'float', shape: [5, 3, 10] }]
- * const { output } = model.run({ input: x });               // x: a Tensor [5, 3, 10] → Tensors by output name
+ * import { StackModel, exportOnnx, loadOnnx, onnxToStack, zeros } from 'gated';
+ * // bytes of a .onnx file, e.g. from torch.onnx.export (here: one that gated wrote)
+ * const bytes = exportOnnx(new StackModel({ format: 'gated-stack', version: 1, input: 'float', batchFirst: false,
+ *   layers: [{ type: 'gru', inputSize: 3, hiddenSize: 8 }] }));
+ * const model = loadOnnx(bytes);
+ * model.inputs.map((i) => i.name);                          // ['input']
+ * const { output } = model.run({ input: zeros([5, 2, 3]) }); // Tensors by output name: output [5, 2, 8]
  * const stack = onnxToStack(model);                         // the same network as a trainable StackModel
  * ```
  */

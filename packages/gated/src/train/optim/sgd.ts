@@ -39,7 +39,14 @@ export interface SGDOptions {
  * @throws ArgumentError without `lr`, for a negative hyper-parameter, or nesterov without momentum > 0 and dampening 0.
  * @example
  * ```ts
+ * import { Linear, SGD, mse, tensor } from 'gated';
+ * const model = new Linear(3, 1);
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * for (let step = 0; step < 10; step++) {
+ *   opt.zeroGrad();
+ *   mse(model.forward(tensor([[1, 2, 3]])), tensor([[1]])).backward();
+ *   opt.step();
+ * }
  * ```
  */
 export class SGD extends Optimizer {
