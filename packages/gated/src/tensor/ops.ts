@@ -142,7 +142,11 @@ const normAxis = (op: string, axis: number, shape: Shape): number => {
   return a;
 };
 
-/** Sum of all elements (shape []) or along `axis` (removed unless keepDim). */
+/**
+ * Sum of all elements (shape []) or along `axis` (removed unless keepDim).
+ * Like `torch.sum`: negative axes count from the end; `keepDim` keeps the reduced axis with size 1.
+ * @throws ArgumentError for an axis outside the tensor's dimensions.
+ */
 export function sum(x: Tensor, axis?: number, keepDim = false): Tensor {
   if (axis === undefined) {
     let s = 0;
@@ -175,7 +179,10 @@ export function sum(x: Tensor, axis?: number, keepDim = false): Tensor {
   }, [new Tensor(Float32Array.from(out), shape)])[0];
 }
 
-/** Like torch.mean on CPU: the sum divided by the count (forward and backward divide, never multiply by 1/n). */
+/**
+ * Like torch.mean on CPU: the sum divided by the count (forward and backward divide, never multiply by 1/n).
+ * @throws ArgumentError for an axis outside the tensor's dimensions.
+ */
 export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
   const n = axis === undefined ? x.size : x.shape[normAxis('mean', axis, x.shape)];
   return div(sum(x, axis, keepDim), n);
@@ -183,7 +190,10 @@ export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
 
 // ---------------------------------------------------------------------------------------------- shape ops
 
-/** Same data, new shape (one dimension may be -1). `copy` makes fresh storage (used by clone). */
+/**
+ * Same data, new shape (one dimension may be -1). `copy` makes fresh storage (used by clone).
+ * @throws ShapeError when the new shape does not hold exactly `x.size` elements.
+ */
 export function reshape(x: Tensor, shape: Shape, copy = false): Tensor {
   const infer = shape.indexOf(-1);
   let s = [...shape];
@@ -201,7 +211,11 @@ export function reshape(x: Tensor, shape: Shape, copy = false): Tensor {
   }, [new Tensor(copy ? x.data.slice() : x.data, s)])[0];
 }
 
-/** Swaps the last two dimensions. */
+/**
+ * Swaps the last two dimensions.
+ * Shape: `[..., M, N]` → `[..., N, M]` (a copy).
+ * @throws ShapeError for a tensor with fewer than 2 dimensions.
+ */
 export function transpose(x: Tensor): Tensor {
   check(x.ndim >= 2, 'SHAPE_MISMATCH', () => `transpose: needs at least 2 dimensions, got ${fmtShape(x.shape)}`);
   const R = x.shape[x.ndim - 2], C = x.shape[x.ndim - 1], batch = x.size / Math.max(1, R * C) || 0;
@@ -217,7 +231,11 @@ export function transpose(x: Tensor): Tensor {
   }, [new Tensor(out, shape)])[0];
 }
 
-/** Joins tensors along `axis`; all other dimensions must match. */
+/**
+ * Joins tensors along `axis`; all other dimensions must match.
+ * Like `torch.cat`.
+ * @throws ArgumentError for an empty list or an invalid axis; ShapeError when the other dimensions differ.
+ */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   check(xs.length > 0, 'INVALID_ARGUMENT', 'concat: needs at least one tensor');
   const nd = xs[0].ndim, a = normAxis('concat', axis, xs[0].shape);
@@ -248,7 +266,11 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   }, [new Tensor(out, shape)])[0];
 }
 
-/** Elements start ≤ i < end along `axis` (negative indices count from the end, like Python). */
+/**
+ * Elements start ≤ i < end along `axis` (negative indices count from the end, like Python).
+ * Like `x.narrow(axis, start, end − start)` in PyTorch (a copy).
+ * @throws ArgumentError for an invalid axis or range.
+ */
 export function slice(x: Tensor, axis: number, start: number, end?: number): Tensor {
   const a = normAxis('slice', axis, x.shape), n = x.shape[a];
   const s = start < 0 ? start + n : start, e = end === undefined ? n : end < 0 ? end + n : end;
@@ -267,7 +289,10 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   }, [new Tensor(out, x.shape.map((d, k) => (k === a ? e - s : d)))])[0];
 }
 
-/** Rows of `weight` [N, D] picked by integer `indices` (any shape S): result [...S, D]. Embedding lookup. */
+/**
+ * Rows of `weight` [N, D] picked by integer `indices` (any shape S): result [...S, D]. Embedding lookup.
+ * @throws ShapeError when `weight` is not 2-d or `shape` does not hold the indices; ArgumentError for an index outside [0, N).
+ */
 export function indexSelect(weight: Tensor, indices: ArrayLike<number> | Tensor, shape?: Shape): Tensor {
   check(weight.ndim === 2, 'SHAPE_MISMATCH', () => `indexSelect: weight must be 2-d [N, D], got ${fmtShape(weight.shape)}`);
   // a private copy: backward must use the indices of this forward even if the caller reuses its buffer
@@ -296,6 +321,7 @@ export function indexSelect(weight: Tensor, indices: ArrayLike<number> | Tensor,
 /**
  * Matrix product like torch.matmul: 1-d operands are promoted (and the added dimension removed);
  * [..., M, K] @ [K, N] → [..., M, N]; [..., M, K] @ [..., K, N] with equal (or absent) batch dimensions.
+ * @throws ShapeError when the inner sizes K differ, an operand is a scalar, or the batch dimensions differ.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   check(a.ndim >= 1 && b.ndim >= 1, 'SHAPE_MISMATCH', () => `matmul: operands must be at least 1-d, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);

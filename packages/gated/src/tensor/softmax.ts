@@ -36,7 +36,11 @@ export function logSoftmaxRows(x: Float32Array, out: Float32Array, r: Rows): voi
   }
 }
 
-/** log softmax along `axis` (default: the last one). Same shape as `x`. */
+/**
+ * log softmax along `axis` (default: the last one). Same shape as `x`.
+ * Computed in float64 and rounded once, like `torch.log_softmax`.
+ * @throws ArgumentError for an axis outside the tensor's dimensions.
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const r = rowsOf('logSoftmax', x, axis);
   const y = new Float32Array(x.size);
@@ -56,7 +60,10 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   }, [new Tensor(y, x.shape)])[0];
 }
 
-/** softmax along `axis` (default: the last one). Same shape as `x`; each row sums to 1. */
+/**
+ * softmax along `axis` (default: the last one). Same shape as `x`; each row sums to 1.
+ * @throws ArgumentError for an axis outside the tensor's dimensions.
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const r = rowsOf('softmax', x, axis);
   const y = new Float32Array(x.size);
