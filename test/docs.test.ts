@@ -15,7 +15,7 @@ const TYPEDOC = join(dirname(createRequire(import.meta.url).resolve('typedoc/pac
 it('typedoc validates the public API with no warnings (npm run docs)', () => {
   const r = spawnSync(process.execPath, [TYPEDOC, '--emit', 'none'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-});
+}, 300_000); // a whole-library type-check and conversion: minutes on a busy 2-core machine
 
 /** The ```ts blocks of every @example in the library's sources, with where they are. */
 function examples(): { where: string; code: string }[] {
@@ -57,4 +57,4 @@ it('every complete @example type-checks and runs as written', async () => {
   const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
   expect(r.status, r.stdout).toBe(0);
-});
+}, 300_000);
