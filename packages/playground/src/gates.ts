@@ -130,3 +130,32 @@ export function traceGates(model: CharLM, vocab: CharVocab, text: string, bounda
   }
   return { cell, H, chars, skipped, layers };
 }
+
+/** The column between two lines of a probe: no values (NaN), drawn blank. */
+export const LINE_BREAK = '⏎';
+
+/**
+ * The gate view's trace of a probe text. A model trained on lines (names) reads each line from a fresh state after
+ * the boundary token, so the probe is split at spaces and line breaks and each word is read that way; the words'
+ * columns are joined with an empty LINE_BREAK column between them. Streams are read as one text.
+ */
+export function probeTrace(model: CharLM, vocab: CharVocab, text: string, lines: boolean): GateTrace {
+  if (!lines) return traceGates(model, vocab, text, false);
+  const parts = text.split(/\s+/).filter((w) => w.length > 0).map((w) => traceGates(model, vocab, w, true)).filter((t) => t.chars.length > 0 || t.skipped.length > 0);
+  if (parts.length <= 1) return parts[0] ?? traceGates(model, vocab, '', true);
+  const H = parts[0].H, chars: string[] = [];
+  parts.forEach((p, k) => { if (k) chars.push(LINE_BREAK); chars.push(...p.chars); });
+  const T = chars.length;
+  const join = (pick: (t: GateTrace) => Float32Array): Float32Array => {
+    const out = new Float32Array(T * H).fill(NaN);
+    let at = 0;
+    parts.forEach((p, k) => { if (k) at++; out.set(pick(p), at * H); at += p.chars.length; });
+    return out;
+  };
+  const layers = parts[0].layers.map((l, li) => ({
+    layer: l.layer,
+    gates: l.gates.map((g, gi) => ({ name: g.name, label: g.label, values: join((t) => t.layers[li].gates[gi].values) })),
+    dh: join((t) => t.layers[li].dh), h: join((t) => t.layers[li].h),
+  }));
+  return { cell: parts[0].cell, H, chars, skipped: parts.flatMap((p) => p.skipped), layers };
+}

@@ -1,8 +1,11 @@
-// Heatmaps of the gate view drawn on canvases: columns = characters read, rows = units (or one row per quantity,
-// averaged over units). Gates use a fixed 0…1 scale; the state change |Δh| is scaled to its largest value shown.
+// The gate view drawn on canvases: one panel per gate (GRU z, r; LSTM f, i, o) and one for the state change |Δh|,
+// characters along x, the chosen units along y. Each panel has its own colour scale and legend (the gates' ranges
+// differ: an LSTM's forget gate sits near 1 while its input gate moves), cells are never smaller than 6 px, and a
+// long text scrolls sideways instead of shrinking. Hovering a cell tells its character, unit and value.
 import type { GateTrace, LayerTrace } from './gates.js';
 
 const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const CELL_W = 14, LABEL_W = 64, TOP = 18;
 
 function color(v: number): string {
   const x = Math.min(1, Math.max(0, v)) * (VIRIDIS.length - 1), i = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - i;
@@ -10,73 +13,113 @@ function color(v: number): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-const show = (c: string): string => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
+export const showChar = (c: string): string => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
 
-interface Row { label: string; values: Float32Array; scale: number }   // values [T]
+interface Quantity { name: string; label: string; values: Float32Array; gate: boolean }   // values [T, H]
 
-/** Mean over units of each [T, H] array → [T]. */
-function mean(a: Float32Array, T: number, H: number): Float32Array {
-  const out = new Float32Array(T);
-  for (let t = 0; t < T; t++) { let s = 0; for (let j = 0; j < H; j++) s += a[t * H + j]; out[t] = s / H; }
-  return out;
+function quantities(layer: LayerTrace): Quantity[] {
+  return [...layer.gates.map((g) => ({ ...g, gate: true })),
+    { name: '|Δh|', label: 'state change |h(t) − h(t−1)| (not a gate)', values: layer.dh, gate: false }];
 }
 
-function maxOf(a: Float32Array): number { let m = 0; for (const v of a) m = Math.max(m, v); return m || 1; }
-
-/** Draws one panel: a title, the character labels, then `rows` of cells. */
-function panel(title: string, chars: string[], rows: Row[], cellW: number, cellH: number, labelW: number, tip: HTMLElement): HTMLElement {
-  const box = document.createElement('div'), h = document.createElement('div'), cv = document.createElement('canvas');
-  box.className = 'panel';
-  h.className = 'panel-title'; h.textContent = title;
-  const top = 18, T = chars.length, dpr = window.devicePixelRatio || 1;
-  const W = labelW + T * cellW, Ht = top + rows.length * cellH;
-  cv.width = W * dpr; cv.height = Ht * dpr; cv.style.width = `${W}px`; cv.style.height = `${Ht}px`;
-  const g = cv.getContext('2d')!;
-  g.scale(dpr, dpr);
-  g.font = '12px ui-monospace, monospace'; g.textAlign = 'center'; g.textBaseline = 'middle'; g.fillStyle = '#111';
-  chars.forEach((c, t) => g.fillText(show(c), labelW + t * cellW + cellW / 2, top / 2));
-  rows.forEach((r, i) => {
-    if (labelW) { g.textAlign = 'right'; g.fillStyle = '#111'; g.fillText(r.label, labelW - 6, top + i * cellH + cellH / 2); g.textAlign = 'center'; }
-    for (let t = 0; t < T; t++) { g.fillStyle = color(r.values[t] / r.scale); g.fillRect(labelW + t * cellW, top + i * cellH, cellW, cellH); }
-  });
-  cv.addEventListener('mousemove', (e) => {
-    const t = Math.floor((e.offsetX - labelW) / cellW), i = Math.floor((e.offsetY - top) / cellH);
-    if (t < 0 || t >= T || i < 0 || i >= rows.length) { tip.textContent = ''; return; }
-    tip.textContent = `${rows[i].label} after '${show(chars[t])}' (character ${t + 1}): ${rows[i].values[t].toFixed(3)}`;
-  });
-  box.append(h, cv);
-  return box;
+/**
+ * The k units that move most over the text: largest variance over the characters, summed over the gates (over |Δh|
+ * for a plain RNN). Returned in unit order.
+ */
+export function topUnits(trace: GateTrace, layer: LayerTrace, k: number): number[] {
+  const T = trace.chars.length, H = trace.H, qs = layer.gates.length ? layer.gates.map((g) => g.values) : [layer.dh];
+  const score = new Float64Array(H);
+  for (const v of qs) for (let j = 0; j < H; j++) {
+    let s = 0, s2 = 0;
+    let n = 0;
+    for (let t = 0; t < T; t++) { const x = v[t * H + j]; if (Number.isNaN(x)) continue; s += x; s2 += x * x; n++; }
+    score[j] += n ? s2 / n - (s / n) ** 2 : 0;
+  }
+  return Array.from({ length: H }, (_, j) => j).sort((a, b) => score[b] - score[a] || a - b).slice(0, Math.min(k, H)).sort((a, b) => a - b);
 }
 
-/** The colour scale: 0 … 1 of a gate (or of |Δh| relative to its largest value). */
-function legend(): HTMLElement {
+function rangeOf(q: Quantity, T: number, H: number, units: number[], fixed: boolean): [number, number] {
+  if (fixed && q.gate) return [0, 1];
+  let lo = Infinity, hi = -Infinity;
+  for (let t = 0; t < T; t++) for (const j of units) { const v = q.values[t * H + j]; if (!Number.isNaN(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
+  if (!q.gate || fixed || !Number.isFinite(lo)) lo = 0;
+  if (!(hi > lo)) hi = lo + 1e-6;
+  return [lo, hi];
+}
+
+const fmt = (v: number): string => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1));
+
+function legend(q: Quantity, [lo, hi]: [number, number]): HTMLElement {
   const box = document.createElement('div'), bar = document.createElement('span');
   box.className = 'legend';
+  if (q.gate) box.dataset.gate = q.name; else box.dataset.kind = 'dh';
   bar.style.background = `linear-gradient(to right, ${VIRIDIS.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
-  box.append('0', bar, '1');
+  box.append(`${q.name}:`, ` ${fmt(lo)}`, bar, fmt(hi));
   return box;
 }
 
-/** Renders a layer's trace into `el`: averaged rows (`mode` 'mean') or every unit ('units'). */
-export function renderGates(el: HTMLElement, trace: GateTrace, layer: LayerTrace, mode: 'mean' | 'units', tip: HTMLElement): void {
-  const T = trace.chars.length, H = trace.H;
-  el.replaceChildren(legend());
-  el.dataset.columns = String(T);
-  const cellW = T > 80 ? 10 : T > 30 ? 16 : 24;
-  const quantities = [...layer.gates.map((g) => ({ name: g.name, label: g.label, values: g.values, gate: true })),
-    { name: 'dh', label: 'state change |h(t) − h(t−1)|', values: layer.dh, gate: false }];
-  if (mode === 'mean') {
-    const rows = quantities.map((q) => { const v = mean(q.values, T, H); return { label: q.gate ? `mean ${q.name}` : 'mean |Δh|', values: v, scale: q.gate ? 1 : maxOf(v) }; });
-    el.append(panel(`layer ${layer.layer + 1}: unit averages (gates on 0…1, |Δh| on 0…max)`, trace.chars, rows, cellW, 22, 80, tip));
-  } else {
-    const cellH = H > 128 ? 2 : H > 48 ? 3 : 6;
-    for (const q of quantities) {
-      const scale = q.gate ? 1 : maxOf(q.values);
-      const rows = Array.from({ length: H }, (_, j) => ({
-        label: `${q.name}[${j}]`, scale,
-        values: Float32Array.from({ length: T }, (_, t) => q.values[t * H + j]),
-      }));
-      el.append(panel(`layer ${layer.layer + 1}: ${q.label}, ${H} units${q.gate ? '' : ` (0…${scale.toFixed(2)})`}`, trace.chars, rows, cellW, cellH, 0, tip));
+/** One panel: title and legend, row labels (fixed), then the cells (scrolling sideways with the character row). */
+function panel(q: Quantity, trace: GateTrace, units: number[], cellH: number, fixed: boolean, tip: HTMLElement): HTMLElement {
+  const T = trace.chars.length, H = trace.H, range = rangeOf(q, T, H, units, fixed), dpr = window.devicePixelRatio || 1;
+  const box = document.createElement('div'), head = document.createElement('div'), title = document.createElement('span');
+  box.className = 'gate-panel'; box.dataset.name = q.name;
+  head.className = 'panel-head'; title.className = 'panel-title'; title.textContent = q.label;
+  head.append(title, legend(q, range));
+  const body = document.createElement('div'), labels = document.createElement('canvas'), scroll = document.createElement('div'), cv = document.createElement('canvas');
+  body.className = 'panel-body'; scroll.className = 'panel-scroll';
+  const Ht = TOP + units.length * cellH, W = T * CELL_W;
+  const setup = (c: HTMLCanvasElement, w: number): CanvasRenderingContext2D => {
+    c.width = w * dpr; c.height = Ht * dpr; c.style.width = `${w}px`; c.style.height = `${Ht}px`;
+    const g = c.getContext('2d')!;
+    g.scale(dpr, dpr);
+    g.font = `${Math.min(11, cellH + 2)}px ui-monospace, monospace`; g.textBaseline = 'middle'; g.fillStyle = '#111';
+    return g;
+  };
+  const gl = setup(labels, LABEL_W);
+  gl.textAlign = 'right';
+  const every = cellH >= 10 ? 1 : Math.ceil(10 / cellH);
+  units.forEach((j, i) => { if (i % every === 0) gl.fillText(`unit ${j}`, LABEL_W - 6, TOP + i * cellH + cellH / 2); });
+  const g = setup(cv, W);
+  g.textAlign = 'center'; g.font = '12px ui-monospace, monospace';
+  trace.chars.forEach((c, t) => g.fillText(showChar(c), t * CELL_W + CELL_W / 2, TOP / 2));
+  const [lo, hi] = range;
+  units.forEach((j, i) => {
+    for (let t = 0; t < T; t++) {
+      const v = q.values[t * H + j];
+      g.fillStyle = Number.isNaN(v) ? '#fff' : color((v - lo) / (hi - lo));
+      g.fillRect(t * CELL_W, TOP + i * cellH, CELL_W, cellH);
     }
+  });
+  cv.dataset.cellWidth = String(CELL_W); cv.dataset.cellHeight = String(cellH);
+  cv.addEventListener('mousemove', (e) => {
+    const t = Math.floor(e.offsetX / CELL_W), i = Math.floor((e.offsetY - TOP) / cellH);
+    if (t < 0 || t >= T || i < 0 || i >= units.length) { tip.hidden = true; return; }
+    tip.hidden = false;
+    const v = q.values[t * H + units[i]];
+    tip.textContent = Number.isNaN(v) ? 'line boundary: each name is read from a fresh state, as in training'
+      : `'${showChar(trace.chars[t])}' (character ${t + 1}) · unit ${units[i]} · ${q.name} = ${v.toFixed(3)}`;
+    tip.style.left = `${e.clientX + 12}px`; tip.style.top = `${e.clientY + 12}px`;
+  });
+  cv.addEventListener('mouseleave', () => { tip.hidden = true; });
+  scroll.append(cv);
+  body.append(labels, scroll);
+  box.append(head, body);
+  return box;
+}
+
+/**
+ * Renders a layer's gates for `units` into `el`: one panel per gate and one for |Δh|. `fixed`: gates on 0 … 1
+ * (|Δh| on 0 … max) instead of each panel's own range.
+ */
+export function renderGates(el: HTMLElement, trace: GateTrace, layer: LayerTrace, units: number[], fixed: boolean, tip: HTMLElement): void {
+  const cellH = units.length <= 16 ? 12 : units.length <= 32 ? 8 : 6;
+  const qs = quantities(layer);
+  el.replaceChildren(...qs.map((q) => panel(q, trace, units, cellH, fixed, tip)));
+  if (layer.gates.length === 0) {
+    const note = document.createElement('p');
+    note.className = 'hint'; note.textContent = 'A plain RNN has no gates: every step overwrites the whole state, h(t) = tanh(W x + U h(t−1) + b). Only its state change is shown.';
+    el.prepend(note);
   }
+  el.dataset.columns = String(trace.chars.length);
+  el.dataset.rows = String(units.length);
 }

@@ -1,13 +1,16 @@
-// The playground page: controls, the loss chart, samples, the gate and gradient views, save/load. It only draws and
-// forwards; the model lives in the training worker (worker.ts), reached through the messages of protocol.ts.
+// The playground page: the form, the kept runs (chart, legend, table, exports), samples, the live gate view and the
+// gradient view, model import. It only draws and forwards; every model lives in the training worker (worker.ts),
+// reached through the messages of protocol.ts. Drawing is batched into animation frames, so no main-thread task
+// grows with the number of progress messages.
 import { GradientChart, LossChart } from './chart.js';
-import { shippedData, textData, type DatasetName } from './datasets.js';
-import type { CellKind, LMData } from './gated.js';
+import { check, comparison, formData, optionsOf, values, watchForm } from './form.js';
 import type { GateTrace } from './gates.js';
-import { renderGates } from './heatmap.js';
-import { modelFiles, zipModel } from './modelzip.js';
-import { defaultPlayOptions } from './options.js';
-import type { FromWorker, ModelInfo, ToWorker } from './protocol.js';
+import { renderGates, topUnits } from './heatmap.js';
+import { chooseCheckpoint, modelFiles } from './modelzip.js';
+import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
+import { RunsTable } from './runstable.js';
+import { MAX_RUNS, commonSteps, curvesCSV, curvesSVG, legendText, newRun, type Run } from './runs.js';
+import { shippedData } from './datasets.js';
 import './style.css';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -15,23 +18,37 @@ const select = (id: string): HTMLSelectElement => $<HTMLSelectElement>(id);
 
 /** The lecture notes' example sentences (and names from them, for models trained on names). */
 const PRESETS = [
-  'Dhaval', 'Bhavin', 'Ishmael',
   'The cat who already ate a bunch of food, was full.',
   "Dhaval eats samosa almost everyday, it shouldn't be hard to guess that his favorite cuisine is Indian.",
-  "His brother Bhavin however is a lover of pasta and cheese that means Bhavin's favorite cuisine is Italian.",
+  'Dhaval Bhavin Ishmael Queequeg Christopher',
 ];
+/** The probe each kind of data starts with: names are read one by one (split at spaces), prose as one text. */
+const DEFAULT_PROBE = { lines: PRESETS[2], stream: PRESETS[0] };
+
+// Long tasks on this thread (Chromium's Long Tasks API reports those over 50 ms), for the responsiveness test: the
+// longest that overlapped training, and every one as [start, duration] in ms.
+const longTasks: [number, number][] = [];
+const trainingSpans: [number, number][] = [];     // [start, end] of the times some run was training (end Infinity: ongoing)
+function noteLongTasks(): void {
+  const during = longTasks.filter(([s, d]) => trainingSpans.some(([a, b]) => s < b && s + d > a));
+  document.body.dataset.longestTaskTraining = String(Math.round(Math.max(0, ...during.map(([, d]) => d))));
+  document.body.dataset.longTasks = JSON.stringify(longTasks.map(([s, d]) => [Math.round(s), Math.round(d)]));
+}
+try {
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push([e.startTime, e.duration]); noteLongTasks(); }).observe({ type: 'longtask', buffered: true });
+} catch { /* not Chromium */ }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker): void => worker.postMessage(m);
 const lossChart = new LossChart($('loss-chart'));
 const gradChart = new GradientChart($('grad-chart'));
-const stats = $('stats');
-let running = false;
-let info: ModelInfo | null = null;
-let trace: GateTrace | null = null;
-let firstLoss: number | null = null;
-let models = 0;
-const dataCache = new Map<string, Promise<LMData>>();
+let runs: Run[] = [];
+let nextId = 1;
+let selected: number | null = null;          // the run whose samples are shown and whose gates are watched
+let stopAt = 0;
+let selectNext: number | null = null;        // the run of a new batch to select when it arrives (the GRU of a comparison)
+const units = new Map<string, number[]>();   // `${run}:${layer}:${k}` → the gate view's units, kept until re-picked
+let trace: { id: number; step: number; training: boolean; trace: GateTrace } | null = null;
 
 function status(text: string, error = false): void {
   const el = $('status');
@@ -39,158 +56,318 @@ function status(text: string, error = false): void {
   el.classList.toggle('error', error);
 }
 
-function data(name: DatasetName): Promise<LMData> {
-  if (name === 'text') {
-    const text = $<HTMLTextAreaElement>('text').value;
-    if (text.trim().length === 0) return Promise.reject(new Error('paste or drop some text first'));
-    return Promise.resolve(textData(text, select('text-mode').value as 'auto' | 'lines' | 'stream'));
+const byId = (id: number): Run | undefined => runs.find((r) => r.info.id === id);
+const table = new RunsTable($('runs-table'), {
+  select: (id) => { selected = id; samplesFor(); redraw(); },
+  rename: (id, name) => { const r = byId(id); if (r) { r.name = name.trim() || r.name; redraw(); } },
+  remove: (id) => removeRun(id),
+  export: (id, what) => send({ type: 'export', id, what }),
+});
+
+// ---------------------------------------------------------------------------------------------- drawing
+
+let frame = 0;
+function redraw(): void { if (!frame) frame = requestAnimationFrame(draw); }
+
+function baseline(): number | null {
+  return runs.length && runs.every((r) => r.info.source === runs[0].info.source) ? runs[0].info.baseline : null;
+}
+
+function target(): number | null {
+  const v = $<HTMLInputElement>('target').value.trim(), b = baseline();
+  if (v === '') return b;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+function draw(): void {
+  frame = 0;
+  lossChart.log = select('y-scale').value === 'log';
+  lossChart.draw(runs, baseline());
+  $('legend').replaceChildren(...runs.map((r) => {
+    const li = document.createElement('li'), sw = document.createElement('span');
+    sw.className = 'swatch'; sw.style.background = r.color;
+    li.append(sw, legendText(r));
+    li.dataset.run = String(r.info.id);
+    return li;
+  }));
+  const b = baseline();
+  if (b !== null) {
+    const li = document.createElement('li'), sw = document.createElement('span');
+    sw.className = 'swatch dashed';
+    li.append(sw, `bigram baseline on the validation text: ${b.toFixed(3)} · thin lines: training loss, thick: validation loss`);
+    $('legend').append(li);
   }
-  if (!dataCache.has(name)) dataCache.set(name, shippedData(name));
-  return dataCache.get(name)!;
+  const t = target();
+  $('target').setAttribute('placeholder', b !== null ? b.toFixed(2) : '');
+  $('err-target').textContent = t === null && $<HTMLInputElement>('target').value.trim() !== '' ? 'target loss: a number above 0 (nats per character)' : '';
+  $('target-hint').textContent = $<HTMLInputElement>('target').value.trim() === '' && b !== null ? `(empty: the bigram baseline, ${b.toFixed(3)})` : '';
+  table.update(runs, t, selected);
+  $('no-runs').hidden = runs.length > 0;
+  const training = runs.some((r) => r.state === 'training');
+  $<HTMLButtonElement>('stop').disabled = !training;
+  $<HTMLButtonElement>('continue').disabled = training || !runs.some((r) => r.state === 'stopped');
+  for (const id of ['export-csv', 'export-svg', 'export-png']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
+  $<HTMLButtonElement>('show-grads').disabled = runs.length === 0;
+  document.body.dataset.runs = String(runs.length);
+  const open = trainingSpans.at(-1)?.[1] === Infinity;
+  if (training && !open) trainingSpans.push([performance.now(), Infinity]);
+  if (!training && open) { trainingSpans.at(-1)![1] = performance.now(); noteLongTasks(); }
+  document.body.dataset.training = String(training);
+  syncRunSelect();
+  syncGradSteps();
 }
 
-/** A new model from the controls (stops training). */
-async function init(): Promise<void> {
-  const name = select('dataset').value as DatasetName;
-  $('text-box').hidden = name !== 'text';
-  try {
-    status('loading data…');
-    const d = await data(name);
-    status('building the model…');
-    // a stream step reads batch × chunk characters: 16 × 64 keeps steps short enough to watch
-    send({ type: 'init', data: d, options: { ...defaultPlayOptions,
-      cell: select('cell').value as CellKind, hidden: Number(select('hidden').value), layers: Number(select('layers').value),
-      lr: Number(select('lr').value), batch: d.kind === 'stream' ? 16 : defaultPlayOptions.batch } });
-  } catch (e) { status((e as Error).message, true); }
-}
-
-function setSelect(id: string, value: string): void {
-  const s = select(id);
-  if (![...s.options].some((o) => o.value === value)) s.add(new Option(value, value));
-  s.value = value;
-}
-
-function onReady(i: ModelInfo): void {
-  info = i; firstLoss = null; trace = null;
-  lossChart.reset(i.baseline);
-  for (const id of ['steps', 'epochs']) $(id).textContent = '0';
-  for (const id of ['train-loss', 'val-loss', 'speed']) $(id).textContent = '–';
-  delete stats.dataset.firstLoss; delete stats.dataset.loss; delete stats.dataset.val;
-  stats.dataset.steps = '0'; stats.dataset.stepSeconds = '0';
-  $('baseline').textContent = i.baseline.toFixed(3);
-  setSelect('cell', i.cell); setSelect('hidden', String(i.hidden)); setSelect('layers', String(i.layers)); setSelect('lr', String(i.lr));
-  $('model-info').textContent = `${i.cell.toUpperCase()} · ${i.layers} × ${i.hidden} units · embedding ${i.embed} · `
-    + `${i.vocabSize} symbols · ${i.parameters.toLocaleString('en')} parameters · data: ${i.source} (${i.dataKind}) · kernels: ${i.backend}`;
-  const layer = select('gate-layer');
-  layer.replaceChildren(...Array.from({ length: i.layers }, (_, l) => new Option(String(l + 1), String(l))));
-  layer.value = String(i.layers - 1);
-  $('heatmap').replaceChildren(); delete $('heatmap').dataset.columns;
-  $<HTMLButtonElement>('start').disabled = false;
-  document.body.dataset.ready = 'true';
-  document.body.dataset.models = String(++models);
-  const loaded = i.loaded ? `Loaded the model${i.loaded.removed ? ` (${i.loaded.removed} ${i.loaded.unit} of the data use characters it does not know and are left out of training)` : ''}. ` : '';
-  status(`${loaded}Ready: press Start.`);
-}
+// ---------------------------------------------------------------------------------------------- the worker's messages
 
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   switch (m.type) {
-    case 'ready': onReady(m.info); break;
-    case 'running':
-      running = m.running;
-      $('start').textContent = running ? 'Pause' : Number(stats.dataset.steps) > 0 ? 'Resume' : 'Start';
-      if (running) status('training…');
-      else if (Number(stats.dataset.steps) > 0) status('paused');
-      break;
-    case 'progress':
-      firstLoss ??= m.loss;
-      $('steps').textContent = String(m.steps); $('epochs').textContent = String(m.epochs);
-      $('train-loss').textContent = m.loss.toFixed(3); $('speed').textContent = m.stepsPerSecond.toFixed(1);
-      Object.assign(stats.dataset, { steps: String(m.steps), stepSeconds: String(m.stepSeconds), loss: String(m.loss), firstLoss: String(firstLoss) });
-      lossChart.addTrain(m.steps, m.loss);
-      break;
-    case 'val':
-      $('val-loss').textContent = m.val.toFixed(3);
-      stats.dataset.val = String(m.val);
-      lossChart.addVal(m.steps, m.val);
-      break;
-    case 'samples':
-      $('samples').replaceChildren(...m.texts.map((t) => Object.assign(document.createElement('li'), { textContent: t || '(empty)' })));
-      break;
-    case 'gates': trace = m.trace; drawGates(); break;
-    case 'gradients':
-      gradChart.show(m.curves);
-      $('show-grads').textContent = 'Compute';
-      $('grad-chart').dataset.ends = JSON.stringify(m.curves.map((c) => ({ label: c.label, d0: c.values[0], last: c.values[m.T - 1] })));
-      break;
-    case 'saved': {
-      const url = URL.createObjectURL(new Blob([zipModel(m.files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      const a = Object.assign(document.createElement('a'), { href: url, download: m.name });
-      document.body.append(a); a.click(); a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      status(`saved ${m.name}`);
+    case 'created': {
+      const r = newRun(m.info, runs);
+      runs.push(r);
+      const dropped = trim();
+      if (m.info.loaded) {
+        const l = m.info.loaded;
+        status(`Loaded ${l.name}${l.checkpoint === 'previous' ? ' — from its previous/ checkpoint: the latest one is incomplete or corrupt' : ''}`
+          + `${l.removed ? ` (${l.removed} ${l.unit} of the data use characters it does not know and are left out of its training)` : ''}. It is run "${r.name}": press Continue to train it further.${dropped}`);
+      } else if (dropped) status(`training…${dropped}`);
+      if (selectNext === m.info.id) { selected = m.info.id; selectNext = null; samplesFor(); watchGates(); }
       break;
     }
-    case 'error': status(m.message, true); $('show-grads').textContent = 'Compute'; break;
+    case 'progress':
+      for (const p of m.runs) {
+        const r = byId(p.id);
+        if (!r) continue;
+        r.steps = p.steps; r.stepSeconds = p.stepSeconds; r.state = p.state; r.snapshots = p.snapshots;
+        r.train.push(...p.train); r.val.push(...p.val);
+      }
+      if (!runs.some((r) => r.state === 'training') && document.body.dataset.training === 'true') status('All runs stopped or done.');
+      break;
+    case 'stopped':
+      document.body.dataset.stopMs = String(performance.now() - stopAt);
+      status(`Stopped (${Math.round(performance.now() - stopAt)} ms after the click).`);
+      break;
+    case 'gates':
+      trace = m; drawGates();
+      break;
+    case 'samples':
+      if (m.id === selected) $('samples').replaceChildren(...m.texts.map((t) => Object.assign(document.createElement('li'), { textContent: t || '(empty)' })));
+      break;
+    case 'gradients': showGradients(m); break;
+    case 'file': download(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: m.mime }), m.name); break;
+    case 'error':
+      if (m.context === 'load') status(`Import failed: ${m.message}. Nothing was changed: ${keptRuns()}.`, true);
+      else if (m.context === 'gradients') { status(`Gradient view: ${m.message}`, true); $('show-grads').textContent = 'Compute'; }
+      else status(m.message, true);
+      break;
   }
+  redraw();
 };
 worker.onerror = (e) => status(`worker: ${e.message}`, true);
 
-function drawGates(): void {
-  if (!trace) return;
-  const layer = trace.layers[Number(select('gate-layer').value)] ?? trace.layers[trace.layers.length - 1];
-  renderGates($('heatmap'), trace, layer, select('gate-mode').value as 'mean' | 'units', $('gate-tip'));
-  $('gate-skipped').textContent = trace.skipped.length
-    ? `Left out (not in the model's vocabulary): ${[...new Set(trace.skipped)].map((c) => JSON.stringify(c)).join(' ')}` : '';
+const keptRuns = (): string => (runs.length ? `the ${runs.length} kept run${runs.length > 1 ? 's are' : ' is'} as before` : 'no run was added');
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-// ---------------------------------------------------------------------------------------------- controls
+// ---------------------------------------------------------------------------------------------- starting runs
 
-$('start').onclick = () => send({ type: 'run', running: !running });
-$('reset').onclick = () => void init();
-for (const id of ['dataset', 'cell', 'hidden', 'layers']) select(id).onchange = () => void init();
-select('text-mode').onchange = () => void init();
-$('use-text').onclick = () => void init();
-select('lr').onchange = () => send({ type: 'lr', value: Number(select('lr').value) });
+/** Whether `n` more runs fit once the oldest runs that are not training are dropped (a message when not). */
+function roomFor(n: number): boolean {
+  const training = runs.filter((r) => r.state === 'training').length;
+  if (training + n <= MAX_RUNS) return true;
+  status(`At most ${MAX_RUNS} runs are kept and ${training} are training: stop or remove one first.`, true);
+  return false;
+}
+
+/** Drops the oldest runs that are not training until at most MAX_RUNS are kept (after a new run has arrived). */
+function trim(): string {
+  const gone: Run[] = [];
+  while (runs.length > MAX_RUNS) {
+    const old = runs.find((r) => r.state !== 'training' && !gone.includes(r) && r.info.id !== runs.at(-1)!.info.id);
+    if (!old) break;
+    gone.push(old);
+    removeRun(old.info.id);
+  }
+  return gone.length ? ` At most ${MAX_RUNS} runs are kept: removed ${gone.map((r) => `"${r.name}"`).join(', ')}.` : '';
+}
+
+function removeRun(id: number): void {
+  runs = runs.filter((r) => r.info.id !== id);
+  send({ type: 'remove', id });
+  if (selected === id) selected = runs.at(-1)?.info.id ?? null;
+  samplesFor(); watchGates(); redraw();
+}
+
+async function startRuns(matchParams: boolean | null): Promise<void> {
+  const c = check();
+  if (!c.ok) { status('Fix the fields marked in red first.', true); return; }
+  try {
+    status('loading data…');
+    const data = await formData();
+    const options = matchParams === null ? [optionsOf(c, values().cell as 'gru')] : comparison(c, data, matchParams);
+    if (!roomFor(options.length)) return;
+    const specs: RunSpec[] = options.map((o) => ({ id: nextId++, data, options: o, budget: c.steps }));
+    selectNext = specs[0].id;
+    send({ type: 'start', runs: specs });
+    status(matchParams === null ? 'training…' : `training GRU, LSTM and RNN (${matchParams ? 'parameter counts matched' : 'same hidden size'}), ${c.steps} steps each, seed ${c.seed}…`);
+  } catch (e) { status((e as Error).message, true); }
+}
+
+$('form').addEventListener('submit', (e) => { e.preventDefault(); void startRuns(null); });
+$('compare').onclick = () => void startRuns($<HTMLInputElement>('match-params').checked);
+$('stop').onclick = () => { stopAt = performance.now(); send({ type: 'stop' }); };
+$('continue').onclick = () => { send({ type: 'continue', ids: runs.filter((r) => r.state === 'stopped').map((r) => r.info.id) }); status('training…'); };
+watchForm(() => check());
+$('target').oninput = redraw;
+select('y-scale').onchange = redraw;
+
+// ---------------------------------------------------------------------------------------------- exports and samples
+
+function chartTitle(): string {
+  const seeds = [...new Set(runs.map((r) => r.info.seed))];
+  return `loss of ${runs.length} run${runs.length > 1 ? 's' : ''} on ${[...new Set(runs.map((r) => r.info.source))].join(', ')} (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})`;
+}
+$('export-csv').onclick = () => download(new Blob([curvesCSV(runs)], { type: 'text/csv' }), 'gated-runs.csv');
+$('export-svg').onclick = () => download(new Blob([curvesSVG(runs, { log: select('y-scale').value === 'log', baseline: baseline(), title: chartTitle() })], { type: 'image/svg+xml' }), 'gated-runs.svg');
+$('export-png').onclick = async () => { const b = await lossChart.png(); if (b) download(b, 'gated-runs.png'); };
+
 const temp = $<HTMLInputElement>('temperature');
+function samplesFor(): void {
+  const r = selected === null ? undefined : byId(selected);
+  $('samples-of').textContent = r ? `from "${r.name}", redrawn every 2 s while it trains` : '';
+  if (!r) { $('samples').replaceChildren(); return; }
+  send({ type: 'samples', id: r.info.id, temperature: Number(temp.value) });
+}
 temp.oninput = () => { $('temperature-value').textContent = Number(temp.value).toFixed(2); };
-temp.onchange = () => send({ type: 'temperature', value: Number(temp.value) });
-$('resample').onclick = () => send({ type: 'resample' });
+temp.onchange = samplesFor;
+
+// ---------------------------------------------------------------------------------------------- gate view
+
+const gatesVisible = (): boolean => !$('tab-gates').hidden;
+
+function syncRunSelect(): void {
+  const s = select('gate-run'), want = runs.map((r) => `${r.info.id}:${r.name}`).join('|');
+  if (s.dataset.key !== want) {
+    s.dataset.key = want;
+    s.replaceChildren(...runs.map((r) => new Option(r.name, String(r.info.id))));
+  }
+  if (selected !== null && s.value !== String(selected)) s.value = String(selected);
+}
+
+function watchGates(): void {
+  const id = gatesVisible() && selected !== null && byId(selected) ? selected : null;
+  const probe = $<HTMLInputElement>('probe'), r = id === null ? undefined : byId(id);
+  if (r && Object.values(DEFAULT_PROBE).includes(probe.value)) probe.value = DEFAULT_PROBE[r.info.dataKind];
+  send({ type: 'watch', id, text: $<HTMLInputElement>('probe').value });
+}
+
+function drawGates(): void {
+  const r = trace ? byId(trace.id) : undefined;
+  if (!trace || !r || trace.id !== selected) return;
+  const t = trace.trace, layerSel = select('gate-layer');
+  if (layerSel.options.length !== t.layers.length) {
+    layerSel.replaceChildren(...t.layers.map((_, l) => new Option(String(l + 1), String(l))));
+    layerSel.value = String(t.layers.length - 1);
+  }
+  const layer = t.layers[Number(layerSel.value)] ?? t.layers[t.layers.length - 1];
+  const kv = select('gate-k').value, k = kv === 'all' ? t.H : Number(kv), key = `${r.info.id}:${layer.layer}:${k}:${t.chars.join('')}`;
+  if (!units.has(key)) units.set(key, topUnits(t, layer, k));
+  const el = $('heatmap');
+  renderGates(el, t, layer, units.get(key)!, select('gate-scale').value === 'fixed', $('gate-tip'));
+  el.dataset.step = String(trace.step); el.dataset.training = String(trace.training); el.dataset.run = String(r.info.id);
+  $('gate-state').textContent = `"${r.name}", layer ${layer.layer + 1}, at step ${trace.step}${trace.training ? ' — training, refreshed about twice a second' : ''}; `
+    + `${units.get(key)!.length} of ${t.H} units (those whose gates vary most over the text; "Re-pick units" chooses again).`;
+  $('gate-skipped').textContent = t.skipped.length ? `Left out (not in the model's vocabulary): ${[...new Set(t.skipped)].map((c) => JSON.stringify(c)).join(' ')}` : '';
+}
+
+select('gate-run').onchange = () => { selected = Number(select('gate-run').value); trace = null; $('heatmap').replaceChildren(); samplesFor(); watchGates(); redraw(); };
+for (const id of ['gate-layer', 'gate-k', 'gate-scale']) select(id).onchange = drawGates;
+$('repick').onclick = () => { for (const k of [...units.keys()]) if (k.startsWith(`${selected}:`)) units.delete(k); drawGates(); };
+$('probe').onchange = watchGates;
+$('presets').replaceChildren(...PRESETS.map((p) => {
+  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: p.length > 28 ? `${p.slice(0, 26)}…` : p, title: p, className: 'preset' });
+  b.onclick = () => { $<HTMLInputElement>('probe').value = p; watchGates(); };
+  return b;
+}));
+
+// ---------------------------------------------------------------------------------------------- gradient view
+
+function syncGradSteps(): void {
+  const s = select('grad-step'), steps = commonSteps(runs.filter((r) => r.info.source === runs[0]?.info.source));
+  const key = steps.join(',');
+  if (s.dataset.key === key) return;
+  const keep = s.value;
+  s.dataset.key = key;
+  s.replaceChildren(...steps.map((x) => new Option(String(x), String(x))));
+  // the latest common step, unless the user picked another that is still there
+  s.value = s.dataset.picked === 'true' && steps.map(String).includes(keep) ? keep : String(steps.at(-1) ?? '');
+}
+
+select('grad-step').onchange = () => { select('grad-step').dataset.picked = 'true'; };
+$('show-grads').onclick = () => {
+  const step = Number(select('grad-step').value), same = runs.filter((r) => r.info.source === runs[0].info.source);
+  if (select('grad-step').value === '') { status('Gradient view: the runs have no training step in common yet; let them train a little.', true); return; }
+  $('show-grads').textContent = 'Computing…';
+  send({ type: 'gradients', ids: same.map((r) => r.info.id), step, T: Number(select('grad-T').value), withInit: $<HTMLInputElement>('grad-init').checked });
+};
+
+function showGradients(m: Extract<FromWorker, { type: 'gradients' }>): void {
+  $('show-grads').textContent = 'Compute';
+  const curves = m.curves.map((c) => {
+    const r = byId(c.id);
+    return { label: `${r?.name ?? c.id} at step ${c.step}`, color: r?.color ?? '#999', dashed: c.step !== m.step, values: c.values, step: c.step, id: c.id };
+  });
+  gradChart.show(curves);
+  const list = [...new Set(m.curves.map((c) => c.id))].map(byId).filter((r): r is Run => r !== undefined);
+  const seeds = [...new Set(list.map((r) => r.info.seed))];
+  $('grad-title').textContent = `‖∂L/∂h‖ by distance at training step ${m.step} · seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')} · `
+    + `${m.windows} windows of ${m.T} characters from the validation text of "${list[0]?.name}"`;
+  $('grad-legend').replaceChildren(...curves.map((c) => {
+    const li = document.createElement('li'), sw = document.createElement('span'), r = byId(c.id);
+    sw.className = `swatch${c.dashed ? ' dashed' : ''}`; sw.style.background = c.color;
+    li.append(sw, `${c.label}${r ? ` — ${legendText(r).split(' — ')[1]}` : ''}: ${c.values[0].toExponential(2)} at d = 0 → ${c.values[c.values.length - 1].toExponential(2)} at d = ${c.values.length - 1}`);
+    return li;
+  }));
+  $('grad-probe').textContent = `First window: "${m.probe}" (⏎ = line boundary)`;
+  $('grad-chart').dataset.curves = JSON.stringify(curves.map((c) => ({ id: c.id, step: c.step, d0: c.values[0], last: c.values[c.values.length - 1] })));
+  $('grad-chart').dataset.step = String(m.step);
+}
+
+// ---------------------------------------------------------------------------------------------- tabs
 
 for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
   b.onclick = () => {
     for (const o of document.querySelectorAll<HTMLButtonElement>('.tabs button')) o.classList.toggle('active', o === b);
-    for (const t of ['train', 'gates', 'grads']) $(`tab-${t}`).hidden = t !== b.dataset.tab;
-    if (b.dataset.tab === 'gates' && !trace) send({ type: 'gates', text: $<HTMLInputElement>('sentence').value });
+    for (const t of ['runs', 'gates', 'grads']) $(`tab-${t}`).hidden = t !== b.dataset.tab;
+    watchGates();
+    redraw();
   };
 }
-$('show-gates').onclick = () => send({ type: 'gates', text: $<HTMLInputElement>('sentence').value });
-$('sentence').onkeydown = (e) => { if (e.key === 'Enter') $('show-gates').click(); };
-$('presets').replaceChildren(...PRESETS.map((p) => {
-  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: p.length > 28 ? `${p.slice(0, 26)}…` : p, title: p, className: 'preset' });
-  b.onclick = () => { $<HTMLInputElement>('sentence').value = p; $('show-gates').click(); };
-  return b;
-}));
-select('gate-layer').onchange = drawGates;
-select('gate-mode').onchange = drawGates;
-$('show-grads').onclick = () => { $('show-grads').textContent = 'Computing…'; send({ type: 'gradients', T: Number(select('grad-T').value) }); };
 
-// ---------------------------------------------------------------------------------------------- save / load
-
-$('save').onclick = () => send({ type: 'save' });
+// ---------------------------------------------------------------------------------------------- import
 
 async function loadModel(list: File[]): Promise<void> {
+  const names = list.map((f) => f.name).join(', ');
   try {
-    const files = modelFiles(await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))));
-    const config = JSON.parse(new TextDecoder().decode(files['config.json'])) as { data?: { source?: string } };
-    const source = config.data?.source ?? '';
-    // train further on the model's own dataset when it is one shipped here, else on the current selection
-    const name: DatasetName = source === 'names' ? 'names' : source.startsWith('moby-dick') ? 'moby-dick' : select('dataset').value as DatasetName;
-    select('dataset').value = name;
-    $('text-box').hidden = name !== 'text';
-    status('loading the model…');
-    send({ type: 'load', files, data: await data(name) });
-  } catch (e) { status((e as Error).message, true); }
+    const found = modelFiles(await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))));
+    const { files, source: checkpoint } = await chooseCheckpoint(found);
+    let config: { data?: { source?: string }; training?: { epochs?: number } };
+    try { config = JSON.parse(new TextDecoder().decode(files['config.json'])); } catch { throw new Error('config.json is not valid JSON'); }
+    const src = config.data?.source ?? '';
+    // train further on the model's own dataset when it is one shipped here, else on the form's data
+    const data = src === 'names' ? await shippedData('names') : src.startsWith('moby-dick') ? await shippedData('moby-dick') : await formData();
+    if (!roomFor(1)) return;
+    status(`loading ${names}…`);
+    const c = check();
+    selectNext = nextId;
+    send({ type: 'load', id: nextId++, name: list.length === 1 ? list[0].name.replace(/\.zip$/i, '') : found.dir || 'loaded model', files, checkpoint, data, budget: c.ok ? c.steps : 1000 });
+  } catch (e) { status(`Import failed: ${(e as Error).message}. Nothing was changed: ${keptRuns()}.`, true); }
 }
 
 $<HTMLInputElement>('load').onchange = (e) => {
@@ -208,7 +385,9 @@ document.addEventListener('drop', async (e) => {
   if (files.length === 0) return;
   $<HTMLTextAreaElement>('text').value = await files[0].text();
   select('dataset').value = 'text';
-  void init();
+  check();
 });
 
-void init();
+check();
+void formData().then(() => { check(); document.body.dataset.ready = 'true'; status('Ready: press Train, or compare the three cells.'); });
+redraw();

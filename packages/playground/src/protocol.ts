@@ -1,36 +1,51 @@
-// The messages between the page (main.ts) and the training worker (worker.ts). The worker owns the model; the page
-// only draws. Files travel as { name: bytes } (a `gated` model directory).
+// The messages between the page (main.ts) and the training worker (worker.ts). The worker owns every run's model and
+// trains them one optimizer step per task, so a message from the page waits for at most one step; the page only
+// draws. Files travel as { name: bytes } (a `gated` model directory).
 import type { LMData } from './gated.js';
 import type { GateTrace } from './gates.js';
 import type { PlayOptions } from './options.js';
 
 export type Files = Record<string, Uint8Array>;
 
-export type ToWorker =
-  | { type: 'init'; data: LMData; options: PlayOptions }
-  | { type: 'load'; files: Files; data: LMData }
-  | { type: 'run'; running: boolean }
-  | { type: 'lr'; value: number }
-  | { type: 'temperature'; value: number }
-  | { type: 'resample' }
-  | { type: 'gates'; text: string }
-  | { type: 'gradients'; T: number }
-  | { type: 'save' };
+/** A run to start: its id (chosen by the page), the data, the options and the step budget. */
+export interface RunSpec { id: number; data: LMData; options: PlayOptions; budget: number }
 
-export interface ModelInfo {
-  cell: string; hidden: number; layers: number; embed: number; vocabSize: number; parameters: number;
-  dataKind: LMData['kind']; source: string; baseline: number; backend: string; lr: number;
-  /** Set when the model came from a file: its name and what of the data did not fit its vocabulary. */
-  loaded?: { removed: number; unit: string };
+export type ToWorker =
+  | { type: 'start'; runs: RunSpec[] }
+  | { type: 'load'; id: number; name: string; files: Files; checkpoint: 'latest' | 'previous' | 'plain'; data: LMData; budget: number }
+  | { type: 'stop' }
+  | { type: 'continue'; ids: number[] }
+  | { type: 'remove'; id: number }
+  /** The gate view follows run `id` over `text` (null: the view is hidden, compute nothing). */
+  | { type: 'watch'; id: number | null; text: string }
+  | { type: 'samples'; id: number; temperature: number }
+  | { type: 'gradients'; ids: number[]; step: number; T: number; withInit: boolean }
+  | { type: 'export'; id: number; what: 'safetensors' | 'zip' };
+
+export interface RunInfo {
+  id: number;
+  cell: 'gru' | 'lstm' | 'rnn'; hidden: number; layers: number; embed: number; vocabSize: number; parameters: number;
+  dataKind: LMData['kind']; source: string; baseline: number; seed: number; lr: number; batch: number;
+  budget: number; backend: string;
+  /** The step the run starts from (0 unless loaded). */
+  steps: number;
+  /** Set when the run came from a model file. */
+  loaded?: { name: string; removed: number; unit: string; checkpoint: 'latest' | 'previous' | 'plain' };
+}
+
+/** What changed in one run since the last report. */
+export interface RunProgress {
+  id: number; steps: number; stepSeconds: number; state: 'training' | 'stopped' | 'done';
+  train: [number, number][]; val: [number, number][]; snapshots: number[];
 }
 
 export type FromWorker =
-  | { type: 'ready'; info: ModelInfo }
-  | { type: 'running'; running: boolean }
-  | { type: 'progress'; steps: number; epochs: number; loss: number; stepsPerSecond: number; stepSeconds: number }
-  | { type: 'val'; steps: number; val: number }
-  | { type: 'samples'; steps: number; texts: string[] }
-  | { type: 'gates'; trace: GateTrace }
-  | { type: 'gradients'; T: number; curves: { label: string; values: number[] }[] }
-  | { type: 'saved'; files: Files; name: string }
-  | { type: 'error'; message: string };
+  | { type: 'created'; info: RunInfo }
+  | { type: 'progress'; runs: RunProgress[] }
+  /** Reply to 'stop': every run's step when it stopped. */
+  | { type: 'stopped'; steps: Record<number, number> }
+  | { type: 'gates'; id: number; step: number; training: boolean; trace: GateTrace }
+  | { type: 'samples'; id: number; step: number; texts: string[] }
+  | { type: 'gradients'; step: number; T: number; windows: number; probe: string; curves: { id: number; step: number; values: number[] }[] }
+  | { type: 'file'; name: string; bytes: Uint8Array; mime: string }
+  | { type: 'error'; message: string; context: 'start' | 'load' | 'train' | 'gradients' | 'other'; id?: number };

@@ -1,107 +1,209 @@
-// The training worker: owns the Session (model, optimizer, data) and trains in slices of ~200 ms, answering the
-// page's messages between slices, so the page never freezes. Kernels: gated's default (WebAssembly SIMD, compiled
-// synchronously — allowed in a worker — with the plain-TypeScript reference as the fallback).
-import { CharLM, CharVocab, Rng, decodeModelDir, encodeModelDir, getBackend, type LMConfig } from './gated.js';
-import { traceGates } from './gates.js';
-import { gradientByDistance, plainRNNLike, windowsOf } from './gradients.js';
-import type { FromWorker, ModelInfo, ToWorker } from './protocol.js';
-import { Session, restrictTo } from './session.js';
+// The training worker: owns every kept run (a Session each) and trains the runs that are on, round robin, ONE
+// optimizer step per task; between tasks it yields to its event loop (a MessageChannel, not setTimeout, which browsers
+// clamp to 4 ms), so Stop and every other message waits for at most one step. Validation, the live gate trace and
+// samples are tasks of their own. Kernels: gated's default (WebAssembly SIMD, compiled synchronously in a worker).
+import { CharLM, CharVocab, Rng, decodeModelDir, encodeModelDir, getBackend, writeSafetensors, type LMConfig, type Tensor } from './gated.js';
+import { probeTrace } from './gates.js';
+import { gradientByDistance, windowsOf } from './gradients.js';
+import { zipModel } from './modelzip.js';
+import { snapshotSteps } from './params.js';
+import type { FromWorker, RunInfo, RunProgress, RunSpec, ToWorker } from './protocol.js';
+import { Session, restrictTo, snapshot } from './session.js';
 
-const port = self as unknown as { postMessage(m: FromWorker): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
-const post = (m: FromWorker): void => port.postMessage(m);
+const port = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
+const post = (m: FromWorker, transfer?: Transferable[]): void => port.postMessage(m, transfer);
 
-const SLICE_MS = 200, VAL_EVERY_MS = 2000, SAMPLE_EVERY_MS = 1500;
-let session: Session | null = null;
-let loadedModel = false;
-let running = false;
-let temperature = 0.8;
-let lastVal = 0, lastSample = 0;
-let timer: ReturnType<typeof setTimeout> | null = null;
+/** Reports at most this often; the gate trace and samples of the watched run refresh on their own clocks. */
+const REPORT_MS = 100, GATES_MS = 600, SAMPLES_MS = 2000;
+
+interface Run {
+  id: number; session: Session; info: RunInfo; budget: number;
+  /** Training points every `logEvery` steps (the mean of those steps), validation every `valEvery` and at the budget. */
+  logEvery: number; valEvery: number;
+  on: boolean; sum: number; n: number; needVal: boolean;
+  fresh: { train: [number, number][]; val: [number, number][] }; changed: boolean;
+  snapshotAt: Set<number>; snapshots: Map<number, Record<string, Tensor>>;
+}
+
+const runs = new Map<number, Run>();
+let turn = 0;                    // round-robin position among the runs that are on
+let watch: { id: number | null; text: string; step: number; at: number } = { id: null, text: '', step: -1, at: 0 };
+let samplesFor: { id: number; temperature: number; at: number } | null = null;
+let lastReport = 0;
 const rng = new Rng(7);
 
-function info(s: Session, loaded?: ModelInfo['loaded']): ModelInfo {
-  const m = s.model.config;
-  return { cell: m.cell, hidden: m.hidden, layers: m.layers, embed: m.embed, vocabSize: m.vocabSize,
-    parameters: s.model.parameters().reduce((n, p) => n + p.size, 0), dataKind: s.data.kind, source: s.data.source,
-    baseline: s.baseline, backend: getBackend(), lr: s.options.lr, loaded };
+// ------------------------------------------------------------------------------------------- the task loop
+
+const channel = new MessageChannel();
+let scheduled = false;
+function schedule(): void { if (!scheduled) { scheduled = true; channel.port2.postMessage(0); } }
+channel.port1.onmessage = () => { scheduled = false; tick(); };
+
+function active(): Run[] { return [...runs.values()].filter((r) => r.on); }
+
+/** One task: the next run's step (or its validation), then the reports that are due. */
+function tick(): void {
+  const on = active();
+  if (on.length > 0) {
+    const r = on[turn++ % on.length];
+    try { work(r); } catch (e) {
+      r.on = false; r.changed = true;
+      post({ type: 'error', message: `${r.info.cell.toUpperCase()}-${r.info.hidden}: ${(e as Error).message}`, context: 'train', id: r.id });
+    }
+  }
+  const now = performance.now();
+  if (watch.id !== null && now - watch.at > GATES_MS) gateTask(now);
+  if (samplesFor && now - samplesFor.at > SAMPLES_MS && runs.get(samplesFor.id)?.on) samplesTask(now);
+  if (now - lastReport > REPORT_MS || active().length === 0) report(now);
+  if (active().length > 0) schedule();
 }
 
-function begin(s: Session, loaded?: ModelInfo['loaded']): void {
-  session = s;
-  loadedModel = loaded !== undefined;
-  setRunning(false);
-  post({ type: 'ready', info: info(s, loaded) });
-  post({ type: 'val', steps: s.steps, val: s.validate() });
-  post({ type: 'samples', steps: s.steps, texts: s.samples(6, temperature, rng) });
-}
-
-function setRunning(v: boolean): void {
-  running = v && session !== null;
-  if (timer !== null) { clearTimeout(timer); timer = null; }
-  if (running) timer = setTimeout(slice, 0);
-  post({ type: 'running', running });
-}
-
-/** Trains for one slice, then reports; validation and samples on their own clocks. */
-function slice(): void {
-  timer = null;
-  const s = session;
-  if (!running || !s) return;
-  try {
-    const t0 = performance.now(), sec0 = s.stepSeconds;
-    let sum = 0, n = 0;
-    do { sum += s.trainStep(); n++; } while (performance.now() - t0 < SLICE_MS);
-    post({ type: 'progress', steps: s.steps, epochs: s.epochs, loss: sum / n, stepsPerSecond: n / (s.stepSeconds - sec0), stepSeconds: s.stepSeconds });
-    const now = performance.now();
-    if (now - lastVal > VAL_EVERY_MS) { lastVal = now; post({ type: 'val', steps: s.steps, val: s.validate() }); }
-    if (now - lastSample > SAMPLE_EVERY_MS) { lastSample = now; post({ type: 'samples', steps: s.steps, texts: s.samples(6, temperature, rng) }); }
-  } catch (e) {
-    post({ type: 'error', message: (e as Error).message });
-    setRunning(false);
+function work(r: Run): void {
+  const s = r.session;
+  if (r.needVal) {
+    r.needVal = false;
+    r.fresh.val.push([s.steps, s.validate()]);
+    if (s.steps >= r.budget) r.on = false;
+    r.changed = true;
     return;
   }
-  timer = setTimeout(slice, 0);
+  r.sum += s.trainStep(); r.n++;
+  if (s.steps % r.logEvery === 0 || s.steps >= r.budget) { r.fresh.train.push([s.steps, r.sum / r.n]); r.sum = 0; r.n = 0; }
+  if (s.steps % r.valEvery === 0 || s.steps >= r.budget) r.needVal = true;
+  if (r.snapshotAt.has(s.steps)) r.snapshots.set(s.steps, snapshot(s.model));
+  r.changed = true;
+}
+
+function report(now: number): void {
+  lastReport = now;
+  const out: RunProgress[] = [];
+  for (const r of runs.values()) {
+    if (!r.changed) continue;
+    r.changed = false;
+    out.push({ id: r.id, steps: r.session.steps, stepSeconds: r.session.stepSeconds, state: r.on ? 'training' : r.session.steps >= r.budget ? 'done' : 'stopped',
+      train: r.fresh.train, val: r.fresh.val, snapshots: [...r.snapshots.keys()] });
+    r.fresh = { train: [], val: [] };
+  }
+  if (out.length) post({ type: 'progress', runs: out });
+}
+
+function gateTask(now: number): void {
+  const r = runs.get(watch.id!);
+  watch.at = now;
+  if (!r || (r.session.steps === watch.step && !r.on && watch.step >= 0)) return;
+  watch.step = r.session.steps;
+  const s = r.session;
+  post({ type: 'gates', id: r.id, step: s.steps, training: r.on, trace: probeTrace(s.model, s.vocab, watch.text, s.data.kind === 'lines') });
+}
+
+function samplesTask(now: number): void {
+  const r = runs.get(samplesFor!.id);
+  samplesFor!.at = now;
+  if (r) post({ type: 'samples', id: r.id, step: r.session.steps, texts: r.session.samples(6, samplesFor!.temperature, rng) });
+}
+
+// ------------------------------------------------------------------------------------------- runs
+
+function infoOf(id: number, s: Session, budget: number, loaded?: RunInfo['loaded']): RunInfo {
+  const m = s.model.config, o = s.options;
+  return { id, cell: m.cell, hidden: m.hidden, layers: m.layers, embed: m.embed, vocabSize: m.vocabSize,
+    parameters: s.model.parameters().reduce((n, p) => n + p.size, 0), dataKind: s.data.kind, source: s.data.source,
+    baseline: s.baseline, seed: o.seed, lr: o.lr, batch: o.batch, budget, backend: getBackend(), steps: s.steps, loaded };
+}
+
+function add(id: number, s: Session, budget: number, loaded?: RunInfo['loaded']): Run {
+  const info = infoOf(id, s, budget, loaded);
+  const r: Run = { id, session: s, info, budget, logEvery: Math.max(1, Math.round(budget / 200)), valEvery: Math.max(1, Math.round(budget / 25)),
+    on: false, sum: 0, n: 0, needVal: false, fresh: { train: [], val: [[s.steps, s.validate()]] }, changed: true,
+    snapshotAt: new Set(snapshotSteps(budget)), snapshots: new Map([[s.steps, snapshot(s.model)]]) };
+  runs.set(id, r);
+  post({ type: 'created', info });
+  return r;
+}
+
+function start(specs: RunSpec[]): void {
+  // build every model first: a bad spec starts none of them
+  const built = specs.map((p) => ({ p, s: Session.create(p.data, p.options) }));
+  for (const { p, s } of built) add(p.id, s, p.budget).on = true;
+  schedule();
+}
+
+function load(m: Extract<ToWorker, { type: 'load' }>): void {
+  const dir = decodeModelDir<LMConfig>(m.files);
+  if (dir.config?.format !== 'gated-charlm') throw new Error(`config.json is not a gated character model (format '${String(dir.config?.format)}')`);
+  const { data, removed } = restrictTo(m.data, new CharVocab(dir.config.vocab));
+  const s = Session.fromModelDir(dir, data);
+  add(m.id, s, m.budget, { name: m.name, removed, unit: data.kind === 'lines' ? 'lines' : 'characters', checkpoint: m.checkpoint });
+  report(performance.now());
+}
+
+function stop(): void {
+  const steps: Record<number, number> = {};
+  for (const r of runs.values()) { if (r.on) { r.on = false; r.changed = true; } steps[r.id] = r.session.steps; }
+  report(performance.now());
+  post({ type: 'stopped', steps });
+}
+
+/** A model at one of its snapshot steps. */
+function modelAt(r: Run, step: number): CharLM {
+  const w = r.snapshots.get(step);
+  if (!w) throw new Error(`run ${r.info.cell.toUpperCase()}-${r.info.hidden} has no weights kept at step ${step}`);
+  const m = new CharLM(r.session.model.config);
+  m.loadStateDict(w);
+  return m;
+}
+
+/**
+ * ‖∂L/∂h‖ by distance for each run at the same step, on the same windows: those of the first run's validation text,
+ * re-encoded with each run's vocabulary (identical when the runs share their data).
+ */
+function gradients(m: Extract<ToWorker, { type: 'gradients' }>): void {
+  const list = m.ids.map((id) => runs.get(id)).filter((r): r is Run => r !== undefined);
+  if (list.length === 0) throw new Error('no runs to compare');
+  const ref = list[0].session, windows = windowsOf(ref.probe, 8, m.T);
+  if (windows.length === 0) throw new Error(`the validation text is shorter than ${m.T + 1} characters`);
+  const text = windows.map((w) => Array.from(w, (id) => ref.vocab.chars[id]));
+  const curves: Extract<FromWorker, { type: 'gradients' }>['curves'] = [];
+  for (const r of list) {
+    const v = r.session.vocab;
+    const ws = text.map((cs) => Int32Array.from(cs, (c) => (c === '' ? 0 : v.has(c) ? v.encode(c)[0] : -1)));
+    if (ws.some((w) => w.includes(-1))) throw new Error(`run ${r.info.cell.toUpperCase()}-${r.info.hidden} was trained on other data (${r.info.source}): its vocabulary lacks characters of the probe; remove it or compare runs on one dataset`);
+    for (const step of new Set(m.withInit ? [Math.min(...r.snapshots.keys()), m.step] : [m.step])) {
+      curves.push({ id: r.id, step, values: Array.from(gradientByDistance(modelAt(r, step), ws)) });
+    }
+  }
+  const probe = text[0].map((c) => (c === '' ? '⏎' : c)).join('');
+  post({ type: 'gradients', step: m.step, T: m.T, windows: windows.length, probe, curves });
+}
+
+function exportRun(m: Extract<ToWorker, { type: 'export' }>): void {
+  const r = runs.get(m.id);
+  if (!r) throw new Error(`run ${m.id} is not kept in the worker`);
+  const s = r.session, c = s.model.config;
+  const base = `gated-${s.data.source.replace(/[^a-z0-9]+/gi, '-').replace(/^-+|-+$/g, '')}-${c.cell}${c.hidden}x${c.layers}-step${s.steps}`;
+  if (m.what === 'safetensors') {
+    const bytes = writeSafetensors(snapshot(s.model), { format: 'pt', cell: c.cell, hidden: String(c.hidden), layers: String(c.layers), step: String(s.steps), vocab: JSON.stringify(s.vocab.toJSON()) });
+    post({ type: 'file', name: `${base}.safetensors`, bytes, mime: 'application/octet-stream' }, [bytes.buffer]);
+  } else {
+    const bytes = zipModel(encodeModelDir(s.modelDir()));
+    post({ type: 'file', name: `${base}.zip`, bytes, mime: 'application/zip' }, [bytes.buffer]);
+  }
 }
 
 function handle(m: ToWorker): void {
   switch (m.type) {
-    case 'init': begin(Session.create(m.data, m.options)); break;
-    case 'load': {
-      const dir = decodeModelDir<LMConfig>(m.files);
-      if (dir.config?.format !== 'gated-charlm') throw new Error(`config.json is not a gated character model (format '${String(dir.config?.format)}')`);
-      const { data, removed } = restrictTo(m.data, new CharVocab(dir.config.vocab));
-      begin(Session.fromModelDir(dir, data), { removed, unit: data.kind === 'lines' ? 'lines' : 'characters' });
-      break;
-    }
-    case 'run': setRunning(m.running); break;
-    case 'lr': if (session) { session.options.lr = m.value; session.optimizer.lr = m.value; } break;
-    case 'temperature': temperature = m.value; if (!running && session) post({ type: 'samples', steps: session.steps, texts: session.samples(6, temperature, rng) }); break;
-    case 'resample': if (session) post({ type: 'samples', steps: session.steps, texts: session.samples(6, temperature, rng) }); break;
-    case 'gates': if (session) post({ type: 'gates', trace: traceGates(session.model, session.vocab, m.text, session.data.kind === 'lines') }); break;
-    case 'gradients': {
-      if (!session) break;
-      const w = windowsOf(session.probe, 8, m.T);
-      if (w.length === 0) throw new Error(`the validation text is shorter than ${m.T + 1} characters`);
-      const start = new CharLM(session.model.config);
-      start.loadStateDict(session.initialWeights);
-      const cell = session.model.config.cell.toUpperCase();
-      post({ type: 'gradients', T: m.T, curves: [
-        { label: `this ${cell}, step ${session.steps}`, values: Array.from(gradientByDistance(session.model, w)) },
-        { label: `this ${cell} ${loadedModel ? 'as loaded' : 'at initialisation'}`, values: Array.from(gradientByDistance(start, w)) },
-        { label: 'plain RNN, same size, initialised', values: Array.from(gradientByDistance(plainRNNLike(session.model, session.options.seed + 1), w)) },
-      ] });
-      break;
-    }
-    case 'save': {
-      if (!session) break;
-      const c = session.model.config;
-      const source = session.data.source.replace(/[^a-z0-9]+/gi, '-').replace(/^-+|-+$/g, '');
-      post({ type: 'saved', files: encodeModelDir(session.modelDir()), name: `gated-${source}-${c.cell}${c.hidden}x${c.layers}-step${session.steps}.zip` });
-      break;
-    }
+    case 'start': try { start(m.runs); } catch (e) { post({ type: 'error', message: (e as Error).message, context: 'start' }); } break;
+    case 'load': try { load(m); } catch (e) { post({ type: 'error', message: (e as Error).message, context: 'load' }); } break;
+    case 'stop': stop(); break;
+    case 'continue': for (const id of m.ids) { const r = runs.get(id); if (r && r.session.steps < r.budget) { r.on = true; r.changed = true; } } schedule(); break;
+    case 'remove': runs.delete(m.id); if (watch.id === m.id) watch = { ...watch, id: null }; break;
+    case 'watch': watch = { id: m.id, text: m.text, step: -1, at: 0 }; if (m.id !== null) gateTask(performance.now() + GATES_MS); break;
+    case 'samples': samplesFor = { id: m.id, temperature: m.temperature, at: 0 }; if (runs.has(m.id)) samplesTask(performance.now()); break;
+    case 'gradients': try { gradients(m); } catch (e) { post({ type: 'error', message: (e as Error).message, context: 'gradients' }); } break;
+    case 'export': exportRun(m); break;
   }
 }
 
 port.onmessage = (e) => {
-  try { handle(e.data); } catch (err) { post({ type: 'error', message: (err as Error).message }); }
+  try { handle(e.data); } catch (err) { post({ type: 'error', message: (err as Error).message, context: 'other' }); }
 };

@@ -78,9 +78,9 @@ describe('model files', () => {
   it('reads the playground zip, a zipped CLI folder, and loose files alike', () => {
     const folder = zipSync({ 'runs/names-gru/model.safetensors': files['model.safetensors'], 'runs/names-gru/config.json': files['config.json'],
       'runs/names-gru/optimizer.safetensors': files['optimizer.safetensors'], 'runs/names-gru/': new Uint8Array(0), '__MACOSX/._x': new Uint8Array([9]) });
-    expect(modelFiles([{ name: 'm.zip', bytes: zipModel(files) }])).toEqual(files);
-    expect(modelFiles([{ name: 'names-gru.ZIP', bytes: folder }])).toEqual(files);
-    expect(modelFiles(Object.entries(files).map(([name, bytes]) => ({ name, bytes })))).toEqual(files);
+    expect(modelFiles([{ name: 'm.zip', bytes: zipModel(files) }]).files).toEqual(files);
+    expect(modelFiles([{ name: 'names-gru.ZIP', bytes: folder }]).files).toEqual(files);
+    expect(modelFiles(Object.entries(files).map(([name, bytes]) => ({ name, bytes }))).files).toEqual(files);
   });
   it('says what is missing, and refuses two models at once', () => {
     expect(() => modelFiles([{ name: 'config.json', bytes: new Uint8Array([1]) }])).toThrow(/missing: model\.safetensors \(got config\.json\)/);
