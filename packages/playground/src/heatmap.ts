@@ -112,7 +112,7 @@ function panel(q: Quantity, trace: GateTrace, units: number[], cellH: number, fi
  * (|Δh| on 0 … max) instead of each panel's own range.
  */
 export function renderGates(el: HTMLElement, trace: GateTrace, layer: LayerTrace, units: number[], fixed: boolean, tip: HTMLElement): void {
-  const cellH = units.length <= 16 ? 12 : units.length <= 32 ? 8 : 6;
+  const cellH = units.length <= 16 ? 10 : units.length <= 32 ? 8 : 6;
   const qs = quantities(layer);
   el.replaceChildren(...qs.map((q) => panel(q, trace, units, cellH, fixed, tip)));
   if (layer.gates.length === 0) {

@@ -37,8 +37,8 @@ export class RunsTable {
     first.append(swatch); nameCell.append(name);
     const cells = Object.fromEntries(COLUMNS.map((c) => [c, Object.assign(document.createElement('td'), { className: `c-${c}` })])) as Row['cells'];
     actions.className = 'actions';
-    actions.append(button('.safetensors', 'download the weights (PyTorch names)', () => this.actions.export(id, 'safetensors')),
-      button('.zip', 'download the model directory (gated generate / eval read it)', () => this.actions.export(id, 'zip')),
+    actions.append(button('weights', 'download the weights as .safetensors (PyTorch names)', () => this.actions.export(id, 'safetensors')),
+      button('model', 'download the model directory as .zip (gated generate / eval read it; Load model takes it back)', () => this.actions.export(id, 'zip')),
       button('✕', 'remove this run', () => this.actions.remove(id)));
     tr.append(first, nameCell, ...COLUMNS.map((c) => cells[c]), actions);
     tr.onclick = (e) => { if (!(e.target instanceof HTMLButtonElement) && !(e.target instanceof HTMLInputElement)) this.actions.select(id); };

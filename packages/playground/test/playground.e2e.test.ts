@@ -258,12 +258,12 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
   }, 120_000);
 
   it('saves a run as a model directory Node reads', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#runs-table tbody tr:first-child button:has-text(".zip")')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#runs-table tbody tr:first-child button:has-text("model")')]);
     const saved = decodeModelDir<LMConfig>(unzipSync(new Uint8Array(readFileSync((await download.path())!))));
     const { model, config } = loadCharLM(saved);
     expect(Object.keys(model.stateDict())).toContain('rnn.weight_hh_l0');
     expect(config.model.hidden).toBeGreaterThan(0);
-    const [st] = await Promise.all([page.waitForEvent('download'), page.click('#runs-table tbody tr:first-child button:has-text(".safetensors")')]);
+    const [st] = await Promise.all([page.waitForEvent('download'), page.click('#runs-table tbody tr:first-child button:has-text("weights")')]);
     expect(st.suggestedFilename()).toMatch(/\.safetensors$/);
   }, 60_000);
 
