@@ -34,7 +34,7 @@ describe('parameter counts', () => {
 
 describe('the form', () => {
   const ok: FormValues = { dataset: 'names', text: '', textMode: 'auto', cell: 'gru', hidden: '64', layers: '1', embed: '32', lr: '0.003', batch: '32', seed: '42', steps: '1000' };
-  const ctx = { vocabSize: 56, seqLength: 16, textKind: 'lines' as const };
+  const ctx: { vocabSize: number; seqLength: number; textKind: 'lines' | 'stream' } = { vocabSize: 56, seqLength: 16, textKind: 'lines' };
   const errors = (v: Partial<FormValues>, c = ctx) => { const r = checkForm({ ...ok, ...v }, c); return r.ok ? {} : r.errors; };
   it('accepts the defaults', () => expect(checkForm(ok, ctx)).toMatchObject({ ok: true, hidden: 64, lr: 0.003, steps: 1000 }));
   it('names the allowed range of every field', () => {

@@ -200,7 +200,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     for (const r of matched) expect(Math.abs(r.parameters / matched[0].parameters - 1)).toBeLessThan(0.05);
     expect(matched[1].hidden).toBeLessThan(HIDDEN);
     expect(matched[2].hidden).toBeGreaterThan(HIDDEN);
-    await page.waitForFunction(() => [...document.querySelectorAll('#runs-table .c-steps')].slice(3).every((c) => parseInt(c.textContent!) >= 30), null, { timeout: 60_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#runs-table .c-steps')).slice(3).every((c) => parseInt(c.textContent!) >= 30), null, { timeout: 60_000 });
     const ms = Math.max(...(await page.$$eval('#runs-table .c-ms', (c) => c.slice(3).map((e) => Number(e.textContent)))));
     await page.click('#stop');
     await page.waitForFunction(() => document.body.dataset.stopMs !== undefined && document.body.dataset.training === 'false');
@@ -270,7 +270,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
   it('works at a phone width: the layout stacks and nothing overflows the page', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.closest('.table-wrap, .panel-scroll, [hidden]') && e.getBoundingClientRect().right > 391)
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => !e.closest('.table-wrap, .panel-scroll, [hidden]') && e.getBoundingClientRect().right > 391)
       .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`));
     expect(wide).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
