@@ -269,6 +269,7 @@ function watchGates(): void {
 
 function drawGates(): void {
   const r = trace ? byId(trace.id) : undefined;
+  if (runs.length === 0) { $('gate-state').textContent = 'No run yet: press Train or Compare, and the gates of the selected run appear here while it trains.'; $('heatmap').replaceChildren(); return; }
   if (!trace || !r || trace.id !== selected) return;
   const t = trace.trace, layerSel = select('gate-layer');
   if (layerSel.options.length !== t.layers.length) {
@@ -282,7 +283,8 @@ function drawGates(): void {
   renderGates(el, t, layer, units.get(key)!, select('gate-scale').value === 'fixed', $('gate-tip'));
   el.dataset.step = String(trace.step); el.dataset.training = String(trace.training); el.dataset.run = String(r.info.id);
   $('gate-state').textContent = `"${r.name}", layer ${layer.layer + 1}, at step ${trace.step}${trace.training ? ' — training, refreshed about twice a second' : ''}; `
-    + `${units.get(key)!.length} of ${t.H} units (those whose gates vary most over the text; "Re-pick units" chooses again).`;
+    + `${units.get(key)!.length} of ${t.H} units (those whose gates vary most over the text; "Re-pick units" chooses again).`
+    + `${r.info.dataKind === 'lines' ? ' Trained on lines, it reads each word of the probe from a fresh state; blank columns mark the boundaries.' : ''}`;
   $('gate-skipped').textContent = t.skipped.length ? `Left out (not in the model's vocabulary): ${[...new Set(t.skipped)].map((c) => JSON.stringify(c)).join(' ')}` : '';
 }
 
@@ -346,6 +348,7 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
     for (const o of document.querySelectorAll<HTMLButtonElement>('.tabs button')) o.classList.toggle('active', o === b);
     for (const t of ['runs', 'gates', 'grads']) $(`tab-${t}`).hidden = t !== b.dataset.tab;
     watchGates();
+    if (b.dataset.tab === 'gates') drawGates();
     redraw();
   };
 }

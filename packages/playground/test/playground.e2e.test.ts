@@ -145,14 +145,22 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     const bb = (await box.boundingBox())!;
     await page.mouse.move(bb.x + 14 * 4 + 7, bb.y + 18 + 6);                  // the 5th character, the first unit
     expect(await page.textContent('#gate-tip')).toMatch(/^'a' \(character 5\) · unit \d+ · z = \d\.\d{3}$/);   // "Dhaval Bhavin …"
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-gates.png') });
+    if (SHOTS) {
+      // a third of the way in, with the gates drawn at that step, the panels scrolled to the top of the window
+      await page.waitForFunction((n) => Number(document.getElementById('heatmap')!.dataset.step) >= n, Math.round(STEPS / 3), { timeout: 300_000 });
+      await page.$eval('#gate-state', (e) => e.scrollIntoView());
+      const now = (await (await page.$('#heatmap .panel-scroll canvas'))!.boundingBox())!;
+      await page.mouse.move(now.x + 14 * 4 + 7, now.y + 18 + 10 * 3 + 5);     // the 5th character, the 4th unit
+      await page.screenshot({ path: join(SHOTS, 'playground-gates.png') });
+      await page.evaluate(() => window.scrollTo(0, 0));
+    }
     // a long probe scrolls sideways at 1280 px instead of shrinking its cells
     await page.click('.preset >> nth=1');
     await page.waitForFunction(() => Number(document.getElementById('heatmap')!.dataset.columns) > 90);
     expect(await page.$eval('#heatmap .panel-scroll', (s) => s.scrollWidth > s.clientWidth)).toBe(true);
 
     await page.click('[data-tab=runs]');
-    await page.waitForFunction(() => document.body.dataset.training === 'false', null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.training === 'false', null, { timeout: SHOTS ? 600_000 : 120_000 });
     const table = await rows(page);
     expect(table.map((r) => [r.cell, r.hidden, r.state])).toEqual([['GRU', HIDDEN, 'done'], ['LSTM', HIDDEN, 'done'], ['RNN', HIDDEN, 'done']]);
     expect(table.map((r) => r.parameters)).toEqual((['gru', 'lstm', 'rnn'] as const).map((c) => libraryParameters(c, HIDDEN)));
@@ -166,7 +174,13 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     console.log(`comparison: ${STEPS} steps each, hidden ${HIDDEN}; ms/step ${await page.$$eval('#runs-table .c-ms', (c) => c.map((e) => e.textContent).join(' / '))}; `
       + `best val ${await page.$$eval('#runs-table .c-best', (c) => c.map((e) => e.textContent).join(' / '))}; longest main-thread task ${longest} ms`);
     expect(longest).toBeLessThan(200);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-compare.png') });
+    if (SHOTS) {
+      await page.fill('#target', '2.1');                                     // a target below the bigram baseline
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(SHOTS, 'playground-compare.png') });
+      console.log(`steps to reach validation loss 2.1: ${await page.$$eval('#runs-table .c-reach', (c) => c.map((e) => e.textContent).join(' / '))}`);
+      await page.fill('#target', '');
+    }
 
     // exports: curves as CSV (a row per point of every run), the chart as SVG
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
@@ -187,7 +201,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     console.log('gradient view, ‖∂L/∂h‖ at d = 0 → d = 63:', g.map((c, k) => `${table[k].cell} ${c.d0.toExponential(2)} → ${c.last.toExponential(2)}`).join('; '));
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-gradients.png') });
     await page.click('[data-tab=runs]');
-  }, 300_000);
+  }, SHOTS ? 900_000 : 300_000);
 
   it('matches parameter counts on request, keeps at most six runs, and stops within a step', async () => {
     await page.check('#match-params');
