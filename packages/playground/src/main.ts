@@ -279,15 +279,27 @@ function drawGates(): void {
   const layer = t.layers[Number(layerSel.value)] ?? t.layers[t.layers.length - 1];
   const kv = select('gate-k').value, k = kv === 'all' ? t.H : Number(kv), key = `${r.info.id}:${layer.layer}:${k}:${t.chars.join('')}`;
   if (!units.has(key)) units.set(key, topUnits(t, layer, k));
+  const shown = chosenUnits(t.H) ?? units.get(key)!;
   const el = $('heatmap');
-  renderGates(el, t, layer, units.get(key)!, select('gate-scale').value === 'fixed', $('gate-tip'));
+  renderGates(el, t, layer, shown, select('gate-scale').value === 'fixed', $('gate-tip'));
   el.dataset.step = String(trace.step); el.dataset.training = String(trace.training); el.dataset.run = String(r.info.id);
   $('gate-state').textContent = `"${r.name}", layer ${layer.layer + 1}, at step ${trace.step}${trace.training ? ' — training, refreshed about twice a second' : ''}; `
-    + `${units.get(key)!.length} of ${t.H} units (those whose gates vary most over the text; "Re-pick units" chooses again).`
+    + `${shown.length} of ${t.H} units (${shown === units.get(key) ? 'those whose gates vary most over the text; "Re-pick units" chooses again' : 'as typed'}).`
     + `${r.info.dataKind === 'lines' ? ' Trained on lines, it reads each word of the probe from a fresh state; blank columns mark the boundaries.' : ''}`;
   $('gate-skipped').textContent = t.skipped.length ? `Left out (not in the model's vocabulary): ${[...new Set(t.skipped)].map((c) => JSON.stringify(c)).join(' ')}` : '';
 }
 
+/** The units typed in "or these units" (null: none typed, or not valid — then the error says which range). */
+function chosenUnits(H: number): number[] | null {
+  const v = $<HTMLInputElement>('gate-units').value.trim(), err = $('err-gate-units');
+  err.textContent = '';
+  if (v === '') return null;
+  const list = v.split(/[\s,]+/).filter(Boolean);
+  const bad = list.filter((x) => !/^\d+$/.test(x) || Number(x) >= H);
+  if (bad.length) { err.textContent = `units: integers from 0 to ${H - 1}, separated by commas; ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not`; return null; }
+  return [...new Set(list.map(Number))].sort((a, b) => a - b);
+}
+$('gate-units').oninput = drawGates;
 select('gate-run').onchange = () => { selected = Number(select('gate-run').value); trace = null; $('heatmap').replaceChildren(); samplesFor(); watchGates(); redraw(); };
 for (const id of ['gate-layer', 'gate-k', 'gate-scale']) select(id).onchange = drawGates;
 $('repick').onclick = () => { for (const k of [...units.keys()]) if (k.startsWith(`${selected}:`)) units.delete(k); drawGates(); };
@@ -336,7 +348,9 @@ function showGradients(m: Extract<FromWorker, { type: 'gradients' }>): void {
     li.append(sw, `${c.label}${r ? ` — ${legendText(r).split(' — ')[1]}` : ''}: ${c.values[0].toExponential(2)} at d = 0 → ${c.values[c.values.length - 1].toExponential(2)} at d = ${c.values.length - 1}`);
     return li;
   }));
-  $('grad-probe').textContent = `First window: "${m.probe}" (⏎ = line boundary)`;
+  const out = runs.filter((r) => !list.includes(r));
+  $('grad-probe').textContent = `First window: "${m.probe}" (⏎ = line boundary).`
+    + `${out.length ? ` Not shown: ${out.map((r) => `"${r.name}" (trained on ${r.info.source})`).join(', ')} — other data than "${list[0]?.name}", so other windows.` : ''}`;
   $('grad-chart').dataset.curves = JSON.stringify(curves.map((c) => ({ id: c.id, step: c.step, d0: c.values[0], last: c.values[c.values.length - 1] })));
   $('grad-chart').dataset.step = String(m.step);
 }

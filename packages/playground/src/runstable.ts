@@ -65,6 +65,7 @@ export class RunsTable {
       row.cells.parameters.dataset.value = String(i.parameters);
       row.tr.classList.toggle('selected', r.info.id === selected);
       row.tr.dataset.state = r.state;
+      row.tr.dataset.steps = String(r.steps); row.tr.dataset.stepSeconds = String(r.stepSeconds);
     });
   }
 }
