@@ -2,28 +2,18 @@
 // gradient view, model import. It only draws and forwards; every model lives in the training worker (worker.ts),
 // reached through the messages of protocol.ts. Drawing is batched into animation frames, so no main-thread task
 // grows with the number of progress messages.
-import { GradientChart, LossChart } from './chart.js';
+import { LossChart } from './chart.js';
 import { check, comparison, formData, optionsOf, values, watchForm } from './form.js';
-import type { GateTrace } from './gates.js';
-import { renderGates, topUnits } from './heatmap.js';
 import { chooseCheckpoint, modelFiles } from './modelzip.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import { RunsTable } from './runstable.js';
-import { MAX_RUNS, commonSteps, curvesCSV, curvesSVG, legendText, newRun, type Run } from './runs.js';
+import { MAX_RUNS, curvesCSV, curvesSVG, legendText, newRun, type Run } from './runs.js';
 import { shippedData } from './datasets.js';
+import { GateView, GradientView } from './views.js';
 import './style.css';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const select = (id: string): HTMLSelectElement => $<HTMLSelectElement>(id);
-
-/** The lecture notes' example sentences (and names from them, for models trained on names). */
-const PRESETS = [
-  'The cat who already ate a bunch of food, was full.',
-  "Dhaval eats samosa almost everyday, it shouldn't be hard to guess that his favorite cuisine is Indian.",
-  'Dhaval Bhavin Ishmael Queequeg Christopher',
-];
-/** The probe each kind of data starts with: names are read one by one (split at spaces), prose as one text. */
-const DEFAULT_PROBE = { lines: PRESETS[2], stream: PRESETS[0] };
 
 // Long tasks on this thread (Chromium's Long Tasks API reports those over 50 ms), for the responsiveness test: the
 // longest that overlapped training, and every one as [start, duration] in ms.
@@ -41,14 +31,11 @@ try {
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker): void => worker.postMessage(m);
 const lossChart = new LossChart($('loss-chart'));
-const gradChart = new GradientChart($('grad-chart'));
 let runs: Run[] = [];
 let nextId = 1;
 let selected: number | null = null;          // the run whose samples are shown and whose gates are watched
 let stopAt = 0;
 let selectNext: number | null = null;        // the run of a new batch to select when it arrives (the GRU of a comparison)
-const units = new Map<string, number[]>();   // `${run}:${layer}:${k}` → the gate view's units, kept until re-picked
-let trace: { id: number; step: number; training: boolean; trace: GateTrace } | null = null;
 
 function status(text: string, error = false): void {
   const el = $('status');
@@ -57,8 +44,11 @@ function status(text: string, error = false): void {
 }
 
 const byId = (id: number): Run | undefined => runs.find((r) => r.info.id === id);
+function selectRun(id: number | null): void { selected = id; samplesFor(); gates.watch(true); redraw(); }
+const page = { runs: () => runs, byId, selected: () => selected, select: selectRun, send, status };
+const gates = new GateView(page), grads = new GradientView(page);
 const table = new RunsTable($('runs-table'), {
-  select: (id) => { selected = id; samplesFor(); redraw(); },
+  select: (id) => selectRun(id),
   rename: (id, name) => { const r = byId(id); if (r) { r.name = name.trim() || r.name; redraw(); } },
   remove: (id) => removeRun(id),
   export: (id, what) => send({ type: 'export', id, what }),
@@ -108,14 +98,13 @@ function draw(): void {
   $<HTMLButtonElement>('stop').disabled = !training;
   $<HTMLButtonElement>('continue').disabled = training || !runs.some((r) => r.state === 'stopped');
   for (const id of ['export-csv', 'export-svg', 'export-png']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
-  $<HTMLButtonElement>('show-grads').disabled = runs.length === 0;
   document.body.dataset.runs = String(runs.length);
   const open = trainingSpans.at(-1)?.[1] === Infinity;
   if (training && !open) trainingSpans.push([performance.now(), Infinity]);
   if (!training && open) { trainingSpans.at(-1)![1] = performance.now(); noteLongTasks(); }
   document.body.dataset.training = String(training);
-  syncRunSelect();
-  syncGradSteps();
+  gates.sync();
+  grads.sync();
 }
 
 // ---------------------------------------------------------------------------------------------- the worker's messages
@@ -132,7 +121,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         status(`Loaded ${l.name}${l.checkpoint === 'previous' ? ' — from its previous/ checkpoint: the latest one is incomplete or corrupt' : ''}`
           + `${l.removed ? ` (${l.removed} ${l.unit} of the data use characters it does not know and are left out of its training)` : ''}. It is run "${r.name}": press Continue to train it further.${dropped}`);
       } else if (dropped) status(`training…${dropped}`);
-      if (selectNext === m.info.id) { selected = m.info.id; selectNext = null; samplesFor(); watchGates(); }
+      if (selectNext === m.info.id) { selectNext = null; selectRun(m.info.id); }
       break;
     }
     case 'progress':
@@ -148,17 +137,15 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       document.body.dataset.stopMs = String(performance.now() - stopAt);
       status(`Stopped (${Math.round(performance.now() - stopAt)} ms after the click).`);
       break;
-    case 'gates':
-      trace = m; drawGates();
-      break;
+    case 'gates': gates.show(m); break;
     case 'samples':
       if (m.id === selected) $('samples').replaceChildren(...m.texts.map((t) => Object.assign(document.createElement('li'), { textContent: t || '(empty)' })));
       break;
-    case 'gradients': showGradients(m); break;
+    case 'gradients': grads.show(m); break;
     case 'file': download(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: m.mime }), m.name); break;
     case 'error':
       if (m.context === 'load') status(`Import failed: ${m.message}. Nothing was changed: ${keptRuns()}.`, true);
-      else if (m.context === 'gradients') { status(`Gradient view: ${m.message}`, true); $('show-grads').textContent = 'Compute'; }
+      else if (m.context === 'gradients') { status(`Gradient view: ${m.message}`, true); grads.failed(); }
       else status(m.message, true);
       break;
   }
@@ -200,8 +187,7 @@ function trim(): string {
 function removeRun(id: number): void {
   runs = runs.filter((r) => r.info.id !== id);
   send({ type: 'remove', id });
-  if (selected === id) selected = runs.at(-1)?.info.id ?? null;
-  samplesFor(); watchGates(); redraw();
+  if (selected === id) selectRun(runs.at(-1)?.info.id ?? null); else redraw();
 }
 
 async function startRuns(matchParams: boolean | null): Promise<void> {
@@ -247,122 +233,14 @@ function samplesFor(): void {
 temp.oninput = () => { $('temperature-value').textContent = Number(temp.value).toFixed(2); };
 temp.onchange = samplesFor;
 
-// ---------------------------------------------------------------------------------------------- gate view
-
-const gatesVisible = (): boolean => !$('tab-gates').hidden;
-
-function syncRunSelect(): void {
-  const s = select('gate-run'), want = runs.map((r) => `${r.info.id}:${r.name}`).join('|');
-  if (s.dataset.key !== want) {
-    s.dataset.key = want;
-    s.replaceChildren(...runs.map((r) => new Option(r.name, String(r.info.id))));
-  }
-  if (selected !== null && s.value !== String(selected)) s.value = String(selected);
-}
-
-function watchGates(): void {
-  const id = gatesVisible() && selected !== null && byId(selected) ? selected : null;
-  const probe = $<HTMLInputElement>('probe'), r = id === null ? undefined : byId(id);
-  if (r && Object.values(DEFAULT_PROBE).includes(probe.value)) probe.value = DEFAULT_PROBE[r.info.dataKind];
-  send({ type: 'watch', id, text: $<HTMLInputElement>('probe').value });
-}
-
-function drawGates(): void {
-  const r = trace ? byId(trace.id) : undefined;
-  if (runs.length === 0) { $('gate-state').textContent = 'No run yet: press Train or Compare, and the gates of the selected run appear here while it trains.'; $('heatmap').replaceChildren(); return; }
-  if (!trace || !r || trace.id !== selected) return;
-  const t = trace.trace, layerSel = select('gate-layer');
-  if (layerSel.options.length !== t.layers.length) {
-    layerSel.replaceChildren(...t.layers.map((_, l) => new Option(String(l + 1), String(l))));
-    layerSel.value = String(t.layers.length - 1);
-  }
-  const layer = t.layers[Number(layerSel.value)] ?? t.layers[t.layers.length - 1];
-  const kv = select('gate-k').value, k = kv === 'all' ? t.H : Number(kv), key = `${r.info.id}:${layer.layer}:${k}:${t.chars.join('')}`;
-  if (!units.has(key)) units.set(key, topUnits(t, layer, k));
-  const shown = chosenUnits(t.H) ?? units.get(key)!;
-  const el = $('heatmap');
-  renderGates(el, t, layer, shown, select('gate-scale').value === 'fixed', $('gate-tip'));
-  el.dataset.step = String(trace.step); el.dataset.training = String(trace.training); el.dataset.run = String(r.info.id);
-  $('gate-state').textContent = `"${r.name}", layer ${layer.layer + 1}, at step ${trace.step}${trace.training ? ' — training, refreshed about twice a second' : ''}; `
-    + `${shown.length} of ${t.H} units (${shown === units.get(key) ? 'those whose gates vary most over the text; "Re-pick units" chooses again' : 'as typed'}).`
-    + `${r.info.dataKind === 'lines' ? ' Trained on lines, it reads each word of the probe from a fresh state; blank columns mark the boundaries.' : ''}`;
-  $('gate-skipped').textContent = t.skipped.length ? `Left out (not in the model's vocabulary): ${[...new Set(t.skipped)].map((c) => JSON.stringify(c)).join(' ')}` : '';
-}
-
-/** The units typed in "or these units" (null: none typed, or not valid — then the error says which range). */
-function chosenUnits(H: number): number[] | null {
-  const v = $<HTMLInputElement>('gate-units').value.trim(), err = $('err-gate-units');
-  err.textContent = '';
-  if (v === '') return null;
-  const list = v.split(/[\s,]+/).filter(Boolean);
-  const bad = list.filter((x) => !/^\d+$/.test(x) || Number(x) >= H);
-  if (bad.length) { err.textContent = `units: integers from 0 to ${H - 1}, separated by commas; ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not`; return null; }
-  return [...new Set(list.map(Number))].sort((a, b) => a - b);
-}
-$('gate-units').oninput = drawGates;
-select('gate-run').onchange = () => { selected = Number(select('gate-run').value); trace = null; $('heatmap').replaceChildren(); samplesFor(); watchGates(); redraw(); };
-for (const id of ['gate-layer', 'gate-k', 'gate-scale']) select(id).onchange = drawGates;
-$('repick').onclick = () => { for (const k of [...units.keys()]) if (k.startsWith(`${selected}:`)) units.delete(k); drawGates(); };
-$('probe').onchange = watchGates;
-$('presets').replaceChildren(...PRESETS.map((p) => {
-  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: p.length > 28 ? `${p.slice(0, 26)}…` : p, title: p, className: 'preset' });
-  b.onclick = () => { $<HTMLInputElement>('probe').value = p; watchGates(); };
-  return b;
-}));
-
-// ---------------------------------------------------------------------------------------------- gradient view
-
-function syncGradSteps(): void {
-  const s = select('grad-step'), steps = commonSteps(runs.filter((r) => r.info.source === runs[0]?.info.source));
-  const key = steps.join(',');
-  if (s.dataset.key === key) return;
-  const keep = s.value;
-  s.dataset.key = key;
-  s.replaceChildren(...steps.map((x) => new Option(String(x), String(x))));
-  // the latest common step, unless the user picked another that is still there
-  s.value = s.dataset.picked === 'true' && steps.map(String).includes(keep) ? keep : String(steps.at(-1) ?? '');
-}
-
-select('grad-step').onchange = () => { select('grad-step').dataset.picked = 'true'; };
-$('show-grads').onclick = () => {
-  const step = Number(select('grad-step').value), same = runs.filter((r) => r.info.source === runs[0].info.source);
-  if (select('grad-step').value === '') { status('Gradient view: the runs have no training step in common yet; let them train a little.', true); return; }
-  $('show-grads').textContent = 'Computing…';
-  send({ type: 'gradients', ids: same.map((r) => r.info.id), step, T: Number(select('grad-T').value), withInit: $<HTMLInputElement>('grad-init').checked });
-};
-
-function showGradients(m: Extract<FromWorker, { type: 'gradients' }>): void {
-  $('show-grads').textContent = 'Compute';
-  const curves = m.curves.map((c) => {
-    const r = byId(c.id);
-    return { label: `${r?.name ?? c.id} at step ${c.step}`, color: r?.color ?? '#999', dashed: c.step !== m.step, values: c.values, step: c.step, id: c.id };
-  });
-  gradChart.show(curves);
-  const list = [...new Set(m.curves.map((c) => c.id))].map(byId).filter((r): r is Run => r !== undefined);
-  const seeds = [...new Set(list.map((r) => r.info.seed))];
-  $('grad-title').textContent = `‖∂L/∂h‖ by distance at training step ${m.step} · seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')} · `
-    + `${m.windows} windows of ${m.T} characters from the validation text of "${list[0]?.name}"`;
-  $('grad-legend').replaceChildren(...curves.map((c) => {
-    const li = document.createElement('li'), sw = document.createElement('span'), r = byId(c.id);
-    sw.className = `swatch${c.dashed ? ' dashed' : ''}`; sw.style.background = c.color;
-    li.append(sw, `${c.label}${r ? ` — ${legendText(r).split(' — ')[1]}` : ''}: ${c.values[0].toExponential(2)} at d = 0 → ${c.values[c.values.length - 1].toExponential(2)} at d = ${c.values.length - 1}`);
-    return li;
-  }));
-  const out = runs.filter((r) => !list.includes(r));
-  $('grad-probe').textContent = `First window: "${m.probe}" (⏎ = line boundary).`
-    + `${out.length ? ` Not shown: ${out.map((r) => `"${r.name}" (trained on ${r.info.source})`).join(', ')} — other data than "${list[0]?.name}", so other windows.` : ''}`;
-  $('grad-chart').dataset.curves = JSON.stringify(curves.map((c) => ({ id: c.id, step: c.step, d0: c.values[0], last: c.values[c.values.length - 1] })));
-  $('grad-chart').dataset.step = String(m.step);
-}
-
 // ---------------------------------------------------------------------------------------------- tabs
 
 for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
   b.onclick = () => {
     for (const o of document.querySelectorAll<HTMLButtonElement>('.tabs button')) o.classList.toggle('active', o === b);
     for (const t of ['runs', 'gates', 'grads']) $(`tab-${t}`).hidden = t !== b.dataset.tab;
-    watchGates();
-    if (b.dataset.tab === 'gates') drawGates();
+    gates.watch();
+    if (b.dataset.tab === 'gates') gates.draw();
     redraw();
   };
 }
