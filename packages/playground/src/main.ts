@@ -209,7 +209,8 @@ $('form').addEventListener('submit', (e) => { e.preventDefault(); void startRuns
 $('compare').onclick = () => void startRuns($<HTMLInputElement>('match-params').checked);
 $('stop').onclick = () => { stopAt = performance.now(); send({ type: 'stop' }); };
 $('continue').onclick = () => { send({ type: 'continue', ids: runs.filter((r) => r.state === 'stopped').map((r) => r.info.id) }); status('training…'); };
-watchForm(() => check());
+// a shipped dataset loads as soon as it is chosen (the memory check then uses its real vocabulary and line lengths)
+watchForm(() => { check(); if (values().dataset !== 'text') void formData().then(() => check()); });
 $('target').oninput = redraw;
 select('y-scale').onchange = redraw;
 

@@ -28,13 +28,16 @@ export interface Run {
 }
 
 export function newRun(info: RunInfo, taken: readonly Run[]): Run {
-  const used = new Set(taken.map((r) => r.color));
-  return { info, name: defaultName(info), color: RUN_COLORS.find((c) => !used.has(c)) ?? RUN_COLORS[info.id % RUN_COLORS.length],
+  const used = new Set(taken.map((r) => r.color)), names = new Set(taken.map((r) => r.name));
+  let name = defaultName(info);
+  for (let k = 2; names.has(name); k++) name = `${defaultName(info)} (${k})`;
+  return { info, name, color: RUN_COLORS.find((c) => !used.has(c)) ?? RUN_COLORS[info.id % RUN_COLORS.length],
     state: 'stopped', steps: info.steps, stepSeconds: 0, train: [], val: [], snapshots: [] };
 }
 
+/** "GRU-64 on names, seed 3" (a loaded model: its file's name). */
 export function defaultName(i: RunInfo): string {
-  return i.loaded ? `${i.loaded.name}` : `${i.cell.toUpperCase()}-${i.hidden}${i.layers > 1 ? `×${i.layers}` : ''} seed ${i.seed}`;
+  return i.loaded ? `${i.loaded.name}` : `${i.cell.toUpperCase()}-${i.hidden}${i.layers > 1 ? `×${i.layers}` : ''} on ${i.source.replace(/ \(.*$/, '')}, seed ${i.seed}`;
 }
 
 /** "GRU · hidden 32 · 12,345 parameters": what the legend says about a run. */

@@ -113,10 +113,10 @@ export class GradientView {
     $('show-grads').onclick = () => this.compute();
   }
 
-  /** The runs compared: those on the same data as the first kept run (the same windows can be read by all). */
+  /** The runs compared: those on the same data as the selected run (or the first), so all read the same windows. */
   private compared(): Run[] {
-    const runs = this.page.runs();
-    return runs.filter((r) => r.info.source === runs[0]?.info.source);
+    const runs = this.page.runs(), sel = this.page.selected(), ref = (sel === null ? undefined : this.page.byId(sel)) ?? runs[0];
+    return ref ? [ref, ...runs.filter((r) => r !== ref && r.info.source === ref.info.source)] : [];
   }
 
   /** Offers the steps every compared run has kept weights at: the latest, unless the user picked another still there. */

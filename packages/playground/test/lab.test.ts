@@ -84,7 +84,7 @@ describe('runs', () => {
     expect(commonSteps([a, { ...b, snapshots: [0, 10, 20, 40] }])).toEqual([0, 10, 20]);
     const csv = curvesCSV([a, b]).trim().split('\n');
     expect(csv).toHaveLength(1 + 2 * (3 + 4));
-    expect(csv[1]).toBe('GRU-16 seed 3,gru,16,1,1000,3,names,train,10,3.5');
+    expect(csv[1]).toBe('"GRU-16 on names, seed 3",gru,16,1,1000,3,names,train,10,3.5');
     const svg = curvesSVG([a, b], { log: false, baseline: 2.4, title: 'a & b' });
     expect(svg).toContain('a &amp; b');
     expect(svg.match(/<path /g)).toHaveLength(4);
