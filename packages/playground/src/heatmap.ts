@@ -49,22 +49,43 @@ function rangeOf(q: Quantity, T: number, H: number, units: number[], fixed: bool
 
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1));
 
-function legend(q: Quantity, [lo, hi]: [number, number]): HTMLElement {
-  const box = document.createElement('div'), bar = document.createElement('span');
+function legend(q: Quantity): HTMLElement {
+  const box = document.createElement('div'), bar = document.createElement('span'), lo = document.createElement('output'), hi = document.createElement('output');
   box.className = 'legend';
   if (q.gate) box.dataset.gate = q.name; else box.dataset.kind = 'dh';
   bar.style.background = `linear-gradient(to right, ${VIRIDIS.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
-  box.append(`${q.name}:`, ` ${fmt(lo)}`, bar, fmt(hi));
+  lo.className = 'lo'; hi.className = 'hi';
+  box.append(`${q.name}:`, lo, bar, hi);
   return box;
 }
 
+/** What a panel shows; kept per cells canvas so a refresh repaints in place and the hover reads the current values. */
+interface PanelState { q: Quantity; trace: GateTrace; units: number[]; cellH: number; fixed: boolean }
+const panels = new WeakMap<HTMLCanvasElement, PanelState>();
+
+/** Paints the cells and the legend's numbers of a panel from its state. */
+function paint(box: HTMLElement, cv: HTMLCanvasElement, st: PanelState): void {
+  const { q, trace, units, cellH } = st, T = trace.chars.length, H = trace.H, [lo, hi] = rangeOf(q, T, H, units, st.fixed);
+  box.querySelector('output.lo')!.textContent = ` ${fmt(lo)}`;
+  box.querySelector('output.hi')!.textContent = fmt(hi);
+  const g = cv.getContext('2d')!;
+  units.forEach((j, i) => {
+    for (let t = 0; t < T; t++) {
+      const v = q.values[t * H + j];
+      g.fillStyle = Number.isNaN(v) ? '#fff' : color((v - lo) / (hi - lo));
+      g.fillRect(t * CELL_W, TOP + i * cellH, CELL_W, cellH);
+    }
+  });
+  panels.set(cv, st);
+}
+
 /** One panel: title and legend, row labels (fixed), then the cells (scrolling sideways with the character row). */
-function panel(q: Quantity, trace: GateTrace, units: number[], cellH: number, fixed: boolean, tip: HTMLElement): HTMLElement {
-  const T = trace.chars.length, H = trace.H, range = rangeOf(q, T, H, units, fixed), dpr = window.devicePixelRatio || 1;
+function panel(st: PanelState, tip: HTMLElement): HTMLElement {
+  const { q, trace, units, cellH } = st, T = trace.chars.length, dpr = window.devicePixelRatio || 1;
   const box = document.createElement('div'), head = document.createElement('div'), title = document.createElement('span');
   box.className = 'gate-panel'; box.dataset.name = q.name;
   head.className = 'panel-head'; title.className = 'panel-title'; title.textContent = q.label;
-  head.append(title, legend(q, range));
+  head.append(title, legend(q));
   const body = document.createElement('div'), labels = document.createElement('canvas'), scroll = document.createElement('div'), cv = document.createElement('canvas');
   body.className = 'panel-body'; scroll.className = 'panel-scroll';
   const Ht = TOP + units.length * cellH, W = T * CELL_W;
@@ -82,28 +103,22 @@ function panel(q: Quantity, trace: GateTrace, units: number[], cellH: number, fi
   const g = setup(cv, W);
   g.textAlign = 'center'; g.font = '12px ui-monospace, monospace';
   trace.chars.forEach((c, t) => g.fillText(showChar(c), t * CELL_W + CELL_W / 2, TOP / 2));
-  const [lo, hi] = range;
-  units.forEach((j, i) => {
-    for (let t = 0; t < T; t++) {
-      const v = q.values[t * H + j];
-      g.fillStyle = Number.isNaN(v) ? '#fff' : color((v - lo) / (hi - lo));
-      g.fillRect(t * CELL_W, TOP + i * cellH, CELL_W, cellH);
-    }
-  });
   cv.dataset.cellWidth = String(CELL_W); cv.dataset.cellHeight = String(cellH);
   cv.addEventListener('mousemove', (e) => {
-    const t = Math.floor(e.offsetX / CELL_W), i = Math.floor((e.offsetY - TOP) / cellH);
-    if (t < 0 || t >= T || i < 0 || i >= units.length) { tip.hidden = true; return; }
+    const now = panels.get(cv)!, H = now.trace.H;
+    const t = Math.floor(e.offsetX / CELL_W), i = Math.floor((e.offsetY - TOP) / now.cellH);
+    if (t < 0 || t >= T || i < 0 || i >= now.units.length) { tip.hidden = true; return; }
     tip.hidden = false;
-    const v = q.values[t * H + units[i]];
+    const v = now.q.values[t * H + now.units[i]];
     tip.textContent = Number.isNaN(v) ? 'line boundary: each name is read from a fresh state, as in training'
-      : `'${showChar(trace.chars[t])}' (character ${t + 1}) · unit ${units[i]} · ${q.name} = ${v.toFixed(3)}`;
+      : `'${showChar(now.trace.chars[t])}' (character ${t + 1}) · unit ${now.units[i]} · ${now.q.name} = ${v.toFixed(3)}`;
     tip.style.left = `${e.clientX + 12}px`; tip.style.top = `${e.clientY + 12}px`;
   });
   cv.addEventListener('mouseleave', () => { tip.hidden = true; });
   scroll.append(cv);
   body.append(labels, scroll);
   box.append(head, body);
+  paint(box, cv, st);
   return box;
 }
 
@@ -114,7 +129,17 @@ function panel(q: Quantity, trace: GateTrace, units: number[], cellH: number, fi
 export function renderGates(el: HTMLElement, trace: GateTrace, layer: LayerTrace, units: number[], fixed: boolean, tip: HTMLElement): void {
   const cellH = units.length <= 16 ? 10 : units.length <= 32 ? 8 : 6;
   const qs = quantities(layer);
-  el.replaceChildren(...qs.map((q) => panel(q, trace, units, cellH, fixed, tip)));
+  // the same panels (quantities, units, characters, scale) as drawn: repaint in place, no new elements to lay out
+  const layout = JSON.stringify([layer.layer, qs.map((q) => q.name), units, trace.chars, fixed]);
+  if (el.dataset.layout === layout) {
+    el.querySelectorAll<HTMLElement>('.gate-panel').forEach((box, k) => {
+      const cv = box.querySelector<HTMLCanvasElement>('.panel-scroll canvas')!;
+      paint(box, cv, { q: qs[k], trace, units, cellH, fixed });
+    });
+    return;
+  }
+  el.dataset.layout = layout;
+  el.replaceChildren(...qs.map((q) => panel({ q, trace, units, cellH, fixed }, tip)));
   if (layer.gates.length === 0) {
     const note = document.createElement('p');
     note.className = 'hint'; note.textContent = 'A plain RNN has no gates: every step overwrites the whole state, h(t) = tanh(W x + U h(t−1) + b). Only its state change is shown.';

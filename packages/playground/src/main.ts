@@ -16,9 +16,11 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 const select = (id: string): HTMLSelectElement => $<HTMLSelectElement>(id);
 
 // Long tasks on this thread (Chromium's Long Tasks API reports those over 50 ms), for the responsiveness test: the
-// longest that overlapped training, and every one as [start, duration] in ms.
+// longest that overlapped training, and every one as [start, duration] in ms; and the long animation frames' scripts
+// over 30 ms (what ran: invoker and function), to tell the page's own work from a starved thread.
 const longTasks: [number, number][] = [];
 const trainingSpans: [number, number][] = [];     // [start, end] of the times some run was training (end Infinity: ongoing)
+const slowScripts: string[] = [];
 function noteLongTasks(): void {
   const during = longTasks.filter(([s, d]) => trainingSpans.some(([a, b]) => s < b && s + d > a));
   document.body.dataset.longestTaskTraining = String(Math.round(Math.max(0, ...during.map(([, d]) => d))));
@@ -26,6 +28,12 @@ function noteLongTasks(): void {
 }
 try {
   new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push([e.startTime, e.duration]); noteLongTasks(); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries() as (PerformanceEntry & { scripts?: { invoker: string; sourceFunctionName: string; duration: number }[] })[]) {
+      for (const sc of e.scripts ?? []) if (sc.duration > 30) slowScripts.push(`${Math.round(e.startTime)}: ${sc.invoker} ${sc.sourceFunctionName} ${Math.round(sc.duration)} ms (frame ${Math.round(e.duration)} ms)`);
+    }
+    document.body.dataset.slowScripts = JSON.stringify(slowScripts.slice(-40));
+  }).observe({ type: 'long-animation-frame', buffered: true });
 } catch { /* not Chromium */ }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -56,8 +64,13 @@ const table = new RunsTable($('runs-table'), {
 
 // ---------------------------------------------------------------------------------------------- drawing
 
-let frame = 0;
-function redraw(): void { if (!frame) frame = requestAnimationFrame(draw); }
+// at most one redraw per animation frame and, while runs train, at most ~4 a second: progress arrives every 100 ms
+let frame = 0, lastDraw = 0;
+function redraw(): void {
+  if (frame) return;
+  const wait = document.body.dataset.training === 'true' ? Math.max(0, lastDraw + 250 - performance.now()) : 0;
+  frame = wait > 0 ? window.setTimeout(() => { frame = requestAnimationFrame(draw); }, wait) : requestAnimationFrame(draw);
+}
 
 function baseline(): number | null {
   return runs.length && runs.every((r) => r.info.source === runs[0].info.source) ? runs[0].info.baseline : null;
@@ -71,22 +84,25 @@ function target(): number | null {
 }
 
 function draw(): void {
-  frame = 0;
+  frame = 0; lastDraw = performance.now();
   lossChart.log = select('y-scale').value === 'log';
   lossChart.draw(runs, baseline());
-  $('legend').replaceChildren(...runs.map((r) => {
-    const li = document.createElement('li'), sw = document.createElement('span');
-    sw.className = 'swatch'; sw.style.background = r.color;
-    li.append(sw, legendText(r));
-    li.dataset.run = String(r.info.id);
-    return li;
-  }));
-  const b = baseline();
-  if (b !== null) {
-    const li = document.createElement('li'), sw = document.createElement('span');
-    sw.className = 'swatch dashed';
-    li.append(sw, `bigram baseline on the validation text: ${b.toFixed(3)} · thin lines: training loss, thick: validation loss`);
-    $('legend').append(li);
+  const b = baseline(), legend = $('legend'), key = JSON.stringify([b, runs.map((r) => [r.color, legendText(r)])]);
+  if (legend.dataset.key !== key) {
+    legend.dataset.key = key;
+    legend.replaceChildren(...runs.map((r) => {
+      const li = document.createElement('li'), sw = document.createElement('span');
+      sw.className = 'swatch'; sw.style.background = r.color;
+      li.append(sw, legendText(r));
+      li.dataset.run = String(r.info.id);
+      return li;
+    }));
+    if (b !== null) {
+      const li = document.createElement('li'), sw = document.createElement('span');
+      sw.className = 'swatch dashed';
+      li.append(sw, `bigram baseline on the validation text: ${b.toFixed(3)} · thin lines: training loss, thick: validation loss`);
+      legend.append(li);
+    }
   }
   const t = target();
   $('target').setAttribute('placeholder', b !== null ? b.toFixed(2) : '');

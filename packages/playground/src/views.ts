@@ -9,6 +9,7 @@ import { commonSteps, legendText, type Run } from './runs.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const select = (id: string): HTMLSelectElement => $<HTMLSelectElement>(id);
+function clearGates(): void { const el = $('heatmap'); el.replaceChildren(); delete el.dataset.layout; }
 
 /** What the views need from the page. */
 export interface PageContext {
@@ -62,7 +63,7 @@ export class GateView {
 
   /** Tells the worker which run to trace (none while the view is hidden); a new selection clears the old picture. */
   watch(reset = false): void {
-    if (reset) { this.trace = null; $('heatmap').replaceChildren(); }
+    if (reset) { this.trace = null; clearGates(); }
     const sel = this.page.selected(), r = this.visible() && sel !== null ? this.page.byId(sel) : undefined;
     const probe = $<HTMLInputElement>('probe');
     if (r && Object.values(DEFAULT_PROBE).includes(probe.value)) probe.value = DEFAULT_PROBE[r.info.dataKind];
@@ -73,7 +74,7 @@ export class GateView {
 
   draw(): void {
     const tr = this.trace, r = tr ? this.page.byId(tr.id) : undefined;
-    if (this.page.runs().length === 0) { $('gate-state').textContent = 'No run yet: press Train or Compare, and the gates of the selected run appear here while it trains.'; $('heatmap').replaceChildren(); return; }
+    if (this.page.runs().length === 0) { $('gate-state').textContent = 'No run yet: press Train or Compare, and the gates of the selected run appear here while it trains.'; clearGates(); return; }
     if (!tr || !r || tr.id !== this.page.selected()) return;
     const t: GateTrace = tr.trace, layerSel = select('gate-layer');
     if (layerSel.options.length !== t.layers.length) {
