@@ -105,6 +105,7 @@ function draw(): void {
     }
   }
   const t = target();
+  $('runs-table').querySelector('th:nth-child(8)')!.textContent = t === null ? 'steps to target' : `steps to ≤ ${t.toFixed(2)}`;
   $('target').setAttribute('placeholder', b !== null ? b.toFixed(2) : '');
   $('err-target').textContent = t === null && $<HTMLInputElement>('target').value.trim() !== '' ? 'target loss: a number above 0 (nats per character)' : '';
   $('target-hint').textContent = $<HTMLInputElement>('target').value.trim() === '' && b !== null ? `(empty: the bigram baseline, ${b.toFixed(3)})` : '';

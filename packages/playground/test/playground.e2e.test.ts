@@ -148,7 +148,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     if (SHOTS) {
       // a third of the way in, with the gates drawn at that step, the panels scrolled to the top of the window
       await page.waitForFunction((n) => Number(document.getElementById('heatmap')!.dataset.step) >= n, Math.round(STEPS / 3), { timeout: 300_000 });
-      await page.$eval('#gate-state', (e) => e.scrollIntoView());
+      await page.$eval('#gate-run', (e) => e.closest('.row')!.scrollIntoView());
       const now = (await (await page.$('#heatmap .panel-scroll canvas'))!.boundingBox())!;
       await page.mouse.move(now.x + 14 * 4 + 7, now.y + 18 + 10 * 3 + 5);     // the 5th character, the 4th unit
       await page.screenshot({ path: join(SHOTS, 'playground-gates.png') });
