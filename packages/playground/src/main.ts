@@ -152,7 +152,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'stopped':
       document.body.dataset.stopMs = String(performance.now() - stopAt);
-      status(`Stopped (${Math.round(performance.now() - stopAt)} ms after the click).`);
+      document.body.dataset.stepsAfterStop = String(m.stepsAfter);
+      status(`Stopped ${Math.round(performance.now() - stopAt)} ms after the click; ${m.stepsAfter} optimizer step${m.stepsAfter === 1 ? '' : 's'} ended in between.`);
       break;
     case 'gates': gates.show(m); break;
     case 'samples':
@@ -224,7 +225,7 @@ async function startRuns(matchParams: boolean | null): Promise<void> {
 
 $('form').addEventListener('submit', (e) => { e.preventDefault(); void startRuns(null); });
 $('compare').onclick = () => void startRuns($<HTMLInputElement>('match-params').checked);
-$('stop').onclick = () => { stopAt = performance.now(); send({ type: 'stop' }); };
+$('stop').onclick = () => { stopAt = performance.now(); send({ type: 'stop', at: performance.timeOrigin + stopAt }); };
 $('continue').onclick = () => { send({ type: 'continue', ids: runs.filter((r) => r.state === 'stopped').map((r) => r.info.id) }); status('training…'); };
 // a shipped dataset loads as soon as it is chosen (the memory check then uses its real vocabulary and line lengths)
 watchForm(() => { check(); if (values().dataset !== 'text') void formData().then(() => check()); });

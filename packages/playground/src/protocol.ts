@@ -13,7 +13,8 @@ export interface RunSpec { id: number; data: LMData; options: PlayOptions; budge
 export type ToWorker =
   | { type: 'start'; runs: RunSpec[] }
   | { type: 'load'; id: number; name: string; files: Files; checkpoint: 'latest' | 'previous' | 'plain'; data: LMData; budget: number }
-  | { type: 'stop' }
+  /** `at`: when the page sent it (performance.timeOrigin + performance.now(), the same clock in the worker). */
+  | { type: 'stop'; at: number }
   | { type: 'continue'; ids: number[] }
   | { type: 'remove'; id: number }
   /** The gate view follows run `id` over `text` (null: the view is hidden, compute nothing). */
@@ -42,8 +43,8 @@ export interface RunProgress {
 export type FromWorker =
   | { type: 'created'; info: RunInfo }
   | { type: 'progress'; runs: RunProgress[] }
-  /** Reply to 'stop': every run's step when it stopped. */
-  | { type: 'stopped'; steps: Record<number, number> }
+  /** Reply to 'stop': every run's step when it stopped, and how many optimizer steps ended after the page sent it. */
+  | { type: 'stopped'; steps: Record<number, number>; stepsAfter: number }
   | { type: 'gates'; id: number; step: number; training: boolean; trace: GateTrace }
   | { type: 'samples'; id: number; step: number; texts: string[] }
   | { type: 'gradients'; step: number; T: number; windows: number; probe: string; curves: { id: number; step: number; values: number[] }[] }

@@ -31,6 +31,9 @@ let watch: { id: number | null; text: string; step: number; at: number } = { id:
 let samplesFor: { id: number; temperature: number; at: number } | null = null;
 let lastReport = 0;
 const rng = new Rng(7);
+/** When the last optimizer steps ended (performance.timeOrigin + performance.now(), the page's clock too). */
+const stepEnds: number[] = [];
+const clock = (): number => performance.timeOrigin + performance.now();
 
 // ------------------------------------------------------------------------------------------- the task loop
 
@@ -68,6 +71,8 @@ function work(r: Run): void {
     return;
   }
   r.sum += s.trainStep(); r.n++;
+  stepEnds.push(clock());
+  if (stepEnds.length > 64) stepEnds.shift();
   if (s.steps % r.logEvery === 0 || s.steps >= r.budget) { r.fresh.train.push([s.steps, r.sum / r.n]); r.sum = 0; r.n = 0; }
   if (s.steps % r.valEvery === 0 || s.steps >= r.budget) r.needVal = true;
   if (r.snapshotAt.has(s.steps)) r.snapshots.set(s.steps, snapshot(s.model));
@@ -137,11 +142,12 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
   report(performance.now());
 }
 
-function stop(): void {
+/** Stops every run. The task that was running when Stop was sent, and a step already queued behind it, may end after it. */
+function stop(at: number): void {
   const steps: Record<number, number> = {};
   for (const r of runs.values()) { if (r.on) { r.on = false; r.changed = true; } steps[r.id] = r.session.steps; }
   report(performance.now());
-  post({ type: 'stopped', steps });
+  post({ type: 'stopped', steps, stepsAfter: stepEnds.filter((t) => t > at).length });
 }
 
 /** A model at one of its snapshot steps. */
@@ -194,7 +200,7 @@ function handle(m: ToWorker): void {
   switch (m.type) {
     case 'start': try { start(m.runs); } catch (e) { post({ type: 'error', message: (e as Error).message, context: 'start' }); } break;
     case 'load': try { load(m); } catch (e) { post({ type: 'error', message: (e as Error).message, context: 'load' }); } break;
-    case 'stop': stop(); break;
+    case 'stop': stop(m.at); break;
     case 'continue': for (const id of m.ids) { const r = runs.get(id); if (r && r.session.steps < r.budget) { r.on = true; r.changed = true; } } schedule(); break;
     case 'remove': runs.delete(m.id); if (watch.id === m.id) watch = { ...watch, id: null }; break;
     case 'watch': watch = { id: m.id, text: m.text, step: -1, at: 0 }; if (m.id !== null) gateTask(performance.now() + GATES_MS); break;

@@ -225,11 +225,13 @@ describe.skipIf(process.env.GATED_BACKEND === 'js' || !haveChromium)('playground
     const ms = Math.max(...(await page.$$eval('#runs-table .c-ms', (c) => c.slice(3).map((e) => Number(e.textContent)))));
     await page.click('#stop');
     await page.waitForFunction(() => document.body.dataset.stopMs !== undefined && document.body.dataset.training === 'false');
-    const stopMs = Number(await body('stopMs'));
+    const stopMs = Number(await body('stopMs')), stepsAfter = Number(await body('stepsAfterStop'));
     const after = (await rows(page)).slice(3);
-    console.log(`stop: ${stopMs.toFixed(0)} ms from the click to the worker's reply (slowest run ${ms.toFixed(1)} ms/step); stopped at steps ${after.map((r) => parseInt(r.steps)).join(', ')}`);
+    console.log(`stop: ${stopMs.toFixed(0)} ms from the click to the worker's reply, ${stepsAfter} optimizer step(s) ended in between (slowest run ${ms.toFixed(1)} ms/step); stopped at steps ${after.map((r) => parseInt(r.steps)).join(', ')}`);
     expect(after.every((r) => r.state === 'stopped')).toBe(true);
-    expect(stopMs).toBeLessThan(Math.max(250, 4 * ms));                     // one step (or one validation) plus messaging
+    // the step running at the click, and at most one more already queued behind it (one step per task)
+    expect(stepsAfter).toBeLessThanOrEqual(2);
+    expect(stopMs).toBeLessThan(2000);                                      // wall time: a busy machine adds its own delays
     // a seventh run makes room by dropping the oldest idle one
     await page.uncheck('#match-params');
     await page.fill('#steps', '20');
