@@ -1,6 +1,6 @@
 // Parameter counts and memory estimates of the playground's CharLM (Embedding → GRU | LSTM | RNN → Linear), computed
 // from the sizes alone, so the page can validate a form and match parameter counts before any model exists.
-// The counts equal the library's (`model.parameters()` summed); test/params.test.ts checks that.
+// The counts equal the library's (`model.numParameters()`); test/params.test.ts checks that.
 import type { CellKind } from './gated.js';
 
 /** Gate blocks per cell: a GRU has r, z, n; an LSTM i, f, g, o; a plain RNN one. */

@@ -112,7 +112,7 @@ function samplesTask(now: number): void {
 function infoOf(id: number, s: Session, budget: number, loaded?: RunInfo['loaded']): RunInfo {
   const m = s.model.config, o = s.options;
   return { id, cell: m.cell, hidden: m.hidden, layers: m.layers, embed: m.embed, vocabSize: m.vocabSize,
-    parameters: s.model.parameters().reduce((n, p) => n + p.size, 0), dataKind: s.data.kind, source: s.data.source,
+    parameters: s.model.numParameters(), dataKind: s.data.kind, source: s.data.source,
     baseline: s.baseline, seed: o.seed, lr: o.lr, batch: o.batch, budget, backend: getBackend(), steps: s.steps, loaded };
 }
 

@@ -43,7 +43,7 @@ const rows = (page: Page): Promise<RowView[]> => page.$$eval('#runs-table tbody 
 function libraryParameters(cell: CellKind, hidden: number): number {
   manualSeed(0);
   const m = new CharLM({ vocabSize: CharVocab.fromTexts(names).size, cell, embed: 32, hidden, layers: 1, dropout: 0 });
-  return m.parameters().reduce((n, p) => n + p.size, 0);
+  return m.numParameters();
 }
 
 /** Every file under `dir`, keyed by its path below `dir`'s parent (as `zip -r name.zip name` stores them). */

@@ -71,6 +71,12 @@ export abstract class Module {
   /** Every parameter tensor, in {@link Module.namedParameters} order (what an optimizer takes). */
   parameters(): Tensor[] { return this.namedParameters().map(([, p]) => p); }
 
+  /**
+   * How many numbers the module learns: the sizes of its parameters summed (PyTorch:
+   * `sum(p.numel() for p in model.parameters())`).
+   */
+  numParameters(): number { return this.parameters().reduce((n, p) => n + p.size, 0); }
+
   /** Parameters by name, sharing storage with the module (like PyTorch's state_dict, detached). */
   stateDict(): StateDict {
     const sd: StateDict = {};

@@ -444,3 +444,13 @@ describe('typed errors', () => {
     expect(caught(() => emb.forward([1, 2, 3], [2, 2]), 'SHAPE_MISMATCH').message).toContain('3 indices do not fill shape [2, 2]');
   });
 });
+
+describe('Module.numParameters', () => {
+  it('counts what PyTorch counts (sum of p.numel()): GRU 3H(I+H+2) per layer and direction, LSTM 4H(…), Linear out(in+1)', async () => {
+    const { GRU, LSTM, Linear, Sequential } = await import('../../src/index.js');
+    expect(new GRU({ inputSize: 8, hiddenSize: 16 }).numParameters()).toBe(3 * 16 * (8 + 16 + 2));
+    expect(new GRU({ inputSize: 8, hiddenSize: 16, numLayers: 2, bidirectional: true }).numParameters()).toBe(2 * 3 * 16 * (8 + 16 + 2) + 2 * 3 * 16 * (32 + 16 + 2));
+    expect(new LSTM({ inputSize: 8, hiddenSize: 16, bias: false }).numParameters()).toBe(4 * 16 * (8 + 16));
+    expect(new Sequential(new Linear(3, 4), new Linear(4, 2)).numParameters()).toBe(4 * 4 + 2 * 5);
+  });
+});
