@@ -100,7 +100,7 @@ export interface LMConfig {
  */
 export interface LMCheckpoint { model: CharLM; dir: ModelDir<LMConfig> }
 
-/** Callbacks and resume state of {@link trainCharLM}. */
+/** Callbacks of {@link trainCharLM}, and the checkpoint to resume or the weights to start from. */
 export interface LMTrainHooks {
   /** Progress events (see {@link TrainEvent}). */
   onEvent?: (e: TrainEvent) => void;
@@ -108,7 +108,15 @@ export interface LMTrainHooks {
   onEpochEnd?: (info: { metrics: EpochMetrics; samples: string[]; checkpoint: ModelDir<LMConfig> }) => void;
   /** Continue from a checkpoint (config, weights, optimizer state, train state). */
   resume?: ModelDir<LMConfig>;
+  /**
+   * Fine-tune: start from the weights of a model directory (written by `gated train` or by another framework, e.g.
+   * examples/pytorch-ddp/train.py), keeping its architecture and vocabulary; optimizer, schedule and epochs start
+   * afresh with `options`. An option that contradicts the directory's architecture is an ArgumentError (INVALID_ARGUMENT).
+   */
+  init?: ModelDir<LMConfig>;
 }
+
+const ARCHITECTURE = ['cell', 'embed', 'hidden', 'layers'] as const;
 
 function validate(o: LMTrainOptions): void {
   const int = (v: number, name: string, min: number): void => {
@@ -155,14 +163,17 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
  * ```
  */
 export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {}, hooks: LMTrainHooks = {}): LMCheckpoint {
-  const resume = hooks.resume;
+  const { resume, init } = hooks;
+  if (resume && init) throw new GatedError('INVALID_ARGUMENT', 'give either resume or init, not both');
   if (resume) checkResumable(resume);
+  if (init) checkInit(init, options);
   const o: LMTrainOptions = resume
     ? { ...defaultLMOptions, ...resume.config.training, epochs: options.epochs ?? resume.config.training.epochs }
-    : { ...defaultLMOptions, ...options };
+    : { ...defaultLMOptions, ...options, ...(init ? Object.fromEntries(ARCHITECTURE.map((k) => [k, init.config.model[k]])) : {}) };
   validate(o);
   const texts = data.kind === 'lines' ? data.lines : [data.text];
-  const vocab = resume ? new CharVocab(resume.config.vocab) : CharVocab.fromTexts(texts);
+  const saved = resume ?? init;
+  const vocab = saved ? new CharVocab(saved.config.vocab) : CharVocab.fromTexts(texts);
   const { trainBatches, allTrain, valBatches, stream } = prepare(data, o, vocab);
 
   manualSeed(o.seed);
@@ -171,6 +182,7 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   const optimizer = makeOptimizer(o.optimizer, model.parameters(), o.lr);
   const totalSteps = o.epochs * trainBatches(new Rng(0)).length;
   const scheduler = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: totalSteps, etaMin: o.lr / 100 }) : undefined;
+  if (init) model.loadStateDict(init.weights);
   if (resume) {
     model.loadStateDict(resume.weights);
     if (resume.optimizer === undefined || resume.state === undefined) throw new GatedError('CHECKPOINT', 'cannot resume: the model directory has no optimizer.safetensors / state.json');
@@ -220,6 +232,16 @@ function checkResumable(r: ModelDir<LMConfig>): void {
   }
   if (r.state === undefined || r.optimizer === undefined) throw new GatedError('CHECKPOINT', 'cannot resume: the model directory has no optimizer.safetensors / state.json');
   checkTrainState(r.state);
+}
+
+/** Weights to start from: a valid config whose architecture the explicit options do not contradict. */
+function checkInit(init: ModelDir<LMConfig>, options: Partial<LMTrainOptions>): void {
+  validateConfig(init.config, init.weights);
+  for (const k of ARCHITECTURE) {
+    if (options[k] !== undefined && options[k] !== init.config.model[k]) {
+      throw new GatedError('INVALID_ARGUMENT', `${k} ${JSON.stringify(options[k])} differs from the initial weights' ${k} ${JSON.stringify(init.config.model[k])}; fine-tuning keeps the architecture`);
+    }
+  }
 }
 
 /**

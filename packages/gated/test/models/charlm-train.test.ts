@@ -45,4 +45,22 @@ describe('trainCharLM', () => {
     const resumed = trainCharLM(data, {}, { resume: restored }).dir;
     weightsEqual(resumed, full);
   });
+
+  it('fine-tunes from a model directory (init): its architecture, vocabulary and weights, a fresh optimizer', () => {
+    const trained = trainCharLM(data, { ...opts, epochs: 2 }).dir;
+    const plain = decodeModelDir<LMConfig>(encodeModelDir({ weights: trained.weights, config: trained.config })); // as PyTorch writes it
+    const more: LMData = { kind: 'lines', lines: toyLines(60, 2), source: 'more' };
+    const tuned = trainCharLM(more, { epochs: 1, batch: 16, lr: 1e-9, schedule: 'constant', dropout: 0 }, { init: plain }).dir;
+    expect(tuned.config.model).toEqual(trained.config.model);
+    expect(tuned.config.vocab).toEqual(trained.config.vocab);
+    expect(tuned.config.training).toMatchObject({ hidden: 24, layers: 1, embed: 8, epochs: 1, lr: 1e-9 });
+    expect((tuned.state as { step: number }).step).toBe(4);
+    for (const k of Object.keys(trained.weights)) {
+      const a = trained.weights[k].data, b = tuned.weights[k].data;
+      expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]))), k).toBeLessThan(1e-7);
+    }
+    expect(() => trainCharLM(more, { hidden: 32 }, { init: plain })).toThrow(/hidden 32 differs from the initial weights' hidden 24; fine-tuning keeps the architecture/);
+    expect(() => trainCharLM({ kind: 'lines', lines: ['abc', 'xyz'], source: 'x' }, {}, { init: plain })).toThrow(/character "x" .* not in the model's vocabulary/);
+    expect(() => trainCharLM(more, {}, { init: plain, resume: trained })).toThrow(/either resume or init/);
+  });
 });

@@ -45,6 +45,8 @@ Output:
   --out DIR                  model directory (model.safetensors, config.json, optimizer.safetensors,
                              state.json, metrics.json)                              [runs/<data>-<cell>]
   --resume DIR               continue a run from its last completed epoch (same data and settings)
+  --init DIR                 fine-tune: start from the weights, architecture and vocabulary of a model
+                             directory (gated train, or PyTorch: docs/scale.md); optimizer starts afresh
   -h, --help                 show this help
 `;
 
@@ -53,7 +55,7 @@ const flags = {
   cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, embed: { type: 'string' }, dropout: { type: 'string' },
   epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, clip: { type: 'string' },
   chunk: { type: 'string' }, schedule: { type: 'string' }, 'on-nan': { type: 'string' }, patience: { type: 'string' }, 'val-fraction': { type: 'string' }, seed: { type: 'string' },
-  out: { type: 'string' }, resume: { type: 'string' },
+  out: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' },
 } as const;
 
 function loadData(dataset: string | undefined, file: string | undefined, stream: boolean): LMData {
@@ -71,7 +73,7 @@ export function run(argv: string[]): void {
   if (v.help) { process.stdout.write(help); return; }
   if (v.dataset !== undefined && v.data !== undefined) throw new UsageError('give either --dataset or --data, not both');
   if (v.stream && v.data === undefined) throw new UsageError('--stream applies to --data FILE');
-  let resume: ReturnType<typeof decodeModelDir<LMConfig>> | undefined;
+  let resume: ReturnType<typeof decodeModelDir<LMConfig>> | undefined, init: typeof resume;
   let data: LMData, options: Partial<LMTrainOptions>;
   if (typeof v.resume === 'string') {
     const allowed = new Set(['resume', 'epochs', 'out']);
@@ -98,15 +100,19 @@ export function run(argv: string[]): void {
       patience: num(v, 'patience', d.patience, { int: true, min: 0 }), valFraction: num(v, 'val-fraction', d.valFraction),
       seed: num(v, 'seed', d.seed, { int: true, min: 0 }),
     };
+    if (typeof v.init === 'string') { // the architecture is the directory's unless a flag names it (then it must agree)
+      init = decodeModelDir<LMConfig>(readCheckpoint(v.init).files);
+      for (const k of ['cell', 'hidden', 'layers', 'embed'] as const) if (v[k] === undefined) delete options[k];
+    }
   }
   const name = data.source === 'names' || data.source === 'moby-dick' ? data.source : 'data';
-  const out = (v.out as string | undefined) ?? (v.resume as string | undefined) ?? join('runs', `${name}-${options.cell ?? resume?.config.training.cell}`);
+  const out = (v.out as string | undefined) ?? (v.resume as string | undefined) ?? join('runs', `${name}-${options.cell ?? (resume ?? init)?.config.model.cell}`);
   const metrics: EpochMetrics[] = [...((resume?.state as { metrics?: EpochMetrics[] } | undefined)?.metrics ?? [])];
   const say = (s: string): boolean => process.stdout.write(s + '\n');
-  say(`training on ${data.source} (${data.kind === 'lines' ? `${data.lines.length} lines` : `${data.text.length} characters`}) → ${out}${resume ? ` (resuming after epoch ${metrics.length})` : ''}`);
+  say(`training on ${data.source} (${data.kind === 'lines' ? `${data.lines.length} lines` : `${data.text.length} characters`}) → ${out}${resume ? ` (resuming after epoch ${metrics.length})` : ''}${init ? ` (weights from ${v.init as string}; optimizer starts afresh)` : ''}`);
   const t0 = performance.now();
   trainCharLM(data, options, {
-    resume,
+    resume, init,
     onEvent: progressReporter(),
     onEpochEnd: ({ metrics: m, samples, checkpoint }) => {
       writeModelDir(out, encodeModelDir(checkpoint));
