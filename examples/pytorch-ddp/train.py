@@ -296,7 +296,7 @@ def worker(rank, world, args):
               'vocab': vocab, 'data': {'kind': kind, 'source': source}, 'training': o,
               'trainedWith': {'engine': 'pytorch-ddp', 'torch': torch.__version__, 'processes': world,
                               'backend': dist.get_backend(), 'device': device.type, 'init': args.init}}
-    size = len(data) if kind == 'stream' else f'{len(data)} lines'
+    size = f'{len(data)} characters' if stream else f'{len(data)} lines'
     say(f"training on {source} ({size}) with {world} process(es), {dist.get_backend()} on {device.type} → {args.out}"
         + (f' (weights from {args.init}; optimizer state starts fresh)' if init else ''))
 
