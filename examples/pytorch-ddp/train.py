@@ -263,7 +263,7 @@ def worker(rank, world, args):
     else:  # share the cores instead of every process using all of them
         torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // int(os.environ.get('LOCAL_WORLD_SIZE', world))))
     dist.init_process_group('nccl' if cuda else 'gloo', rank=rank, world_size=world)
-    say = print if rank == 0 else (lambda *a, **k: None)
+    say = (lambda *a: print(*a, flush=True)) if rank == 0 else (lambda *a: None)
 
     o = {**DEFAULTS, **{k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}}
     kind, data, source = read_data(args)
