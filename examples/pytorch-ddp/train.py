@@ -385,7 +385,10 @@ def main():
     if args.nproc == 1:
         worker(0, 1, args)
     else:
-        torch.multiprocessing.spawn(worker, args=(args.nproc, args), nprocs=args.nproc)
+        try:
+            torch.multiprocessing.spawn(worker, args=(args.nproc, args), nprocs=args.nproc)
+        except torch.multiprocessing.ProcessExitedException as e:  # the worker has said why
+            sys.exit(e.exit_code or 1)
 
 
 if __name__ == '__main__':
