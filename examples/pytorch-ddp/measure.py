@@ -51,15 +51,37 @@ def pytorch_loss(model_dir, lines):
     return nll / n
 
 
+# what `gated eval` computes (lines in batches of 64, evaluateLoss), printed in full rather than to 4 decimals
+GATED_EVAL = """
+const [dir, file] = process.argv.slice(-2);
+const { decodeModelDir, loadCharLM, lineBatches, evaluateLoss } = await import(process.env.GATED_DIST + '/index.js');
+const { readModelDir, readText } = await import(process.env.GATED_DIST + '/node/index.js');
+const { model, vocab } = loadCharLM(decodeModelDir(readModelDir(dir)));
+const lines = readText(file).split(/\\r?\\n/).filter((l) => l.length > 0).map((l) => vocab.encode(l));
+console.log(evaluateLoss(model, lineBatches(lines, 64)));
+"""
+
+
 def gated_loss(model_dir, text_file):
-    out = subprocess.run(GATED + ['eval', '--model', model_dir, '--data', text_file], check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    return float(out.split()[1])  # "loss X nats/char ..."
+    env = {**os.environ, 'GATED_DIST': os.path.join(ROOT, 'packages', 'gated', 'dist')}
+    full = subprocess.run(['node', '--input-type=module', '-e', GATED_EVAL, model_dir, text_file], check=True, capture_output=True, text=True, env=env).stdout
+    printed = subprocess.run(GATED + ['eval', '--model', model_dir, '--data', text_file], check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    return float(full), printed.strip()
+
+
+def score(results, val_file, val):
+    """Each run's weights scored on the validation lines by PyTorch and by gated."""
+    for r in results['runs'].values():
+        r.pop('valLossByGatedEval', None)
+        r['valLossByPytorch'] = pytorch_loss(r['dir'], val)
+        r['valLossByGated'], r['gatedEvalPrints'] = gated_loss(r['dir'], val_file)
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--epochs', type=int, default=5)
     p.add_argument('--work', default='/tmp/gated-scale')
+    p.add_argument('--score-only', action='store_true', help='re-score the directories of the last results.json')
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     # one thread per process: 1 vs 2 processes is then 1 vs 2 cores, and no thread pool spins on a busy machine
@@ -76,23 +98,26 @@ def main():
     val = val_lines(ddp.DEFAULTS['seed'], ddp.DEFAULTS['valFraction'])
     val_file = os.path.join(a.work, 'val.txt')
     open(val_file, 'w', encoding='utf-8').write('\n'.join(val) + '\n')
-    for i, (name, (cmd, env)) in enumerate(runs.items()):
+    if a.score_only:
+        results = json.load(open(os.path.join(HERE, 'results.json')))
+    for i, (name, (cmd, env)) in enumerate(runs.items() if not a.score_only else []):
         out = os.path.join(a.work, f'run{i}')
         r = run(cmd + ['--epochs', str(a.epochs), '--out', out], env)
         metrics = json.load(open(os.path.join(out, 'metrics.json')))
         secs = [m['seconds'] for m in metrics]
-        r.update(dir=out, epochs=metrics, medianEpochSeconds=statistics.median(secs), finalValLoss=metrics[-1]['valLoss'],
-                 valLossByPytorch=pytorch_loss(out, val), valLossByGatedEval=gated_loss(out, val_file))
+        r.update(dir=out, epochs=metrics, medianEpochSeconds=statistics.median(secs), finalValLoss=metrics[-1]['valLoss'])
         results['runs'][name] = r
         print(f"{name}: median {r['medianEpochSeconds']:.1f} s/epoch, {r['cpuSeconds'] / len(secs):.1f} CPU s/epoch, val {r['finalValLoss']:.4f}", flush=True)
+    score(results, val_file, val)
     json.dump(results, open(os.path.join(HERE, 'results.json'), 'w'), indent=2)
 
     print(f"\n| run | wall s/epoch (median of {a.epochs}) | CPU s/epoch | final val loss | load avg before → after |\n|---|---|---|---|---|")
     for name, r in results['runs'].items():
         print(f"| {name} | {r['medianEpochSeconds']:.1f} | {r['cpuSeconds'] / len(r['epochs']):.1f} | {r['finalValLoss']:.4f} | {r['loadBefore']:.1f} → {r['loadAfter']:.1f} |")
-    print(f"\n| weights from | val loss by PyTorch | by `gated eval` | |Δ| |\n|---|---|---|---|")
+    print('\n| weights from | val loss by PyTorch | by gated | \\|Δ\\| | `gated eval` prints |\n|---|---|---|---|---|')
     for name, r in results['runs'].items():
-        print(f"| {name} | {r['valLossByPytorch']:.6f} | {r['valLossByGatedEval']:.4f} | {abs(r['valLossByPytorch'] - r['valLossByGatedEval']):.1e} |")
+        d = abs(r['valLossByPytorch'] - r['valLossByGated'])
+        print(f"| {name} | {r['valLossByPytorch']:.7f} | {r['valLossByGated']:.7f} | {d:.1e} | {r['gatedEvalPrints']} |")
 
 
 if __name__ == '__main__':
