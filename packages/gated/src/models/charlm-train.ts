@@ -150,11 +150,12 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
 }
 
 /**
- * Trains (or resumes) and returns the model and its final checkpoint.
+ * Trains (from scratch, from `hooks.init`'s weights, or resuming `hooks.resume`) and returns the model and its final
+ * checkpoint.
  * Splits the data with the seed, measures the {@link Bigram} baseline on the same split, and trains a {@link CharLM}
  * with {@link fit} (cosine schedule, clipping, early stopping with `patience`).
  * @throws ArgumentError for invalid options or too little data; FormatError (`CHECKPOINT`, `FORMAT`) for a
- * checkpoint that cannot be resumed; NumericError for a non-finite loss with `onNan: 'error'`.
+ * checkpoint that cannot be resumed or `init` weights whose config.json does not fit them; NumericError for a non-finite loss with `onNan: 'error'`.
  * @example
  * ```ts
  * const { model, dir } = trainCharLM({ kind: 'lines', lines: names, source: 'names.txt' }, { epochs: 5, hidden: 128 }, {
