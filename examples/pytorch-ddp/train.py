@@ -9,12 +9,13 @@ split, the shuffling and the per-character loss are `gated train`'s, so `gated g
   python3 train.py --nproc 2 --out runs/ddp-names                     # this machine: 2 CPU workers (gloo)
   torchrun --nproc_per_node 4 train.py --data corpus.txt --out runs/big  # one machine, 4 GPUs (nccl)
   python3 train.py --init runs/names-gru --data more.txt --out runs/ft   # continue from gated's weights
+  python3 train.py --nproc 2 --resume runs/ddp-names --epochs 20       # a stopped run, exactly where it stopped
 
 --batch is the global batch (sequences per optimizer step, as in `gated train`), split across the processes; each
 process's loss is scaled so that DDP's gradient average is the gradient of the whole batch's mean loss per character.
 See docs/scale.md. Needs PyTorch (>= 1.13) and numpy; nothing else.
 """
-import argparse, json, math, os, re, socket, struct, sys, time
+import argparse, io, json, math, os, re, socket, struct, sys, time
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
@@ -265,7 +266,8 @@ def worker(rank, world, args):
     dist.init_process_group('nccl' if cuda else 'gloo', rank=rank, world_size=world)
     say = (lambda *a: print(*a, flush=True)) if rank == 0 else (lambda *a: None)
 
-    o = {**DEFAULTS, **{k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}}
+    saved = read_model_dir(args.resume)[0] if args.resume else None  # parse() has pointed args.data at its data
+    o = {**DEFAULTS, **(saved['training'] if saved else {}), **{k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}}
     kind, data, source = read_data(args)
     init = read_model_dir(args.init) if args.init else None
     if init:  # the architecture and vocabulary are the directory's
@@ -274,7 +276,7 @@ def worker(rank, world, args):
             if getattr(args, k) is not None and getattr(args, k) != m[k]:
                 raise SystemExit(f'--{k} {getattr(args, k)} differs from {args.init} ({k} {m[k]}); --init keeps the architecture')
             o[k] = m[k]
-    vocab = init[0]['vocab'] if init else vocab_of(data if kind == 'lines' else [data])
+    vocab = (saved or init[0])['vocab'] if saved or init else vocab_of(data if kind == 'lines' else [data])
     if o['batch'] < world:
         raise SystemExit(f"--batch {o['batch']} is the global batch and must be at least the number of processes ({world})")
     epoch_batches, val_batches, all_train = prepare(kind, data, o, encoder(vocab))
@@ -297,11 +299,25 @@ def worker(rank, world, args):
               'trainedWith': {'engine': 'pytorch-ddp', 'torch': torch.__version__, 'processes': world,
                               'backend': dist.get_backend(), 'device': device.type, 'init': args.init}}
     size = f'{len(data)} characters' if stream else f'{len(data)} lines'
-    say(f"training on {source} ({size}) with {world} process(es), {dist.get_backend()} on {device.type} → {args.out}"
-        + (f' (weights from {args.init}; optimizer state starts fresh)' if init else ''))
-
     metrics, rng, best, stale = [], Rng(o['seed']), math.inf, 0
-    for epoch in range(1, o['epochs'] + 1):
+    if saved:  # trainer.pt: weights, optimizer, schedule, shuffling and dropout generators after the last epoch
+        t = torch.load(os.path.join(args.resume, 'trainer.pt'), map_location=device)
+        model.load_state_dict(t['model'])
+        optim.load_state_dict(t['optimizer'])
+        if sched:
+            sched.load_state_dict(t['scheduler'])
+            sched.T_max = steps  # a new --epochs stretches the schedule, as gated train --resume does
+        metrics, rng.s, best, stale = t['metrics'], list(t['shuffleRng']), t['best'], t['stale']
+        if len(t['rng']) == world:  # the same dropout masks as an uninterrupted run
+            torch.set_rng_state(t['rng'][rank][0].cpu())
+            if cuda:
+                torch.cuda.set_rng_state(t['rng'][rank][1].cpu(), device)
+        config['trainedWith']['init'] = saved['trainedWith'].get('init') if 'trainedWith' in saved else None
+    say(f"training on {source} ({size}) with {world} process(es), {dist.get_backend()} on {device.type} → {args.out}"
+        + (f' (weights from {args.init}; optimizer state starts fresh)' if init else '')
+        + (f' (resuming after epoch {len(metrics)})' if saved else ''))
+
+    for epoch in range(len(metrics) + 1, o['epochs'] + 1):
         t0, state, nll_sum, count_sum = time.time(), None, torch.zeros((), dtype=torch.float64, device=device), 0
         for x, y in epoch_batches(rng):
             count = int((y != IGNORE).sum())  # characters scored in the whole (global) batch
@@ -329,13 +345,19 @@ def worker(rank, world, args):
         metrics.append({'epoch': epoch, 'trainLoss': nll_sum.item() / max(count_sum, 1), 'valLoss': val,
                         'baselineValLoss': baseline, 'seconds': time.time() - t0})
         m = metrics[-1]
+        best, stale = (val, 0) if val < best else (best, stale + 1)
+        rngs = [None] * world  # every rank's dropout generator, for --resume
+        dist.all_gather_object(rngs, [torch.get_rng_state()] + ([torch.cuda.get_rng_state(device)] if cuda else []))
         if rank == 0:
             write_model_dir(args.out, model, config, metrics)
+            buf = io.BytesIO()  # one file, written last and atomically: a run killed at any moment resumes from one epoch
+            torch.save({'model': model.state_dict(), 'optimizer': optim.state_dict(), 'scheduler': sched.state_dict() if sched else None,
+                        'metrics': metrics, 'shuffleRng': rng.s, 'best': best, 'stale': stale, 'rng': rngs}, buf)
+            write_atomic(os.path.join(args.out, 'trainer.pt'), buf.getvalue())
             g = torch.Generator().manual_seed(o['seed'] * 1000 + epoch)
             samples = [sample(model, vocab, g, 80 if stream else 32, stream, 'The ' if stream else '') for _ in range(5)]
             say(f"epoch {epoch}: train {m['trainLoss']:.4f}  val {val:.4f}  bigram {baseline:.4f}  (nats/char)  {m['seconds']:.1f}s")
             say('  samples: ' + ' '.join(json.dumps(s, ensure_ascii=False) for s in samples))
-        best, stale = (val, 0) if val < best else (best, stale + 1)
         if o['patience'] and stale >= o['patience']:
             say(f"early stop: no improvement for {o['patience']} epochs (best val {best:.4f})")
             break
@@ -365,13 +387,24 @@ def parse(argv):
     p.add_argument('--schedule', choices=['cosine', 'constant'])
     p.add_argument('--on-nan', dest='onNan', choices=['error', 'skip'])
     p.add_argument('--init', metavar='DIR', help='start from the weights (and vocabulary, architecture) of a gated model directory')
-    p.add_argument('--out', required=True, metavar='DIR', help='model directory to write (model.safetensors, config.json, metrics.json)')
+    p.add_argument('--out', metavar='DIR', help='model directory to write (model.safetensors, config.json, metrics.json, and trainer.pt for --resume) [--resume DIR]')
+    p.add_argument('--resume', metavar='DIR', help="continue a run of this script from its last epoch (its data and settings; --epochs may raise the total)")
     p.add_argument('--nproc', type=int, default=1, help='processes to start here when not launched by torchrun [1]')
     p.add_argument('--device', choices=['auto', 'cpu', 'cuda'], default='auto', help='cuda (one GPU per process, nccl) or cpu (gloo) [auto]')
     p.add_argument('--threads', type=int, help='CPU threads per process [cores / processes]')
     args = p.parse_args(argv)
     if args.stream and args.data is None:
         p.error('--stream applies to --data FILE')
+    if args.resume:
+        given = [k for k, v in vars(args).items() if v not in (None, False) and k not in ('resume', 'epochs', 'out', 'nproc', 'device', 'threads')]
+        if given:
+            p.error(f'--resume continues with the saved settings; it cannot be combined with --{", --".join(given)}')
+        if not os.path.exists(os.path.join(args.resume, 'trainer.pt')):
+            p.error(f'{args.resume} has no trainer.pt to resume from (a gated train directory? then use --init)')
+        data = read_model_dir(args.resume)[0]['data']
+        args.data, args.stream, args.out = None if data['source'] == 'names' else data['source'], data['kind'] == 'stream', args.out or args.resume
+    elif args.out is None:
+        p.error('--out DIR is required')
     return args
 
 

@@ -5,7 +5,8 @@ PyTorch -> gated: runs examples/pytorch-ddp/train.py with 2 gloo processes on CP
 file, commits the model directory it writes, and PyTorch's logits and per-character losses on a fixed text.
 gated -> PyTorch: a directory written by `gated train` (made once with the CLI if absent, then committed) is loaded
 into the script's PyTorch model, which writes its logits and losses on the same text; the script's `--init` is run
-on it for one epoch with 2 processes to check the continuation at scale starts.
+on it for one epoch with 2 processes to check the continuation at scale starts. It also checks that the script's
+`--resume` reaches the weights of an uninterrupted run byte for byte.
 
 Usage (from the repository root): /usr/bin/python3 packages/gated/test/generators/charlm_ddp.py
 Output: packages/gated/test/fixtures/charlm/ (read by test/models/charlm-pytorch.test.ts and the CLI's pytorch test).
@@ -75,6 +76,7 @@ def main():
         out = os.path.join(FIX, name)
         if maker == 'pytorch':
             subprocess.run([sys.executable, SCRIPT, '--nproc', '2', '--data', os.path.join(FIX, data), '--out', out, *TINY, *ONE_THREAD, *args], check=True)
+            os.remove(os.path.join(out, 'trainer.pt'))  # the script's own resume state (a pickle): gated never reads it
         elif not os.path.exists(os.path.join(out, 'model.safetensors')):  # made once by gated, then committed
             subprocess.run(['node', '--import', 'tsx', 'src/cli/main.ts', 'train', '--data', os.path.join(FIX, data), '--out', out, *TINY, *args],
                            cwd=os.path.join(ROOT, 'packages', 'cli'), check=True)
@@ -82,6 +84,13 @@ def main():
         tensors, meta, loss = reference(out, os.path.join(FIX, text))
         ddp.write_atomic(os.path.join(FIX, f'{name}.reference.safetensors'), ddp.safetensors_bytes(tensors, meta))
         print(f'{name}: {tensors["nll"].numel()} positions scored, PyTorch loss {loss:.6f} nats/char')
+        if name == 'ddp-gru':  # --resume: 1 epoch + 2 resumed = 3 epochs uninterrupted, byte for byte (constant lr)
+            with tempfile.TemporaryDirectory() as tmp:
+                same = ['--nproc', '2', '--data', os.path.join(FIX, data), *TINY, *ONE_THREAD, *args, '--schedule', 'constant']
+                subprocess.run([sys.executable, SCRIPT, *same, '--epochs', '3', '--out', f'{tmp}/full'], check=True)
+                subprocess.run([sys.executable, SCRIPT, *same, '--epochs', '1', '--out', f'{tmp}/part'], check=True)
+                subprocess.run([sys.executable, SCRIPT, '--nproc', '2', *ONE_THREAD, '--resume', f'{tmp}/part', '--epochs', '3'], check=True)
+                assert open(f'{tmp}/full/model.safetensors', 'rb').read() == open(f'{tmp}/part/model.safetensors', 'rb').read()
         if maker == 'gated':  # continued training at scale starts from gated's weights
             with tempfile.TemporaryDirectory() as tmp:
                 subprocess.run([sys.executable, SCRIPT, '--nproc', '2', '--init', out, '--data', os.path.join(FIX, data),
