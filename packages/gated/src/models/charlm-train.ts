@@ -154,8 +154,9 @@ function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
  * checkpoint.
  * Splits the data with the seed, measures the {@link Bigram} baseline on the same split, and trains a {@link CharLM}
  * with {@link fit} (cosine schedule, clipping, early stopping with `patience`).
- * @throws ArgumentError for invalid options or too little data; FormatError (`CHECKPOINT`, `FORMAT`) for a
- * checkpoint that cannot be resumed or `init` weights whose config.json does not fit them; NumericError for a non-finite loss with `onNan: 'error'`.
+ * @throws ArgumentError for invalid options, too little data or options that contradict `init`; FormatError
+ * (`CHECKPOINT`, `FORMAT`) for a checkpoint that cannot be resumed or `init` weights that do not fit their config.json;
+ * NumericError for a non-finite loss with `onNan: 'error'`.
  * @example
  * ```ts
  * const { model, dir } = trainCharLM({ kind: 'lines', lines: names, source: 'names.txt' }, { epochs: 5, hidden: 128 }, {
