@@ -66,6 +66,8 @@ export interface EngineResult {
   engine: string; threads: number; workload: string;
   medianMs?: number; samples?: number; cpuMs?: number; gflops?: number; peakRssMB?: number;
   skipped?: string; note?: string;
+  /** Stream workloads (W6): wall µs per step (medianMs / STREAM_STEPS). */
+  usPerStep?: number;
   /** GFLOP/s by wall time, and by this process's CPU time (all threads: a per-core rate at 2 threads). */
   roofline?: { shape: string; gflops: number; cpuGflops?: number }[];
 }
@@ -118,6 +120,78 @@ export function gruOnnx(T: number, B: number, I: number, H: number, W: Float32Ar
     ...bytes(12, valueInfo('Y', [T, 1, B, H])), ...bytes(12, valueInfo('Y_h', [1, B, H]))];
   const model = [...vint(1, 8), ...str(2, 'gated-bench'), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...vint(2, 14)])];
   return new Uint8Array(model);
+}
+
+// ------------------------------------------------------------------------------------------ W6: streaming, one step per call
+// A stateful stream at batch 1 (keystrokes, audio frames, sensor samples): one step of a cell per call, the state passed
+// back in. A call of the benchmark is STREAM_STEPS such steps; results are µs per step.
+
+export interface Stream {
+  id: 'W6' | 'W6-stack' | 'W6-lstm';
+  what: string;
+  cell: 'GRU' | 'LSTM';
+  layers: number;
+  I: number; H: number;
+}
+
+export const STREAMS: Record<Stream['id'], Stream> = {
+  W6: { id: 'W6', what: 'one GRUCell step, B=1 I=64 H=256, state in/out', cell: 'GRU', layers: 1, I: 64, H: 256 },
+  'W6-stack': { id: 'W6-stack', what: 'one step of a 2-layer GRUCell stack, B=1 I=64 H=256', cell: 'GRU', layers: 2, I: 64, H: 256 },
+  'W6-lstm': { id: 'W6-lstm', what: 'one LSTMCell step, B=1 I=64 H=256, state in/out', cell: 'LSTM', layers: 1, I: 64, H: 256 },
+};
+
+/** Layer l's weights of a stream in PyTorch layout (gate order r, z, n / i, f, g, o), U(−1/√H, 1/√H); layer 0 of W6 = W1's. */
+export function streamWeights(s: Stream, l: number): { wih: Float32Array; whh: Float32Array; bih: Float32Array; bhh: Float32Array } {
+  const G = s.cell === 'GRU' ? 3 : 4, In = l === 0 ? s.I : s.H, H = s.H, a = 1 / Math.sqrt(H), seed = 11 + 10 * l + (G - 3) * 100;
+  return { wih: randoms(G * H * In, seed, a), whh: randoms(G * H * H, seed + 1, a), bih: randoms(G * H, seed + 2, a), bhh: randoms(G * H, seed + 3, a) };
+}
+
+/** The same weights in ONNX layout: GRU (r, z, n) → (z, r, h), LSTM (i, f, g, o) → (i, o, f, c); B = [b_ih, b_hh]. */
+export function streamWeightsOnnx(s: Stream, l: number): { W: Float32Array; R: Float32Array; B: Float32Array } {
+  const w = streamWeights(s, l), H = s.H, In = l === 0 ? s.I : s.H;
+  const order = (m: Float32Array, C: number): Float32Array => {
+    if (s.cell === 'GRU') return rznToZrh(m, H, C);
+    const out = new Float32Array(m.length), blk = H * C;
+    [0, 3, 1, 2].forEach((src, dst) => out.set(m.subarray(src * blk, (src + 1) * blk), dst * blk));
+    return out;
+  };
+  const B = new Float32Array(2 * w.bih.length);
+  B.set(order(w.bih, 1), 0); B.set(order(w.bhh, 1), w.bih.length);
+  return { W: order(w.wih, In), R: order(w.whh, H), B };
+}
+
+/** Steps per timed call of a stream workload. */
+export const STREAM_STEPS = 200;
+
+/** The input frames of a stream: STREAM_STEPS × I. */
+export const streamInputs = (s: Stream): Float32Array => randoms(STREAM_STEPS * s.I, 1);
+
+/**
+ * A one-step ONNX model of a stream: `layers` GRU (or LSTM) nodes with T = 1, state in (`h<l>`, `c<l>`) and out
+ * (`h<l>_out`, `c<l>_out`), layer l + 1 reading layer l's Y_h ([1, 1, H] is also a valid X). Weights from `weights(l)`
+ * in ONNX layout (W [1, G·H, In], R [1, G·H, H], B [1, 2·G·H]).
+ */
+export function streamOnnx(s: Stream, weights: (l: number) => { W: Float32Array; R: Float32Array; B: Float32Array }): Uint8Array {
+  const { I, H, layers } = s, G = s.cell === 'GRU' ? 3 : 4, lstm = s.cell === 'LSTM';
+  const attr = (name: string, i: number): number[] => bytes(5, [...str(1, name), ...vint(3, i), ...vint(20, 2)]);
+  let nodes: number[] = [], inits: number[] = [];
+  const ins: number[] = [], outs: number[] = [];
+  ins.push(...bytes(11, valueInfo('X', [1, 1, I])));
+  for (let l = 0; l < layers; l++) {
+    const w = weights(l), In = l === 0 ? I : H, x = l === 0 ? 'X' : `h${l - 1}_out`;
+    inits = inits.concat(bytes(5, tensorProto(`W${l}`, [1, G * H, In], w.W)), bytes(5, tensorProto(`R${l}`, [1, G * H, H], w.R)),
+      bytes(5, tensorProto(`B${l}`, [1, 2 * G * H], w.B)));
+    const inputs = [x, `W${l}`, `R${l}`, `B${l}`, '', `h${l}`, ...(lstm ? [`c${l}`] : [])];
+    const outputs = ['', `h${l}_out`, ...(lstm ? [`c${l}_out`] : [])];
+    nodes = nodes.concat(bytes(1, [...inputs.flatMap((n) => str(1, n)), ...outputs.flatMap((n) => str(2, n)), ...str(3, `cell${l}`),
+      ...str(4, s.cell), ...attr('hidden_size', H), ...(lstm ? [] : attr('linear_before_reset', 1))]));
+    for (const v of lstm ? ['h', 'c'] : ['h']) {
+      ins.push(...bytes(11, valueInfo(`${v}${l}`, [1, 1, H])));
+      outs.push(...bytes(12, valueInfo(`${v}${l}_out`, [1, 1, H])));
+    }
+  }
+  const graph = nodes.concat(str(2, 'bench_stream'), inits, ins, outs);
+  return new Uint8Array(vint(1, 8).concat(str(2, 'gated-bench'), bytes(7, graph), bytes(8, [...str(1, ''), ...vint(2, 14)])));
 }
 
 /** The same GRU weights for every engine: PyTorch layout (gate order r, z, n), U(−1/√H, 1/√H). */

@@ -2,9 +2,12 @@
 //   npx tsx bench/engines/gated.ts W2 2        → one JSON line (EngineResult)
 // Inference runs under noGrad; a training step is zeroGrad, forward, Linear on every step's output, MSE, backward,
 // Adam step — the same step the anchors run.
-import { Adam, GRU, LSTM, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from 'gated';
+import { Adam, GRU, GRUCell, LSTM, LSTMCell, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from 'gated';
 import { poolStats, wasmKernels } from '../../packages/gated/src/kernels/wasm.js';
-import { WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, timeIt, type Workload } from '../_common.js';
+import {
+  STREAMS, STREAM_STEPS, WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, streamInputs, streamWeights, timeIt,
+  type Stream, type Workload,
+} from '../_common.js';
 
 const [id = 'W1', th = '1'] = process.argv.slice(2);
 const threads = Number(th);
@@ -76,6 +79,36 @@ async function roofline(): Promise<void> {
   report({ engine: 'gated', threads: getNumThreads(), workload: 'roofline', roofline: out });
 }
 
+/** W6: a stream of STREAM_STEPS cell steps at B = 1, the state passed back in each step, under noGrad. */
+async function stream(s: Stream): Promise<void> {
+  const { I, H } = s;
+  const cells = Array.from({ length: s.layers }, (_, l) => {
+    const In = l === 0 ? I : H, c = s.cell === 'GRU' ? new GRUCell({ inputSize: In, hiddenSize: H }) : new LSTMCell({ inputSize: In, hiddenSize: H });
+    const w = streamWeights(s, l);
+    c.loadStateDict({ weight_ih: new Tensor(w.wih, [w.wih.length / In, In]), weight_hh: new Tensor(w.whh, [w.whh.length / H, H]),
+      bias_ih: new Tensor(w.bih, [w.bih.length]), bias_hh: new Tensor(w.bhh, [w.bhh.length]) });
+    return c;
+  });
+  const xs = streamInputs(s);
+  const run = (): Tensor => noGrad(() => {
+    let hs: (Tensor | null)[] = cells.map(() => null), cs: (Tensor | null)[] = cells.map(() => null);
+    for (let t = 0; t < STREAM_STEPS; t++) {
+      let inp = new Tensor(xs.slice(t * I, (t + 1) * I), [1, I]);
+      cells.forEach((c, l) => {
+        if (c instanceof GRUCell) hs[l] = c.forward(inp, hs[l]);
+        else { const r = (c as LSTMCell).forward(inp, hs[l] ? { h: hs[l]!, c: cs[l]! } : null); hs[l] = r.h; cs[l] = r.c; }
+        inp = hs[l]!;
+      });
+    }
+    return hs[hs.length - 1]!;
+  });
+  const check = `h[last] sum ${run().data.reduce((a, b) => a + b, 0).toFixed(5)}`;
+  const t = await timeIt(run);
+  report({ engine: 'gated', threads: getNumThreads(), workload: s.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
+    usPerStep: (t.medianMs * 1000) / STREAM_STEPS, peakRssMB: peakRssMB(), note: check });
+}
+
 if (id === 'roofline') await roofline();
+else if (id in STREAMS) await stream(STREAMS[id as Stream['id']]);
 else await workload(WORKLOADS[id as Workload['id']]);
 process.exit(0);

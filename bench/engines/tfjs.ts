@@ -6,10 +6,15 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, timeIt, type Workload } from '../_common.js';
+// W6 (streaming): one step per call with the same tf ops, the state read back to JS each step (dataSync), as a stream's
+// consumer would.
+import {
+  STREAMS, STREAM_STEPS, WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, streamInputs, streamWeights, timeIt,
+  type Stream, type Workload,
+} from '../_common.js';
 
 const [backend = 'cpu', id = 'W1'] = process.argv.slice(2);
-const w: Workload = WORKLOADS[id as Workload['id']];
+const w: Workload = WORKLOADS[id as Workload['id']] ?? { ...WORKLOADS.W1, id };
 const engine = `tfjs-${backend}`;
 
 if (backend === 'wasm') {
@@ -18,6 +23,51 @@ if (backend === 'wasm') {
 }
 await tf.setBackend(backend);
 await tf.ready();
+
+/** One step of layer l from h (and c) [1, H]: PyTorch's GRU / LSTM equations with x · W layouts. */
+function streamStep(s: Stream, p: { wih: tf.Tensor2D; whh: tf.Tensor2D; bih: tf.Tensor1D; bhh: tf.Tensor1D }, x: tf.Tensor2D,
+  h: tf.Tensor2D, c: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  const gi = tf.add(tf.matMul(x, p.wih), p.bih), gh = tf.add(tf.matMul(h, p.whh), p.bhh);
+  if (s.cell === 'GRU') {
+    const [ir, iz, inn] = tf.split(gi, 3, 1), [hr, hz, hn] = tf.split(gh, 3, 1);
+    const r = tf.sigmoid(tf.add(ir, hr)), z = tf.sigmoid(tf.add(iz, hz)), n = tf.tanh(tf.add(inn, tf.mul(r, hn)));
+    return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D, c];
+  }
+  const [i, f, g, o] = tf.split(tf.add(gi, gh), 4, 1);
+  const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
+  return [tf.mul(tf.sigmoid(o), tf.tanh(c2)) as tf.Tensor2D, c2];
+}
+
+if (id in STREAMS) {
+  const s: Stream = STREAMS[id as Stream['id']], { I, H } = s;
+  const ps = Array.from({ length: s.layers }, (_, l) => {
+    const q = streamWeights(s, l), G = q.bih.length;
+    return { wih: tf.tensor2d(q.wih, [G, q.wih.length / G]).transpose() as tf.Tensor2D, whh: tf.tensor2d(q.whh, [G, H]).transpose() as tf.Tensor2D,
+      bih: tf.tensor1d(q.bih), bhh: tf.tensor1d(q.bhh) };
+  });
+  const xs = streamInputs(s);
+  const run = (): Float32Array => {
+    let hs = ps.map(() => new Float32Array(H)), cs = ps.map(() => new Float32Array(H));
+    for (let t = 0; t < STREAM_STEPS; t++) {
+      const next = tf.tidy(() => {
+        let inp = tf.tensor2d(xs.slice(t * I, (t + 1) * I), [1, I]);
+        return ps.map((p, l) => {
+          const [h, c] = streamStep(s, p, inp, tf.tensor2d(hs[l], [1, H]), tf.tensor2d(cs[l], [1, H]));
+          inp = h;
+          return [h, c];
+        });
+      });
+      hs = next.map(([h]) => h.dataSync() as Float32Array); cs = next.map(([, c]) => c.dataSync() as Float32Array);
+      next.forEach(([h, c]) => { h.dispose(); c.dispose(); });
+    }
+    return hs[hs.length - 1];
+  };
+  const check = `h[last] sum ${run().reduce((a, b) => a + b, 0).toFixed(5)}`;
+  const t = await timeIt(run);
+  report({ engine, threads: 1, workload: s.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
+    usPerStep: (t.medianMs * 1000) / STREAM_STEPS, peakRssMB: peakRssMB(), note: check });
+  process.exit(0);
+}
 
 const { T, B, I, H, O } = w, G = w.cell === 'GRU' ? 3 : 4;
 const g = gruWeights(I, H);
