@@ -47,7 +47,7 @@ if (id in STREAMS) {
   });
   const xs = streamInputs(s);
   const run = (): Float32Array => {
-    let hs = ps.map(() => new Float32Array(H)), cs = ps.map(() => new Float32Array(H));
+    let hs: Float32Array[] = ps.map(() => new Float32Array(H)), cs: Float32Array[] = ps.map(() => new Float32Array(H));
     for (let t = 0; t < STREAM_STEPS; t++) {
       const next = tf.tidy(() => {
         let inp = tf.tensor2d(xs.slice(t * I, (t + 1) * I), [1, I]);
