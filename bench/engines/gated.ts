@@ -2,8 +2,9 @@
 //   npx tsx bench/engines/gated.ts W2 2        → one JSON line (EngineResult)
 // Inference runs under noGrad; a training step is zeroGrad, forward, Linear on every step's output, MSE, backward,
 // Adam step — the same step the anchors run.
-import { Adam, GRU, GRUCell, LSTM, LSTMCell, Linear, Tensor, mse, noGrad, setBackend, setNumThreads, getNumThreads } from 'gated';
-import { poolStats, wasmKernels } from '../../packages/gated/src/kernels/wasm.js';
+import { Adam, GRU, GRUCell, LSTM, LSTMCell, Linear, Tensor, getWasmBuild, mse, noGrad, setBackend, setNumThreads, getNumThreads } from 'gated';
+import { enableRelaxedSimd } from 'gated/node';
+import { poolStats, preferWasmBuild, wasmKernels } from '../../packages/gated/src/kernels/wasm.js';
 import {
   STREAMS, STREAM_STEPS, WORKLOADS, flops, gruWeights, peakRssMB, randoms, report, streamInputs, streamWeights, timeIt,
   type Stream, type Workload,
@@ -11,6 +12,8 @@ import {
 
 const [id = 'W1', th = '1'] = process.argv.slice(2);
 const threads = Number(th);
+// GATED_WASM_BUILD=simd128 measures the SIMD128 build; by default the best this engine has (relaxed SIMD: FMA)
+if (process.env.GATED_WASM_BUILD === 'simd128') preferWasmBuild('simd128'); else enableRelaxedSimd();
 setBackend('wasm');
 setNumThreads(threads);
 
@@ -52,7 +55,7 @@ async function workload(w: Workload): Promise<void> {
   report({
     engine: 'gated', threads: getNumThreads(), workload: w.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
     gflops: flops(w) / t.medianMs / 1e6, peakRssMB: peakRssMB(),
-    note: [check, threads > 1 ? `${byWorkers} chunks run by workers, ${backoffs} back-offs` : ''].filter(Boolean).join('; '),
+    note: [check, `${getWasmBuild()}`, threads > 1 ? `${byWorkers} chunks run by workers, ${backoffs} back-offs` : ''].filter(Boolean).join('; '),
   });
 }
 
@@ -105,7 +108,7 @@ async function stream(s: Stream): Promise<void> {
   const check = `h[last] sum ${run().data.reduce((a, b) => a + b, 0).toFixed(5)}`;
   const t = await timeIt(run);
   report({ engine: 'gated', threads: getNumThreads(), workload: s.id, medianMs: t.medianMs, samples: t.samples, cpuMs: t.cpuMs,
-    usPerStep: (t.medianMs * 1000) / STREAM_STEPS, peakRssMB: peakRssMB(), note: check });
+    usPerStep: (t.medianMs * 1000) / STREAM_STEPS, peakRssMB: peakRssMB(), note: `${check}; ${getWasmBuild()}` });
 }
 
 if (id === 'roofline') await roofline();

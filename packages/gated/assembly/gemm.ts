@@ -5,7 +5,7 @@
 // M = 1 and N = 1 go to a GEMV (dot-product or axpy form); M = 1 with a pre-packed B streams its panels in the same
 // summation order. Nothing here is static: every call works in its own `work`, so threads may run calls at once on
 // disjoint parts of C (src/kernels/_pool.ts). Sizes are elements, pointers are bytes.
-import { ld, st } from './simd';
+import { ld, madd, st } from './simd';
 
 const MR = 4;     // rows of the micro-tile
 const NR = 8;     // columns of the micro-tile (two f32x4)
@@ -107,7 +107,7 @@ function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i32, kc: 
 /** c = alpha · acc + beta · c (beta ignored, c not read, when !useBeta), one f32x4. */
 @inline function upd(p: usize, acc: v128, va: v128, vb: v128, useBeta: bool): void {
   let v = f32x4.mul(acc, va);
-  if (useBeta) v = f32x4.add(v, f32x4.mul(vb, v128.load(p)));
+  if (useBeta) v = madd(vb, v128.load(p), v);
   v128.store(p, v);
 }
 
@@ -117,13 +117,13 @@ function kernel4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32
   for (let k = 0; k < kc; k++, a += MR * 4, b += NR * 4) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
   }
   const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
   if (mr == MR && nr == NR) {
@@ -169,17 +169,17 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
       let k = 0;
       for (; k + 4 <= K; k += 4) {
         const o = <usize>k << 2, xv = v128.load(x + o);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), xv)); s1 = f32x4.add(s1, f32x4.mul(v128.load(m1 + o), xv));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), xv)); s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), xv));
-        s4 = f32x4.add(s4, f32x4.mul(v128.load(m4 + o), xv)); s5 = f32x4.add(s5, f32x4.mul(v128.load(m5 + o), xv));
-        s6 = f32x4.add(s6, f32x4.mul(v128.load(m6 + o), xv)); s7 = f32x4.add(s7, f32x4.mul(v128.load(m7 + o), xv));
+        s0 = madd(v128.load(m0 + o), xv, s0); s1 = madd(v128.load(m1 + o), xv, s1);
+        s2 = madd(v128.load(m2 + o), xv, s2); s3 = madd(v128.load(m3 + o), xv, s3);
+        s4 = madd(v128.load(m4 + o), xv, s4); s5 = madd(v128.load(m5 + o), xv, s5);
+        s6 = madd(v128.load(m6 + o), xv, s6); s7 = madd(v128.load(m7 + o), xv, s7);
       }
       if (k < K) {    // the last K mod 4 columns, zero-filled: the same sums as the packed panels' tail group
         const o = <usize>k << 2, n = K - k, xv = ld(x + o, n);
-        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), xv)); s1 = f32x4.add(s1, f32x4.mul(ld(m1 + o, n), xv));
-        s2 = f32x4.add(s2, f32x4.mul(ld(m2 + o, n), xv)); s3 = f32x4.add(s3, f32x4.mul(ld(m3 + o, n), xv));
-        s4 = f32x4.add(s4, f32x4.mul(ld(m4 + o, n), xv)); s5 = f32x4.add(s5, f32x4.mul(ld(m5 + o, n), xv));
-        s6 = f32x4.add(s6, f32x4.mul(ld(m6 + o, n), xv)); s7 = f32x4.add(s7, f32x4.mul(ld(m7 + o, n), xv));
+        s0 = madd(ld(m0 + o, n), xv, s0); s1 = madd(ld(m1 + o, n), xv, s1);
+        s2 = madd(ld(m2 + o, n), xv, s2); s3 = madd(ld(m3 + o, n), xv, s3);
+        s4 = madd(ld(m4 + o, n), xv, s4); s5 = madd(ld(m5 + o, n), xv, s5);
+        s6 = madd(ld(m6 + o, n), xv, s6); s7 = madd(ld(m7 + o, n), xv, s7);
       }
       rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
       rowSums4(s4, s5, s6, s7, tmp + (<usize>(r + 4) << 2));
@@ -189,8 +189,8 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
       let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
       for (let k = 0; k < K; k += 4) {
         const o = <usize>k << 2, n = min(K - k, 4), xv = ld(x + o, n);
-        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), xv)); s1 = f32x4.add(s1, f32x4.mul(ld(m1 + o, n), xv));
-        s2 = f32x4.add(s2, f32x4.mul(ld(m2 + o, n), xv)); s3 = f32x4.add(s3, f32x4.mul(ld(m3 + o, n), xv));
+        s0 = madd(ld(m0 + o, n), xv, s0); s1 = madd(ld(m1 + o, n), xv, s1);
+        s2 = madd(ld(m2 + o, n), xv, s2); s3 = madd(ld(m3 + o, n), xv, s3);
       }
       rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
     }
@@ -199,7 +199,7 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
       let s0 = f32x4.splat(0);
       for (let k = 0; k < K; k += 4) {
         const o = <usize>k << 2, n = min(K - k, 4);
-        s0 = f32x4.add(s0, f32x4.mul(ld(m0 + o, n), ld(x + o, n)));
+        s0 = madd(ld(m0 + o, n), ld(x + o, n), s0);
       }
       const u = f32x4.add(s0, i32x4.shuffle(s0, s0, 2, 3, 0, 1));
       store<f32>(tmp + (<usize>r << 2), f32x4.extract_lane(u, 0) + f32x4.extract_lane(u, 1));
@@ -210,8 +210,8 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
       let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, p = m + (<usize>r << 2);
       for (let k = 0; k < K; k++, p += ld4) {
         const xv = v128.load32_splat(x + (<usize>k << 2));
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(p), xv)); s1 = f32x4.add(s1, f32x4.mul(v128.load(p, 16), xv));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load(p, 32), xv)); s3 = f32x4.add(s3, f32x4.mul(v128.load(p, 48), xv));
+        s0 = madd(v128.load(p), xv, s0); s1 = madd(v128.load(p, 16), xv, s1);
+        s2 = madd(v128.load(p, 32), xv, s2); s3 = madd(v128.load(p, 48), xv, s3);
       }
       const t = tmp + (<usize>r << 2);
       v128.store(t, s0); v128.store(t, s1, 16); v128.store(t, s2, 32); v128.store(t, s3, 48);
@@ -219,7 +219,7 @@ function gemvCore(dotForm: bool, R: i32, K: i32, x: usize, m: usize, ldm: i32, t
     for (; r < R; r += 4) {
       const n = min(R - r, 4);
       let s0 = f32x4.splat(0), p = m + (<usize>r << 2);
-      for (let k = 0; k < K; k++, p += ld4) s0 = f32x4.add(s0, f32x4.mul(ld(p, n), v128.load32_splat(x + (<usize>k << 2))));
+      for (let k = 0; k < K; k++, p += ld4) s0 = madd(ld(p, n), v128.load32_splat(x + (<usize>k << 2)), s0);
       st(tmp + (<usize>r << 2), s0, n);
     }
   }
@@ -241,22 +241,22 @@ function gemvPacked(dotOrder: bool, N: i32, K: i32, x: usize, bp: usize, tmp: us
       for (; k + 4 <= K; k += 4, p += 4 * NR * 4) {
         const xp = x + (<usize>k << 2);
         let xv = v128.load32_splat(xp);
-        s0l = f32x4.add(s0l, f32x4.mul(v128.load(p), xv)); s0h = f32x4.add(s0h, f32x4.mul(v128.load(p, 16), xv));
+        s0l = madd(v128.load(p), xv, s0l); s0h = madd(v128.load(p, 16), xv, s0h);
         xv = v128.load32_splat(xp, 4);
-        s1l = f32x4.add(s1l, f32x4.mul(v128.load(p, 32), xv)); s1h = f32x4.add(s1h, f32x4.mul(v128.load(p, 48), xv));
+        s1l = madd(v128.load(p, 32), xv, s1l); s1h = madd(v128.load(p, 48), xv, s1h);
         xv = v128.load32_splat(xp, 8);
-        s2l = f32x4.add(s2l, f32x4.mul(v128.load(p, 64), xv)); s2h = f32x4.add(s2h, f32x4.mul(v128.load(p, 80), xv));
+        s2l = madd(v128.load(p, 64), xv, s2l); s2h = madd(v128.load(p, 80), xv, s2h);
         xv = v128.load32_splat(xp, 12);
-        s3l = f32x4.add(s3l, f32x4.mul(v128.load(p, 96), xv)); s3h = f32x4.add(s3h, f32x4.mul(v128.load(p, 112), xv));
+        s3l = madd(v128.load(p, 96), xv, s3l); s3h = madd(v128.load(p, 112), xv, s3h);
       }
       if (k < K) {    // the tail group: gemvCore's partial loads add 0 · 0 to the sums past K
         const n = K - k, xp = x + (<usize>k << 2);
         let xv = v128.load32_splat(xp);
-        s0l = f32x4.add(s0l, f32x4.mul(v128.load(p), xv)); s0h = f32x4.add(s0h, f32x4.mul(v128.load(p, 16), xv));
+        s0l = madd(v128.load(p), xv, s0l); s0h = madd(v128.load(p, 16), xv, s0h);
         xv = n > 1 ? v128.load32_splat(xp, 4) : zero;
-        s1l = f32x4.add(s1l, f32x4.mul(n > 1 ? v128.load(p, 32) : zero, xv)); s1h = f32x4.add(s1h, f32x4.mul(n > 1 ? v128.load(p, 48) : zero, xv));
+        s1l = madd(n > 1 ? v128.load(p, 32) : zero, xv, s1l); s1h = madd(n > 1 ? v128.load(p, 48) : zero, xv, s1h);
         xv = n > 2 ? v128.load32_splat(xp, 8) : zero;
-        s2l = f32x4.add(s2l, f32x4.mul(n > 2 ? v128.load(p, 64) : zero, xv)); s2h = f32x4.add(s2h, f32x4.mul(n > 2 ? v128.load(p, 80) : zero, xv));
+        s2l = madd(n > 2 ? v128.load(p, 64) : zero, xv, s2l); s2h = madd(n > 2 ? v128.load(p, 80) : zero, xv, s2h);
         s3l = f32x4.add(s3l, zero); s3h = f32x4.add(s3h, zero);
       }
       const lo = f32x4.add(f32x4.add(s0l, s2l), f32x4.add(s1l, s3l)), hi = f32x4.add(f32x4.add(s0h, s2h), f32x4.add(s1h, s3h));
@@ -269,13 +269,13 @@ function gemvPacked(dotOrder: bool, N: i32, K: i32, x: usize, bp: usize, tmp: us
     let a0 = zero, a1 = zero, b0 = zero, b1 = zero, c0 = zero, c1 = zero, d0 = zero, d1 = zero, p = bp;
     for (let k = 0; k < K; k++, p += NR * 4) {
       const xv = v128.load32_splat(x + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), xv)); a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), xv));
+      a0 = madd(v128.load(p), xv, a0); a1 = madd(v128.load(p, 16), xv, a1);
       const q = p + panel;
-      b0 = f32x4.add(b0, f32x4.mul(v128.load(q), xv)); b1 = f32x4.add(b1, f32x4.mul(v128.load(q, 16), xv));
+      b0 = madd(v128.load(q), xv, b0); b1 = madd(v128.load(q, 16), xv, b1);
       const r = q + panel;
-      c0 = f32x4.add(c0, f32x4.mul(v128.load(r), xv)); c1 = f32x4.add(c1, f32x4.mul(v128.load(r, 16), xv));
+      c0 = madd(v128.load(r), xv, c0); c1 = madd(v128.load(r, 16), xv, c1);
       const s = r + panel;
-      d0 = f32x4.add(d0, f32x4.mul(v128.load(s), xv)); d1 = f32x4.add(d1, f32x4.mul(v128.load(s, 16), xv));
+      d0 = madd(v128.load(s), xv, d0); d1 = madd(v128.load(s, 16), xv, d1);
     }
     const t = tmp + (<usize>j << 2);
     v128.store(t, a0); v128.store(t, a1, 16); v128.store(t, b0, 32); v128.store(t, b1, 48);
@@ -285,7 +285,7 @@ function gemvPacked(dotOrder: bool, N: i32, K: i32, x: usize, bp: usize, tmp: us
     let a0 = zero, a1 = zero, p = bp;
     for (let k = 0; k < K; k++, p += NR * 4) {
       const xv = v128.load32_splat(x + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), xv)); a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), xv));
+      a0 = madd(v128.load(p), xv, a0); a1 = madd(v128.load(p, 16), xv, a1);
     }
     const nr = min(NR, N - j), t = tmp + (<usize>j << 2);
     if (nr == NR) { v128.store(t, a0); v128.store(t, a1, 16); } else { st(t, a0, min(nr, 4)); if (nr > 4) st(t + 16, a1, nr - 4); }

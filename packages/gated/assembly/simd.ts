@@ -20,6 +20,15 @@
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+/**
+ * a · b + c, the accumulation step of the GEMM and GEMV: one fused multiply-add (rounded once, so the last bits differ)
+ * in the relaxed-SIMD build, f32x4.mul then f32x4.add (the same bits as c + a · b) in the SIMD128 build.
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // ---- exp for x ≤ 0 (Cephes expf: Cody–Waite reduction x = n·ln2 + r, degree-7 polynomial on |r| ≤ ln2/2, ≈1 ulp)
 // 2^n is applied in two halves so that results in the subnormal range round once, like a correctly scaled exp.
 

@@ -5,6 +5,7 @@
 // collections (~20% faster G2P training here). `node dist/cli/main.js` skips that line; the npm scripts pass the flag.
 import { createRequire } from 'node:module';
 import { GatedError, setNumThreads } from 'gated';
+import { enableRelaxedSimd } from 'gated/node';
 import { UsageError } from './args.js';
 import * as evalCmd from './commands/eval.js';
 import * as experiment from './commands/experiment.js';
@@ -58,6 +59,7 @@ function threadsFromEnv(): void {
 const version = (): string => (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd();   // Node 20: the kernels' fused multiply-add build (Node ≥ 22 has relaxed SIMD on)
   const debug = argv.includes('--debug');
   const [cmd, ...rest] = argv.filter((a) => a !== '--debug');
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(usage); return 0; }

@@ -2,7 +2,7 @@
 // Python library lays them out. Malformed input always fails with GatedError('SAFETENSORS'), checked before any
 // allocation sized by the file; no `node:` imports, so it runs in browsers too.
 import { GatedError } from '../errors.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
+import { Tensor, storageOf, type DType } from '../tensor/tensor.js';
 import { MAX_HEADER_BYTES, ITEM_SIZE, fail, q, show, isPlainObject, setOwn, asBytes, parseHeader, type Entry } from './_safetensors_header.js';
 
 /*
@@ -253,7 +253,7 @@ export function writeSafetensors(record: Record<string, Tensor>, metadata?: Reco
     let bytes: Uint8Array;
     let dtype: Pending['dtype'];
     if (t.dtype === 'float32') {
-      const data = t.data;
+      const data = storageOf(t);   // read, not handed out: the bytes are copied into the file below
       if (data.length !== numel) fail(`tensor ${q(name)}: data has ${data.length} values but shape [${shape.join(', ')}] needs ${numel}`);
       dtype = 'F32';
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

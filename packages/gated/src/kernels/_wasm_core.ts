@@ -12,7 +12,7 @@
 // loops of a bidirectional layer's two directions one each); each output element is computed by exactly the same
 // instructions as on one thread, so results are bit-identical.
 import type { F32 } from './api.js';
-import { WASM_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
+import { WASM_BASE64, WASM_RELAXED_BASE64, WASM_RELAXED_SHARED_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
 import { CTL_BYTES, MAX_CHUNKS, Pool, STRIDE } from './_pool.js';
 import { availableCores, canShareAndBlock, workerFactory } from './_platform.js';
 
@@ -68,6 +68,34 @@ let poolBroken = false;             // workers could not be made here: stay on o
 
 // ------------------------------------------------------------------------------------------ loading
 
+/** Which build of the kernels: with relaxed SIMD (fused multiply-add in the GEMM and GEMV), or plain SIMD128. */
+export type WasmBuild = 'relaxed-simd' | 'simd128';
+let loadedBuild: WasmBuild | null = null;
+let forcedBuild: WasmBuild | null = null;
+
+/** `(func (param v128 v128 v128) (result v128) f32x4.relaxed_madd)`: valid where the engine has relaxed SIMD. */
+const RELAXED_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
+  10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11];
+
+/** True when this engine validates relaxed SIMD (Node ≥ 22, Chrome ≥ 114; Node 20 with --experimental-wasm-relaxed-simd). */
+export function hasRelaxedSimd(): boolean {
+  try { return WebAssembly.validate(new Uint8Array(RELAXED_PROBE)); } catch { return false; }
+}
+
+/** For tests and benchmarks: the build the next load takes (null: the best this engine validates). No effect once loaded. */
+export function preferWasmBuild(b: WasmBuild | null): void { forcedBuild = b; }
+
+/** The build that runs, or null before loading. */
+export const wasmBuild = (): WasmBuild | null => loadedBuild;
+
+/** The builds to try, best first: [name, one-thread base64, shared-memory base64]. */
+function candidates(): [WasmBuild, string, string][] {
+  const relaxed: [WasmBuild, string, string] = ['relaxed-simd', WASM_RELAXED_BASE64, WASM_RELAXED_SHARED_BASE64];
+  const simd: [WasmBuild, string, string] = ['simd128', WASM_BASE64, WASM_SHARED_BASE64];
+  if (forcedBuild === 'simd128' || (forcedBuild === null && !hasRelaxedSimd())) return [simd];
+  return [relaxed, simd];
+}
+
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64), out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
@@ -103,34 +131,45 @@ function attach(instance: WebAssembly.Instance, module: WebAssembly.Module | nul
  */
 export function initWasmSync(): boolean {
   if (wasm) return true;
-  const memory = sharedMemory();
-  if (memory) {
+  for (const [build, single, shared] of candidates()) {
+    const memory = sharedMemory();
+    if (memory) {
+      try {
+        const module = new WebAssembly.Module(decode(shared));
+        attach(new WebAssembly.Instance(module, { env: { memory } }), module, memory);
+        loadedBuild = build;
+        return true;
+      } catch { /* fall back to the one-thread build */ }
+    }
     try {
-      const module = new WebAssembly.Module(decode(WASM_SHARED_BASE64));
-      attach(new WebAssembly.Instance(module, { env: { memory } }), module, memory);
+      attach(new WebAssembly.Instance(new WebAssembly.Module(decode(single)), {}), null, null);
+      loadedBuild = build;
       return true;
-    } catch { /* fall back to the one-thread build */ }
+    } catch { /* the next build */ }
   }
-  try { attach(new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_BASE64)), {}), null, null); return true; } catch { return false; }
+  return false;
 }
 
 /** Like `initWasmSync`, with asynchronous compilation (allowed everywhere). */
 export async function initWasmAsync(): Promise<boolean> {
   if (wasm) return true;
-  const memory = sharedMemory();
-  if (memory) {
+  for (const [build, single, shared] of candidates()) {
+    const memory = sharedMemory();
+    if (memory) {
+      try {
+        const module = await WebAssembly.compile(decode(shared));
+        const instance = await WebAssembly.instantiate(module, { env: { memory } });
+        if (!wasm) { attach(instance, module, memory); loadedBuild = build; }
+        return true;
+      } catch { /* fall back to the one-thread build */ }
+    }
     try {
-      const module = await WebAssembly.compile(decode(WASM_SHARED_BASE64));
-      const instance = await WebAssembly.instantiate(module, { env: { memory } });
-      if (!wasm) attach(instance, module, memory);
+      const { instance } = await WebAssembly.instantiate(decode(single), {});
+      if (!wasm) { attach(instance, null, null); loadedBuild = build; }
       return true;
-    } catch { /* fall back to the one-thread build */ }
+    } catch { /* the next build */ }
   }
-  try {
-    const { instance } = await WebAssembly.instantiate(decode(WASM_BASE64), {});
-    if (!wasm) attach(instance, null, null);
-    return true;
-  } catch { return false; }
+  return false;
 }
 
 // ------------------------------------------------------------------------------------------ threads
@@ -185,14 +224,38 @@ export function ensure(end: number): void {
   heap = new Float32Array(mem.buffer);
 }
 
-interface Block { ptr: number; end: number; live: boolean }
+interface Block { ptr: number; end: number; live: boolean; pin: Pin | null }
 interface Pack { transB: boolean; off: number; ld: number; K: number; N: number; block: Block }
-interface Pin { block: Block; count: number; packs: Pack[] }
-const stack: Block[] = [];          // pinned blocks in address order
-const pins = new Map<F32, Pin>();
+/**
+ * A pinned array's copy. count > 0: pinned now (kernels read the copy). count = 0: resident — kept, with its packs,
+ * because its `version` says whose contents it holds; the next pin of the same array with the same version reuses it.
+ */
+interface Pin { block: Block; count: number; packs: Pack[]; version: number; ref: WeakRef<F32> }
+const stack: Block[] = [];          // pinned blocks in address order, contiguous from base; dead ones are holes
+const pins = new WeakMap<F32, Pin>();
+let pinnedNow = 0;                  // pins with count > 0: input() and pinnedPack() look only while there are some
+const resident = new Set<Pin>();    // count = 0 and kept, least recently used first
+let residentBytes = 0;
+/** Resident (unpinned) copies beyond this many bytes are dropped, least recently used first. */
+const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
+const pinBytes = (p: Pin): number => p.packs.reduce((n, q) => n + q.block.end - q.block.ptr, p.block.end - p.block.ptr);
+// A collected array's resident copy is freed (FinalizationRegistry runs between tasks, never inside a kernel call).
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pin>((p) => drop(p)) : null;
 
-export function push(bytes: number): Block {
-  const block = { ptr: pinTop, end: align16(pinTop + bytes), live: true };
+/** A block of `bytes` in the pinned region: the first run of holes large enough, else on top of the stack. */
+export function push(bytes: number, pin: Pin | null = null): Block {
+  const size = align16(bytes);
+  for (let i = 0; i < stack.length; i++) {
+    if (stack[i].live) continue;
+    let j = i;   // the run of holes i..j, as long as it needs to be
+    while (stack[j].end - stack[i].ptr < size && j + 1 < stack.length && !stack[j + 1].live) j++;
+    if (stack[j].end - stack[i].ptr < size) { i = j; continue; }
+    const ptr = stack[i].ptr, end = stack[j].end, block = { ptr, end: ptr + size, live: true, pin };
+    const rest = end > block.end ? [{ ptr: block.end, end, live: false, pin: null }] : [];
+    stack.splice(i, j - i + 1, block, ...rest);
+    return block;
+  }
+  const block = { ptr: pinTop, end: pinTop + size, live: true, pin };
   ensure(block.end);
   stack.push(block);
   pinTop = block.end;
@@ -204,13 +267,30 @@ export function popDead(): void {
   pinTop = stack.length > 0 ? stack[stack.length - 1].end : base;
 }
 
+/** Frees a pin's copy and packs. */
+function drop(p: Pin): void {
+  if (p.count > 0 || !p.block.live) return;
+  if (resident.delete(p)) residentBytes -= pinBytes(p);
+  p.block.live = false;
+  dropPacks(p);
+  const a = p.ref.deref();
+  if (a !== undefined && pins.get(a) === p) pins.delete(a);
+  collected?.unregister(p);
+  popDead();
+}
+
+function dropPacks(p: Pin): void {
+  p.packs.forEach((q) => { q.block.live = false; });
+  p.packs.length = 0;
+}
+
 /** A packed op(B) of a pinned array for the GEMM micro-kernel, made on first use. */
 function packedFor(p: Pin, transB: boolean, off: number, ld: number, K: number, N: number): number {
   for (let i = 0; i < p.packs.length; i++) {
     const q = p.packs[i];
     if (q.transB === transB && q.off === off && q.ld === ld && q.K === K && q.N === N) return q.block.ptr;
   }
-  const block = push(wasm!.packedBBytes(K, N));
+  const block = push(wasm!.packedBBytes(K, N), p);
   wasm!.packB(transB, K, N, p.block.ptr + off * 4, ld, block.ptr);
   p.packs.push({ transB, off, ld, K, N, block });
   return block.ptr;
@@ -234,9 +314,9 @@ export function copyIn(src: F32, off: number, n: number, ptr: number): void {
 
 /** Address of src[off .. off+n) in wasm memory: the pinned copy, or a fresh scratch copy. */
 export function input(src: F32, off: number, n: number): number {
-  if (pins.size > 0) {
+  if (pinnedNow > 0) {
     const p = pins.get(src);
-    if (p !== undefined) return p.block.ptr + off * 4;
+    if (p !== undefined && p.count > 0) return p.block.ptr + off * 4;
   }
   const ptr = reserve(n * 4);
   copyIn(src, off, n, ptr);
@@ -253,17 +333,21 @@ export function inout(dst: F32, off: number, n: number): number {
   return ptr;
 }
 
-/** Copies n results back to dst[off ..]; a pinned dst (against the contract, but cheap to honour) is refreshed too. */
+/**
+ * Copies n results back to dst[off ..]; a pinned dst (against the contract, but cheap to honour) is refreshed too, and
+ * a resident copy of it dropped.
+ */
 export function back(ptr: number, dst: F32, off: number, n: number): void {
   const s = ptr / 4;
   if (n <= 16) for (let i = 0; i < n; i++) dst[off + i] = heap[s + i];
   else dst.set(heap.subarray(s, s + n), off);
-  if (pins.size > 0) {
+  if (pinnedNow > 0 || resident.size > 0) {
     const p = pins.get(dst);
     if (p === undefined) return;
+    if (p.count === 0) { drop(p); return; }
     heap.copyWithin(p.block.ptr / 4 + off, s, s + n);
-    p.packs.forEach((q) => { q.block.live = false; });
-    p.packs.length = 0;
+    dropPacks(p);
+    p.version = -1;
   }
 }
 
@@ -360,25 +444,57 @@ export const w = (): WasmExports => wasm!;
 export const mark = (): number => top;
 export const release = (m: number): void => { top = m; };
 
-/** Bytes of wasm memory in use by pins (for tests: everything pinned was released when this returns 0). */
-export const pinnedBytes = (): number => pinTop - base;
+/** Bytes of wasm memory held by pins now, packs included (for tests: everything pinned was released when this returns 0). */
+export const pinnedBytes = (): number => stack.reduce((n, b) => n + (b.live && b.pin !== null && b.pin.count > 0 ? b.end - b.ptr : 0), 0);
 
-/** Pins `a` (copied once; nested pins counted). */
-export function pinArray(a: F32): void {
-  const p = pins.get(a);
-  if (p) { p.count++; return; }
-  const block = push(a.length * 4);
-  copyIn(a, 0, a.length, block.ptr);
-  pins.set(a, { block, count: 1, packs: [] });
+/** For tests: resident copies (arrays unpinned, kept for their next pin) and their bytes, packs included. */
+export const residentStats = (): { arrays: number; bytes: number } => ({ arrays: resident.size, bytes: residentBytes });
+
+/**
+ * Pins `a` (nested pins counted). Its copy is made on the first pin — or reused, with its packs, when `a` was pinned
+ * before with the same `version` ≥ 0 and is still resident; a different version refreshes the copy in place.
+ */
+export function pinArray(a: F32, version = -1): void {
+  let p = pins.get(a);
+  if (p !== undefined && p.count > 0) { p.count++; return; }   // nested: the outer pin's copy stands
+  if (p !== undefined && (p.block.end - p.block.ptr < a.length * 4)) { drop(p); p = undefined; }
+  if (p === undefined) {
+    const block = push(a.length * 4);
+    p = { block, count: 0, packs: [], version: -1, ref: new WeakRef(a) };
+    block.pin = p;
+    pins.set(a, p);
+    collected?.register(a, p, p);
+  } else {
+    resident.delete(p);
+    residentBytes -= pinBytes(p);
+  }
+  if (version < 0 || p.version !== version) {
+    copyIn(a, 0, a.length, p.block.ptr);
+    dropPacks(p);
+    p.version = version;
+  }
+  p.count = 1;
+  pinnedNow++;
 }
 
+/** Ends a pin; the last one frees the copy, or keeps it resident when its version identifies the contents. */
 export function unpinArray(a: F32): void {
   const p = pins.get(a);
-  if (p === undefined || --p.count > 0) return;
-  pins.delete(a);
-  p.block.live = false;
-  p.packs.forEach((q) => { q.block.live = false; });
-  popDead();
+  if (p === undefined || p.count === 0 || --p.count > 0) return;
+  pinnedNow--;
+  if (p.version < 0) { drop(p); return; }
+  resident.add(p);
+  residentBytes += pinBytes(p);
+  for (const q of resident) {
+    if (residentBytes <= RESIDENT_MAX_BYTES || q === p) break;
+    drop(q);
+  }
+}
+
+/** Drops the resident copy of `a`, if any (a module's `dispose`); a pinned `a` is left alone. */
+export function forgetArray(a: F32): void {
+  const p = pins.get(a);
+  if (p !== undefined) drop(p);
 }
 
 /**
@@ -394,8 +510,8 @@ export function packed(pinned: number, B: F32, transB: boolean, bOff: number, ld
 
 /** The packed op(B) of a pinned B, made on first use, or 0 (then B is read as it is). Call before begin(). */
 export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
-  const p = K > 0 && N > 1 && pins.size > 0 ? pins.get(B) : undefined;
-  return p ? packedFor(p, transB, bOff, ldb, K, N) : 0;
+  const p = K > 0 && N > 1 && pinnedNow > 0 ? pins.get(B) : undefined;
+  return p !== undefined && p.count > 0 ? packedFor(p, transB, bOff, ldb, K, N) : 0;
 }
 
 /** C = alpha · op(A) · op(B) + beta · C on operands in wasm memory (bp: packed op(B) or 0), split across threads if large. */

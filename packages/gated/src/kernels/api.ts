@@ -72,9 +72,14 @@ export interface Kernels {
   /**
    * Declares `a` read-only until `unpin(a)` (weights during one layer call). A backend may copy or pack it once
    * (e.g. into WebAssembly memory) and reuse that copy whenever the same array object is passed. Pins nest.
+   * `version` names a's contents (a tensor's storage version): pinned again later with the same version ≥ 0, `a` is
+   * unchanged, so a backend may keep its copy and packs between pins (resident); a different version, −1 or none
+   * means changed or unknown: copied anew.
    */
-  pin(a: F32): void;
+  pin(a: F32, version?: number): void;
   unpin(a: F32): void;
+  /** Drops a copy of `a` kept between pins, if any (a module's `dispose()`); optional. */
+  forget?(a: F32): void;
 
   /** C = alpha · op(A) · op(B) + beta · C, row-major; op(X) = Xᵀ when the flag is set. beta = 0 ignores C's old contents. */
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,

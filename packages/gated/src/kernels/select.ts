@@ -3,7 +3,7 @@
 // else 'js' (the reference) — and 'wasm' after `await ready()` where only asynchronous compilation is allowed.
 import type { Kernels } from './api.js';
 import { refKernels } from './ref.js';
-import { initWasmAsync, initWasmSync, setWasmThreads, wasmKernels, wasmThreads } from './wasm.js';
+import { initWasmAsync, initWasmSync, setWasmThreads, wasmBuild, wasmKernels, wasmThreads, type WasmBuild } from './wasm.js';
 import { GatedError } from '../errors.js';
 
 const backends: Record<string, Kernels> = { js: refKernels };
@@ -61,6 +61,13 @@ export function setBackend(name: string): void {
 
 /** The active backend's name (`'wasm'` or `'js'`); the first call picks the default. */
 export const getBackend = (): string => kernels().name;
+
+/**
+ * Which build of the WebAssembly kernels runs: 'relaxed-simd' (fused multiply-add in the matrix products, where the
+ * engine has relaxed SIMD: Node ≥ 22, Chrome ≥ 114, Node 20 with --experimental-wasm-relaxed-simd) or 'simd128';
+ * null while the active backend is not 'wasm'.
+ */
+export const getWasmBuild = (): WasmBuild | null => (kernels() === wasmKernels ? wasmBuild() : null);
 
 /**
  * Sets how many threads the 'wasm' kernels may use: an integer ≥ 1, or 0 for one per available core (the default).

@@ -4,14 +4,17 @@
 // Not here: the math (assembly/*.ts), the oracle (ref.ts), the thread protocol (_pool.ts).
 import type { Kernels } from './api.js';
 import {
-  FN, back, begin, gemmAt, inout, input, output, pinArray, pinnedPack, rowsThreads, span, sumRowsAt, unpinArray, w,
+  FN, back, begin, forgetArray, gemmAt, inout, input, output, pinArray, pinnedPack, rowsThreads, span, sumRowsAt, unpinArray, w,
 } from './_wasm_core.js';
 import {
   gruBidirectionalBackward, gruBidirectionalForward, gruSequenceBackward, gruSequenceForward, lstmBidirectionalBackward,
   lstmBidirectionalForward, lstmSequenceBackward, lstmSequenceForward,
 } from './_wasm_sequence.js';
 
-export { initWasmAsync, initWasmSync, pinnedBytes, poolStats, setWasmThreads, wasmThreads } from './_wasm_core.js';
+export {
+  hasRelaxedSimd, initWasmAsync, initWasmSync, pinnedBytes, poolStats, preferWasmBuild, residentStats, setWasmThreads, wasmBuild,
+  wasmThreads, type WasmBuild,
+} from './_wasm_core.js';
 
 // ------------------------------------------------------------------------------------------ the kernels
 
@@ -21,6 +24,7 @@ export const wasmKernels: Kernels = {
 
   pin: pinArray,
   unpin: unpinArray,
+  forget: forgetArray,
   gruSequenceForward,
   lstmSequenceForward,
   gruSequenceBackward,

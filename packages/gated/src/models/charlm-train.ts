@@ -4,7 +4,7 @@
 import { GatedError } from '../errors.js';
 import { manualSeed, Rng } from '../random.js';
 import type { ModelDir } from '../io/checkpoint.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, storageOf } from '../tensor/tensor.js';
 import { Bigram } from '../train/bigram.js';
 import { CharVocab, lineBatches, splitTrainVal, streamChunks, type Batch } from '../train/data.js';
 import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
@@ -197,7 +197,7 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   const carry = new StateCarry();
   // a snapshot: the hooks may keep it while training goes on
   const checkpoint = (state?: TrainState): ModelDir<LMConfig> => ({
-    weights: Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, new Tensor(t.data.slice(), t.shape)])),
+    weights: Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, new Tensor(storageOf(t).slice(), t.shape)])),
     config, optimizer: optimizer.stateDict(), state,
   });
 

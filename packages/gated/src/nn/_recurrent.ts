@@ -8,7 +8,7 @@ import { GatedError, check, checkOptions, fmtShape } from '../errors.js';
 import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import { globalRng } from '../random.js';
-import { Tensor, isGradEnabled, record, sizeOf } from '../tensor/tensor.js';
+import { Tensor, isGradEnabled, record, sizeOf, storageOf, storageVersion } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
 // ------------------------------------------------------------------------------------------ one direction
@@ -23,6 +23,21 @@ export interface DirRun {
   bih: F32 | null; bhh: F32 | null; // [G·H]
   whr: F32 | null;        // [P, H] (LSTM projection)
   h0: F32; c0: F32 | null; // [B, P], [B, H]
+  /** The weights' storage versions (see Kernels.pin), so that the kernels may keep them resident; absent: unknown. */
+  versions?: WeightVersions;
+}
+
+/** Storage versions of a direction's weights, in DirRun's names. */
+export interface WeightVersions { wih: number; whh: number; bih: number; bhh: number; whr: number }
+
+/** The weights of one direction as a DirRun takes them: their storage (read, not handed out) and its versions. */
+export function dirWeights(w: { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; whr: Tensor | null }):
+  Pick<DirRun, 'wih' | 'whh' | 'bih' | 'bhh' | 'whr' | 'versions'> {
+  const v = (t: Tensor | null): number => (t ? storageVersion(t) : -1), d = (t: Tensor | null): F32 | null => (t ? storageOf(t) : null);
+  return {
+    wih: storageOf(w.wih), whh: storageOf(w.whh), bih: d(w.bih), bhh: d(w.bhh), whr: d(w.whr),
+    versions: { wih: v(w.wih), whh: v(w.whh), bih: v(w.bih), bhh: v(w.bhh), whr: v(w.whr) },
+  };
 }
 
 /** What forward keeps for backward. hx: [T+1, B, P] — see `stateIndex`. */
@@ -77,11 +92,16 @@ export const timeOf = (run: DirRun, s: number): number => (run.reverse ? run.T -
 export const firstSlot = (run: DirRun): number => (run.reverse ? run.T : 0);
 export const lastSlot = (run: DirRun): number => (run.reverse ? 0 : run.T);
 
-/** Runs `fn` with the direction's weights pinned (read-only for the kernels during the call; see Kernels.pin). */
+/**
+ * Runs `fn` with the direction's weights pinned (read-only for the kernels during the call; see Kernels.pin), with
+ * their versions when known, so that a backend keeps them resident between calls until they change.
+ */
 export function withPinnedWeights<R>(run: DirRun, fn: () => R): R {
-  const k = kernels(), ws = [run.wih, run.whh, run.bih, run.bhh, run.whr].filter((w): w is F32 => w !== null);
-  ws.forEach((w) => k.pin(w));
-  try { return fn(); } finally { ws.forEach((w) => k.unpin(w)); }
+  const k = kernels(), v = run.versions;
+  const ws = ([[run.wih, v?.wih], [run.whh, v?.whh], [run.bih, v?.bih], [run.bhh, v?.bhh], [run.whr, v?.whr]] as const)
+    .filter((e): e is readonly [F32, number | undefined] => e[0] !== null);
+  ws.forEach(([w, version]) => k.pin(w, version));
+  try { return fn(); } finally { ws.forEach(([w]) => k.unpin(w)); }
 }
 
 /** gi = x · W_ihᵀ + b_ih for all T steps in one GEMM: [T·B, G·H]. */
@@ -321,8 +341,7 @@ export abstract class RecurrentBase extends Module {
       runs.push(ws[l].map((w, d): DirRun => {
         const sIdx = l * D + d;
         return {
-          T, B, I: In, H, P, x: layerIn, reverse: d === 1, lengths,
-          wih: w.wih.data, whh: w.whh.data, bih: w.bih?.data ?? null, bhh: w.bhh?.data ?? null, whr: w.whr?.data ?? null,
+          T, B, I: In, H, P, x: layerIn, reverse: d === 1, lengths, ...dirWeights(w),
           h0: h0 ? h0.data.slice(sIdx * B * P, (sIdx + 1) * B * P) : new Float32Array(B * P),
           c0: this.hasCell ? (c0 ? c0.data.slice(sIdx * B * H, (sIdx + 1) * B * H) : new Float32Array(B * H)) : null,
         };

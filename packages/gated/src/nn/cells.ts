@@ -4,7 +4,7 @@
 import { check, checkOptions, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
-import { withPinnedWeights, type CellMath, type DirGrads, type DirRun, type RecurrentBase } from './_recurrent.js';
+import { dirWeights, withPinnedWeights, type CellMath, type DirGrads, type DirRun, type RecurrentBase } from './_recurrent.js';
 import { gruResetAfter, gruResetBefore, type GRU } from './gru.js';
 import { lstmMath, type LSTM } from './lstm.js';
 import { Module, type StateDict } from './module.js';
@@ -87,7 +87,7 @@ abstract class CellBase extends Module {
     }
     const run: DirRun = {
       T: 1, B, I, H, P: H, x: x.data, reverse: false, lengths: null,
-      wih: this.weight_ih.data, whh: this.weight_hh.data, bih: this.bias_ih?.data ?? null, bhh: this.bias_hh?.data ?? null, whr: null,
+      ...dirWeights({ wih: this.weight_ih, whh: this.weight_hh, bih: this.bias_ih, bhh: this.bias_hh, whr: null }),
       h0: h ? h.data : new Float32Array(B * H), c0: withCell ? (c ? c.data : new Float32Array(B * H)) : null,
     };
     const cache = withPinnedWeights(run, () => math.forward(run));

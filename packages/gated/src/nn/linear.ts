@@ -7,7 +7,7 @@
 // Dimensions: R rows (all leading dims flattened), I in features, O out features.
 import { check, checkOptions, fmtShape } from '../errors.js';
 import { kernels } from '../kernels/select.js';
-import { Tensor, record, sizeOf } from '../tensor/tensor.js';
+import { Tensor, record, sizeOf, storageOf, storageVersion } from '../tensor/tensor.js';
 import { isCount, uniformInit } from './init.js';
 import { Module } from './module.js';
 
@@ -61,11 +61,12 @@ export class Linear extends Module {
     const lead = x.shape.slice(0, -1), R = sizeOf(lead), k = kernels();
     const W = this.weight, b = this.bias;
     const y = new Float32Array(R * O); // [R, O]
-    k.pin(W.data);                     // read-only during the call: a backend may stage (pack) it once
+    const w = storageOf(W);
+    k.pin(w, storageVersion(W));       // read-only during the call: a backend may stage (pack) it once, and keep it
     try {
-      k.gemm(false, true, R, O, I, 1, x.data, 0, I, W.data, 0, I, 0, y, 0, O);
-      if (b) k.addRowVector(R, O, b.data, 0, y, 0);
-    } finally { k.unpin(W.data); }
+      k.gemm(false, true, R, O, I, 1, x.data, 0, I, w, 0, I, 0, y, 0, O);
+      if (b) k.addRowVector(R, O, storageOf(b), 0, y, 0);
+    } finally { k.unpin(w); }
     return record({
       name: 'linear', inputs: [x, W, b], numOutputs: 1,
       backward: ([dy]) => linearBackward(R, I, O, x, W, b, dy),
@@ -79,8 +80,9 @@ function linearBackward(R: number, I: number, O: number, x: Tensor, W: Tensor, b
   let dx: Float32Array | null = null, dW: Float32Array | null = null, db: Float32Array | null = null;
   if (x.requiresGrad) {
     dx = new Float32Array(R * I);
-    k.pin(W.data);
-    try { k.gemm(false, false, R, I, O, 1, dy, 0, O, W.data, 0, I, 0, dx, 0, I); } finally { k.unpin(W.data); }
+    const w = storageOf(W);
+    k.pin(w, storageVersion(W));
+    try { k.gemm(false, false, R, I, O, 1, dy, 0, O, w, 0, I, 0, dx, 0, I); } finally { k.unpin(w); }
   }
   if (W.requiresGrad) { dW = new Float32Array(O * I); k.gemm(true, false, O, I, R, 1, dy, 0, O, x.data, 0, I, 0, dW, 0, I); }
   if (b?.requiresGrad) { db = new Float32Array(O); k.sumRowsInto(R, O, dy, 0, db, 0); }

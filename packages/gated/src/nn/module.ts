@@ -2,7 +2,8 @@
 // child modules are found from the instance's own fields (and arrays of modules), in declaration order,
 // so `class LM extends Module { embed = new Embedding(..); rnn = new GRU(..) }` names `embed.weight`, `rnn.weight_ih_l0`.
 import { GatedError, fmtShape } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { kernels } from '../kernels/select.js';
+import { Tensor, storageOf, writableStorage } from '../tensor/tensor.js';
 
 /**
  * Parameters by PyTorch-style dotted name (`rnn.weight_ih_l0`, `head.bias`, …): what {@link Module.stateDict}
@@ -110,7 +111,7 @@ export abstract class Module {
       if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
         throw new GatedError('STATE_DICT', `loadStateDict: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(p.shape)}`);
       }
-      p.data.set(v.data);
+      writableStorage(p).set(v.data);
     }
   }
 
@@ -126,4 +127,14 @@ export abstract class Module {
 
   /** Clears `.grad` of every parameter. */
   zeroGrad(): void { for (const p of this.parameters()) p.grad = null; }
+
+  /**
+   * Frees the copies the kernels keep of this module's parameters between calls (the wasm backend's resident
+   * weights); without it they are freed when the parameters are garbage-collected, or when others need the room.
+   * The module stays usable: its next call copies them again.
+   */
+  dispose(): void {
+    const k = kernels();
+    for (const p of this.parameters()) k.forget?.(storageOf(p));
+  }
 }

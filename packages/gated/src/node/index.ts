@@ -6,3 +6,4 @@
  */
 export { writeFileAtomic, writeModelDir, readModelDir, readCheckpoint, readText, type ReadCheckpoint } from './files.js';
 export { readTfjsModel } from './tfjs.js';
+export { enableRelaxedSimd } from './_relaxed.js';

@@ -63,6 +63,31 @@ export const isGradEnabled = (): boolean => gradEnabled;
 
 export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
+// ---- storage access by the library (internal). Reading `Tensor.data` hands the array out for good (see there); the
+// library's own reads and writes of parameters go through these, so that copies of them can stay valid between calls.
+
+/** @internal t's storage for a read that neither keeps the array nor writes it. */
+export const storageOf = (t: Tensor): Float32Array => t._data;
+
+/** @internal t's storage for an in-place write by the library (optimizer step, loadStateDict): bumps its version. */
+export function writableStorage(t: Tensor): Float32Array {
+  const r = t._root ?? t;
+  if (r._version !== OPEN_VERSION) r._version++;
+  return t._data;
+}
+
+/**
+ * @internal Identifies the contents of t's storage for a cache of copies: the same number (≥ 0) means unchanged since,
+ * OPEN_VERSION means unknown (the array was handed out; copy it anew at every use).
+ */
+export const storageVersion = (t: Tensor): number => (t._root ?? t)._version;
+
+/**
+ * The version of a storage that was handed out through `Tensor.data`: it may change at any time, unseen, so a copy of
+ * it (the wasm backend's resident weights) must be refreshed at every use.
+ */
+export const OPEN_VERSION = -1;
+
 /**
  * An n-dimensional float32 array with reverse-mode autograd: `data` is a contiguous row-major `Float32Array`
  * with `shape`; every differentiable op records one node, and {@link Tensor.backward} accumulates gradients into
@@ -82,8 +107,12 @@ export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1)
  * ```
  */
 export class Tensor {
-  /** Live storage, row-major. */
-  data: Float32Array;
+  /** @internal The storage. The library reads it through `storageOf` and writes it through `writableStorage`. */
+  _data: Float32Array;
+  /** @internal The tensor whose storage this one shares (`detach`): its version counts for both. */
+  _root: Tensor | null = null;
+  /** @internal In-place writes by the library so far, or OPEN_VERSION once `data` was handed out (see `storageVersion`). */
+  _version = 0;
   /** Sizes of the dimensions, outermost first (`[T, B, I]` for a sequence batch). */
   readonly shape: number[];
   /** `'float32'`, or the integer type the tensor was read as (see {@link DType}). */
@@ -107,7 +136,7 @@ export class Tensor {
       () => `tensor shape must be non-negative integers, got ${fmtShape(shape)}`);
     check(data.length === sizeOf(shape), 'SHAPE_MISMATCH',
       () => `tensor data has ${data.length} elements but shape ${fmtShape(shape)} needs ${sizeOf(shape)}`);
-    this.data = data;
+    this._data = data;
     this.shape = [...shape];
     this.dtype = opts.dtype ?? 'float32';
     if (opts.intData) this.intData = opts.intData;
@@ -126,8 +155,16 @@ export class Tensor {
     this._requiresGrad = v;
   }
 
+  /**
+   * The live storage, row-major. Writes through it are seen by every later use: once read (or assigned), the storage
+   * counts as open and copies kept of it elsewhere — the wasm backend's resident weights — are refreshed at each use
+   * instead of only after the library's own in-place updates (optimizer steps, `loadStateDict`).
+   */
+  get data(): Float32Array { (this._root ?? this)._version = OPEN_VERSION; return this._data; }
+  set data(v: Float32Array) { this._data = v; this._root = null; this._version = OPEN_VERSION; }
+
   /** Number of elements (the product of `shape`). */
-  get size(): number { return this.data.length; }
+  get size(): number { return this._data.length; }
   /** Number of dimensions (`shape.length`). */
   get ndim(): number { return this.shape.length; }
   /** True when no recorded op produced this tensor (a parameter, an input, or a `detach()`ed value). */
@@ -140,7 +177,11 @@ export class Tensor {
   }
 
   /** A new leaf sharing this tensor's storage, cut from the graph. */
-  detach(): Tensor { return new Tensor(this.data, this.shape, { dtype: this.dtype, intData: this.intData }); }
+  detach(): Tensor {
+    const t = new Tensor(this._data, this.shape, { dtype: this.dtype, intData: this.intData });
+    t._root = this._root ?? this;
+    return t;
+  }
   /** A copy of the data, still connected to the graph. */
   clone(): Tensor { return ops.reshape(this, this.shape, true); }
 

@@ -6,7 +6,7 @@
 // stored as float32 (PyTorch computes in float32; results agree to float32 rounding). Buffers are read back after
 // storing, so a step depends only on float32 state — which is what makes save / load / resume bit-identical.
 import { GatedError, check, fmtShape } from '../../errors.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, writableStorage } from '../../tensor/tensor.js';
 
 /** Hyper-parameter values as they appear in a state dict. */
 export type HyperValue = number | boolean | readonly number[];
@@ -115,7 +115,7 @@ export abstract class Optimizer {
       check(g.size === p.size, 'SHAPE_MISMATCH',
         () => `${this.name}.step: params[${i}] has shape ${fmtShape(p.shape)} but its grad has shape ${fmtShape(g.shape)}`);
       this.steps[i]++;
-      this.update(i, p.data, g.data, this.steps[i]);
+      this.update(i, writableStorage(p), g.data, this.steps[i]);
     });
   }
 
