@@ -300,6 +300,58 @@ function contiguous(p: usize, K: i32, inc: i32, dst: usize): usize {
   return dst;
 }
 
+// ---------------------------------------------------------------- GEMV on row panels (batch 1, a resident W)
+// W [R, K] packed once in panels of 8 rows, [⌈R/8⌉][⌈K/4⌉][8][4] zero-padded: each step of the product reads 128
+// contiguous bytes (one stream for the prefetcher instead of eight rows 4·K bytes apart).
+
+/** Bytes of W [R, K] packed in row panels. */
+export function rowPanelsBytes(R: i32, K: i32): usize { return <usize>((R + 7) >> 3) * <usize>((K + 3) >> 2) * 128; }
+
+/** Packs W [R, K] (row stride ldw elements) into row panels at dst. */
+export function packRowPanels(R: i32, K: i32, w: usize, ldw: i32, dst: usize): void {
+  const K4 = (K + 3) >> 2;
+  for (let r0 = 0; r0 < R; r0 += 8) {
+    for (let q = 0; q < K4; q++) {
+      for (let i = 0; i < 8; i++) {
+        for (let l = 0; l < 4; l++, dst += 4) {
+          const r = r0 + i, k = q * 4 + l;
+          store<f32>(dst, r < R && k < K ? load<f32>(w + ((<usize>r * ldw + k) << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * y[r] = alpha · Σ_k W[r, k] · x[k] + beta · y[r] for r < R, from row panels p: the sums of gemvCore's dot form (four
+ * partial sums by k mod 4, the tail zero-filled, combined by rowSums4), so the bits equal a GEMV on W as it is.
+ * R is a multiple of 8 here or the last panel's padded rows go to tmp: ⌈R/8⌉·8 floats.
+ */
+export function gemvRowPanels(R: i32, K: i32, alpha: f32, x: usize, p: usize, beta: f32, y: usize, tmp: usize): void {
+  const K4 = K >> 2, tail = K & 3;
+  for (let r = 0; r < R; r += 8) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (let q = 0; q < K4; q++, p += 128) {
+      const xv = v128.load(x + (<usize>q << 4));
+      s0 = madd(v128.load(p), xv, s0); s1 = madd(v128.load(p, 16), xv, s1);
+      s2 = madd(v128.load(p, 32), xv, s2); s3 = madd(v128.load(p, 48), xv, s3);
+      s4 = madd(v128.load(p, 64), xv, s4); s5 = madd(v128.load(p, 80), xv, s5);
+      s6 = madd(v128.load(p, 96), xv, s6); s7 = madd(v128.load(p, 112), xv, s7);
+    }
+    if (tail != 0) {
+      const xv = ld(x + (<usize>K4 << 4), tail);
+      s0 = madd(v128.load(p), xv, s0); s1 = madd(v128.load(p, 16), xv, s1);
+      s2 = madd(v128.load(p, 32), xv, s2); s3 = madd(v128.load(p, 48), xv, s3);
+      s4 = madd(v128.load(p, 64), xv, s4); s5 = madd(v128.load(p, 80), xv, s5);
+      s6 = madd(v128.load(p, 96), xv, s6); s7 = madd(v128.load(p, 112), xv, s7);
+      p += 128;
+    }
+    rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
+    rowSums4(s4, s5, s6, s7, tmp + (<usize>(r + 4) << 2));
+  }
+  finish(R, alpha, tmp, beta, y, 1);
+}
+
 /** y[r·incy] = alpha · tmp[r] + beta · y[r·incy] (beta = 0: y not read). */
 function finish(R: i32, alpha: f32, tmp: usize, beta: f32, y: usize, incy: i32): void {
   const s = <usize>incy << 2;

@@ -25,6 +25,9 @@ export interface WasmExports {
   gemmWorkBytes(M: number, N: number, K: number, packed: boolean): number;
   packB(transB: boolean, K: number, N: number, b: number, ldb: number, dst: number): void;
   packedBBytes(K: number, N: number): number;
+  gemvRowPanels(R: number, K: number, alpha: number, x: number, p: number, beta: number, y: number, tmp: number): void;
+  packRowPanels(R: number, K: number, w: number, ldw: number, dst: number): void;
+  rowPanelsBytes(R: number, K: number): number;
   sigmoid(n: number, x: number, y: number): void;
   tanh(n: number, x: number, y: number): void;
   relu(n: number, x: number, y: number): void;
@@ -53,7 +56,8 @@ export interface WasmExports {
 /** The exports a pool chunk may call, by index (the job table stores the index). */
 const POOL_FNS = ['gemm', 'addRowVector', 'sumRowsInto', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
   'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
-  'lstmStepForward', 'lstmStepBackward', 'gruForwardLoop', 'lstmForwardLoop', 'gruBackwardLoop', 'lstmBackwardLoop'] as const;
+  'lstmStepForward', 'lstmStepBackward', 'gruForwardLoop', 'lstmForwardLoop', 'gruBackwardLoop', 'lstmBackwardLoop',
+  'gemvRowPanels'] as const;
 export const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
 
 const PAGE = 65536;
@@ -225,7 +229,8 @@ export function ensure(end: number): void {
 }
 
 interface Block { ptr: number; end: number; live: boolean; pin: Pin | null }
-interface Pack { transB: boolean; off: number; ld: number; K: number; N: number; block: Block }
+/** A packed form of a pinned array: op(B) panels for the GEMM (rows = false), or row panels for the batch-1 GEMV. */
+interface Pack { rows: boolean; transB: boolean; off: number; ld: number; K: number; N: number; block: Block }
 /**
  * A pinned array's copy. count > 0: pinned now (kernels read the copy). count = 0: resident — kept, with its packs,
  * because its `version` says whose contents it holds; the next pin of the same array with the same version reuses it.
@@ -288,11 +293,23 @@ function dropPacks(p: Pin): void {
 function packedFor(p: Pin, transB: boolean, off: number, ld: number, K: number, N: number): number {
   for (let i = 0; i < p.packs.length; i++) {
     const q = p.packs[i];
-    if (q.transB === transB && q.off === off && q.ld === ld && q.K === K && q.N === N) return q.block.ptr;
+    if (!q.rows && q.transB === transB && q.off === off && q.ld === ld && q.K === K && q.N === N) return q.block.ptr;
   }
   const block = push(wasm!.packedBBytes(K, N), p);
   wasm!.packB(transB, K, N, p.block.ptr + off * 4, ld, block.ptr);
-  p.packs.push({ transB, off, ld, K, N, block });
+  p.packs.push({ rows: false, transB, off, ld, K, N, block });
+  return block.ptr;
+}
+
+/** W [R, K] (row stride ld, from element off) of a pinned array in row panels for gemvRowPanels, made on first use. */
+function rowPanelsFor(p: Pin, off: number, ld: number, R: number, K: number): number {
+  for (let i = 0; i < p.packs.length; i++) {
+    const q = p.packs[i];
+    if (q.rows && q.off === off && q.ld === ld && q.K === K && q.N === R) return q.block.ptr;
+  }
+  const block = push(wasm!.rowPanelsBytes(R, K), p);
+  wasm!.packRowPanels(R, K, p.block.ptr + off * 4, ld, block.ptr);
+  p.packs.push({ rows: true, transB: false, off, ld, K, N: R, block });
   return block.ptr;
 }
 
@@ -512,6 +529,28 @@ export function packed(pinned: number, B: F32, transB: boolean, bOff: number, ld
 export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K: number, N: number): number {
   const p = K > 0 && N > 1 && pinnedNow > 0 ? pins.get(B) : undefined;
   return p !== undefined && p.count > 0 ? packedFor(p, transB, bOff, ldb, K, N) : 0;
+}
+
+/** W [R, K] of a pinned W in row panels (made on first use, kept with the pin), or 0 when W is not pinned. Call before begin(). */
+export function pinnedRowPanels(W: F32, off: number, ld: number, R: number, K: number): number {
+  const p = R > 0 && K > 0 && pinnedNow > 0 ? pins.get(W) : undefined;
+  return p !== undefined && p.count > 0 ? rowPanelsFor(p, off, ld, R, K) : 0;
+}
+
+/**
+ * y[R] = alpha · W · x + beta · y on operands in wasm memory, W in row panels (pinnedRowPanels); large ones split
+ * across threads by whole panels (each row's sum is the same either way).
+ */
+export function gemvRowsAt(R: number, K: number, alpha: number, x: number, p: number, beta: number, y: number): void {
+  const nt = threadsFor(2 * R * K, GEMV_MIN_FLOPS), panels = Math.ceil(R / 8), panelBytes = Math.ceil(K / 4) * 128;
+  if (nt <= 1) { wasm!.gemvRowPanels(R, K, alpha, x, p, beta, y, reserve(panels * 32)); return; }
+  const per = Math.ceil(panels / nt);
+  let n = 0;
+  for (let p0 = 0; p0 < panels; p0 += per, n++) {
+    const r0 = p0 * 8, nr = Math.min(R - r0, per * 8);
+    put(n, FN.gemvRowPanels, nr, K, alpha, x, p + p0 * panelBytes, beta, y + r0 * 4, reserve(Math.ceil(nr / 8) * 32));
+  }
+  pool!.run(n);
 }
 
 /** C = alpha · op(A) · op(B) + beta · C on operands in wasm memory (bp: packed op(B) or 0), split across threads if large. */
