@@ -502,6 +502,7 @@ export function unpinArray(a: F32): void {
   if (p.version < 0) { drop(p); return; }
   resident.add(p);
   residentBytes += pinBytes(p);
+  if (residentBytes <= RESIDENT_MAX_BYTES) return;
   for (const q of resident) {
     if (residentBytes <= RESIDENT_MAX_BYTES || q === p) break;
     drop(q);
