@@ -111,7 +111,7 @@ export abstract class Module {
       if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) {
         throw new GatedError('STATE_DICT', `loadStateDict: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(p.shape)}`);
       }
-      writableStorage(p).set(v.data);
+      writableStorage(p).set(v.dtype === 'float32' ? storageOf(v) : v.data);   // a read: v's storage is not handed out
     }
   }
 
