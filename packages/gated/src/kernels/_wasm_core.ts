@@ -12,7 +12,7 @@
 // loops of a bidirectional layer's two directions one each); each output element is computed by exactly the same
 // instructions as on one thread, so results are bit-identical.
 import type { F32 } from './api.js';
-import { WASM_BASE64, WASM_RELAXED_BASE64, WASM_RELAXED_SHARED_BASE64, WASM_SHARED_BASE64 } from './_wasm_module.js';
+import { WASM_BASE64, WASM_RELAXED_BASE64 } from './_wasm_module.js';
 import { CTL_BYTES, MAX_CHUNKS, Pool, STRIDE } from './_pool.js';
 import { availableCores, canShareAndBlock, workerFactory } from './_platform.js';
 
@@ -92,12 +92,10 @@ export function preferWasmBuild(b: WasmBuild | null): void { forcedBuild = b; }
 /** The build that runs, or null before loading. */
 export const wasmBuild = (): WasmBuild | null => loadedBuild;
 
-/** The builds to try, best first: [name, one-thread base64, shared-memory base64]. */
-function candidates(): [WasmBuild, string, string][] {
-  const relaxed: [WasmBuild, string, string] = ['relaxed-simd', WASM_RELAXED_BASE64, WASM_RELAXED_SHARED_BASE64];
-  const simd: [WasmBuild, string, string] = ['simd128', WASM_BASE64, WASM_SHARED_BASE64];
-  if (forcedBuild === 'simd128' || (forcedBuild === null && !hasRelaxedSimd())) return [simd];
-  return [relaxed, simd];
+/** The builds to try, best first: [name, base64 of the module importing a shared memory]. */
+function candidates(): [WasmBuild, string][] {
+  if (forcedBuild === 'simd128' || (forcedBuild === null && !hasRelaxedSimd())) return [['simd128', WASM_BASE64]];
+  return [['relaxed-simd', WASM_RELAXED_BASE64], ['simd128', WASM_BASE64]];
 }
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
@@ -105,6 +103,38 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/**
+ * The module's one-thread variant: its memory import's limits flag 0x03 (shared, with a maximum) becomes 0x01 (with a
+ * maximum), in place — the embedded builds import a shared memory (scripts/build-wasm.ts) and differ from a build with
+ * an unshared one in that byte only. Walks the sections to the import section, and its entries to the memory.
+ */
+export function unshared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const b = bytes.slice();
+  let p = 8;                                   // after the magic number and the version
+  const leb = (): number => { let v = 0, s = 0, x; do { x = b[p++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
+  const skip = (): void => { const n = leb(); p += n; };   // a name: its length, then its bytes
+  const limits = (): void => { const flags = b[p++]; leb(); if (flags & 1) leb(); };
+  while (p < b.length) {
+    const id = b[p++], size = leb(), end = p + size;
+    if (id === 2) {                            // imports: module name, field name, kind, its description
+      for (let n = leb(); n > 0; n--) {
+        skip(); skip();
+        const kind = b[p++];
+        if (kind === 0) leb();                 // function: type index
+        else if (kind === 1) { p++; limits(); }   // table: element type, limits
+        else if (kind === 2) { if (b[p] === 0x03) b[p] = 0x01; return b; }
+        else if (kind === 3) p += 2;           // global: value type, mutability
+        else break;
+      }
+    }
+    p = end;
+  }
+  return b;
+}
+
+/** An unshared memory for the one-thread variant (the same limits the module declares). */
+const ownMemory = (): WebAssembly.Memory => new WebAssembly.Memory({ initial: 16, maximum: 65536 });
 
 /** A shared memory for the threaded build, or null where threads cannot work (no SAB, no blocking wait, no Worker). */
 function sharedMemory(): WebAssembly.Memory | null {
@@ -135,18 +165,18 @@ function attach(instance: WebAssembly.Instance, module: WebAssembly.Module | nul
  */
 export function initWasmSync(): boolean {
   if (wasm) return true;
-  for (const [build, single, shared] of candidates()) {
+  for (const [build, b64] of candidates()) {
     const memory = sharedMemory();
     if (memory) {
       try {
-        const module = new WebAssembly.Module(decode(shared));
+        const module = new WebAssembly.Module(decode(b64));
         attach(new WebAssembly.Instance(module, { env: { memory } }), module, memory);
         loadedBuild = build;
         return true;
-      } catch { /* fall back to the one-thread build */ }
+      } catch { /* fall back to one thread */ }
     }
     try {
-      attach(new WebAssembly.Instance(new WebAssembly.Module(decode(single)), {}), null, null);
+      attach(new WebAssembly.Instance(new WebAssembly.Module(unshared(decode(b64))), { env: { memory: ownMemory() } }), null, null);
       loadedBuild = build;
       return true;
     } catch { /* the next build */ }
@@ -157,18 +187,19 @@ export function initWasmSync(): boolean {
 /** Like `initWasmSync`, with asynchronous compilation (allowed everywhere). */
 export async function initWasmAsync(): Promise<boolean> {
   if (wasm) return true;
-  for (const [build, single, shared] of candidates()) {
+  for (const [build, b64] of candidates()) {
     const memory = sharedMemory();
     if (memory) {
       try {
-        const module = await WebAssembly.compile(decode(shared));
+        const module = await WebAssembly.compile(decode(b64));
         const instance = await WebAssembly.instantiate(module, { env: { memory } });
         if (!wasm) { attach(instance, module, memory); loadedBuild = build; }
         return true;
-      } catch { /* fall back to the one-thread build */ }
+      } catch { /* fall back to one thread */ }
     }
     try {
-      const { instance } = await WebAssembly.instantiate(decode(single), {});
+      const module = await WebAssembly.compile(unshared(decode(b64)));
+      const instance = await WebAssembly.instantiate(module, { env: { memory: ownMemory() } });
       if (!wasm) { attach(instance, null, null); loadedBuild = build; }
       return true;
     } catch { /* the next build */ }
