@@ -12,7 +12,7 @@ export { GatedError, ShapeError, ArgumentError, DTypeError, FormatError, Unsuppo
 export { Rng, manualSeed } from './random.js';
 export { Tensor, tensor, zeros, ones, full, noGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled, type DType, type Shape, type GradFn } from './tensor/tensor.js';
 export { add, sub, mul, div, matmul, sum, mean, sigmoid, tanh, relu, exp, log, reshape, transpose, concat, slice, indexSelect } from './tensor/ops.js';
-export { setBackend, getBackend, getWasmBuild, ready, loadWasmBackend, setNumThreads, getNumThreads } from './kernels/select.js';
+export { setBackend, getBackend, getWasmBuild, ready, loadWasmBackend, setNumThreads, getNumThreads, type WasmBuild } from './kernels/select.js';
 export type { Kernels } from './kernels/api.js';
 export { Module, type StateDict } from './nn/module.js';
 export { GRU, type GRUOptions } from './nn/gru.js';

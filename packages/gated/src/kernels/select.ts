@@ -69,6 +69,8 @@ export const getBackend = (): string => kernels().name;
  */
 export const getWasmBuild = (): WasmBuild | null => (kernels() === wasmKernels ? wasmBuild() : null);
 
+export type { WasmBuild };
+
 /**
  * Sets how many threads the 'wasm' kernels may use: an integer ≥ 1, or 0 for one per available core (the default).
  * Large GEMMs and gate kernels are split across a pool of workers sharing the WebAssembly memory; small calls stay on

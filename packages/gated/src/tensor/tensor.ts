@@ -161,6 +161,7 @@ export class Tensor {
    * instead of only after the library's own in-place updates (optimizer steps, `loadStateDict`).
    */
   get data(): Float32Array { (this._root ?? this)._version = OPEN_VERSION; return this._data; }
+  /** Replaces the storage with `v` (not copied; same length). The caller keeps `v`, so the storage counts as open. */
   set data(v: Float32Array) { this._data = v; this._root = null; this._version = OPEN_VERSION; }
 
   /** Number of elements (the product of `shape`). */
