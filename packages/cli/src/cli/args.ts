@@ -6,9 +6,23 @@ export class UsageError extends Error {}
 
 export type Flags = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--hidden -1` → `--hidden=-1`: parseArgs refuses a value that starts with '-' as ambiguous, so a negative number
+ * after a flag that takes a value is joined to it here, and reaches the flag's own range check.
+ */
+function joinNegativeNumbers(argv: string[], options: Flags): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], next = argv[i + 1];
+    const takesValue = a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-(\d|\.\d|Infinity$)/.test(next)) { out.push(`${a}=${next}`); i++; } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: Flags, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals });
+    const r = parseArgs({ args: joinNegativeNumbers(argv, options), options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));

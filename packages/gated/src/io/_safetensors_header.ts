@@ -1,6 +1,7 @@
 // Safetensors header parsing and validation (the part that must never trust the file): size limits, JSON shape,
 // dtypes, offsets that tile the data buffer exactly. Used by safetensors.ts; not public.
 import { GatedError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../limits.js';
 
 export const MAX_HEADER_BYTES = 100_000_000; // the Python / Rust library's limit
 
@@ -57,6 +58,7 @@ export function parseHeader(u8: Uint8Array): Header {
   let text: string;
   try { text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(u8.subarray(8, 8 + n)); }
   catch { return fail('header is not valid UTF-8'); }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) fail(`header JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try { json = JSON.parse(text); }
   catch (e) { return fail(`header is not valid JSON (${e instanceof Error ? e.message : String(e)})`); }

@@ -2,6 +2,7 @@
 // optimizer.safetensors (tensors of the optimizer state; the rest as JSON metadata) + state.json.
 // Writing the files (atomically) is the caller's: see node/files.ts, or a download in the browser.
 import { GatedError } from '../errors.js';
+import { parseJsonLimited } from '../limits.js';
 import { Tensor } from '../tensor/tensor.js';
 import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors.js';
 
@@ -12,7 +13,7 @@ import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from './sa
  */
 export type Files = Record<string, Uint8Array>;
 
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder();
 export const jsonBytes = (v: unknown): Uint8Array => enc.encode(JSON.stringify(v, null, 2) + '\n');
 
 /** Tensors found anywhere in `obj` become safetensors entries keyed by their path; the rest stays JSON. */
@@ -44,9 +45,7 @@ export function unpackState(bytes: Uint8Array): unknown {
     }
     return v;
   };
-  let skeleton: unknown;
-  try { skeleton = JSON.parse(meta.state); } catch (e) { throw new GatedError('CHECKPOINT', `optimizer state metadata is not valid JSON: ${(e as Error).message}`); }
-  return fill(skeleton);
+  return fill(parseJsonLimited(meta.state, 'optimizer state metadata', { syntaxCode: 'CHECKPOINT' }));
 }
 
 /** A model directory's contents; `C` is the type of its `config.json`. */
@@ -89,9 +88,8 @@ export function decodeModelDir<C>(files: Files): ModelDir<C> {
   for (const need of ['model.safetensors', 'config.json']) {
     if (!files[need]) throw new GatedError('CHECKPOINT', `model directory lacks ${need}`);
   }
-  const parse = (name: string): unknown => {
-    try { return JSON.parse(dec.decode(files[name])); } catch (e) { throw new GatedError('CHECKPOINT', `${name} is not valid JSON: ${(e as Error).message}`); }
-  };
+  // size and nesting are checked before parsing (see limits.ts)
+  const parse = (name: string): unknown => parseJsonLimited(files[name], name, { syntaxCode: 'CHECKPOINT' });
   const out: ModelDir<C> = { weights: readSafetensors(files['model.safetensors']), config: parse('config.json') as C };
   if (files['optimizer.safetensors']) out.optimizer = unpackState(files['optimizer.safetensors']);
   if (files['state.json']) out.state = parse('state.json');

@@ -2,6 +2,7 @@
 // continuous stream (truncated BPTT), with the bigram baseline measured on the same split. Browser-safe:
 // files and printing are the caller's (the CLI, the web playground).
 import { GatedError } from '../errors.js';
+import { MAX_VOCAB } from '../limits.js';
 import { manualSeed, Rng } from '../random.js';
 import type { ModelDir } from '../io/checkpoint.js';
 import { Tensor, storageOf } from '../tensor/tensor.js';
@@ -11,7 +12,7 @@ import { makeOptimizer, type OptimizerName } from '../train/optim/factory.js';
 import { CosineAnnealingLR } from '../train/schedule.js';
 import { StateCarry } from '../train/tbptt.js';
 import { checkTrainState, fit, type EpochMetrics, type TrainEvent, type TrainState } from '../train/trainer.js';
-import { CharLM, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
+import { CharLM, charLMParameterCount, checkCharLMSize, evaluateLoss, sample, type CellKind, type CharLMConfig } from './charlm.js';
 
 /**
  * Options of {@link trainCharLM} (every key optional there: missing ones come from {@link defaultLMOptions}); stored
@@ -132,6 +133,26 @@ function validate(o: LMTrainOptions): void {
   if (!(o.valFraction > 0 && o.valFraction < 1)) throw new GatedError('INVALID_ARGUMENT', `valFraction must be in (0, 1), got ${o.valFraction}`);
 }
 
+/**
+ * The training text's vocabulary, refusing what is almost surely not text: more than MAX_VOCAB distinct characters,
+ * or more than 10% control characters and U+FFFD (bytes that are not UTF-8) — e.g. a binary file given as --data.
+ */
+function vocabularyOf(texts: readonly string[], source: string): CharVocab {
+  const set = new Set<string>();
+  let n = 0, odd = 0;
+  for (const t of texts) {
+    for (const c of t) {
+      n++;
+      const u = c.codePointAt(0)!;
+      if ((u < 0x20 && u !== 0x09 && u !== 0x0a && u !== 0x0d) || (u >= 0x7f && u < 0xa0) || u === 0xfffd) odd++;
+      if (set.size <= MAX_VOCAB) set.add(c);
+    }
+  }
+  if (set.size > MAX_VOCAB) throw new GatedError('INVALID_ARGUMENT', `${source}: more than ${MAX_VOCAB} distinct characters, the limit for a character model's vocabulary; is it a text file?`);
+  if (odd > 0.1 * n) throw new GatedError('INVALID_ARGUMENT', `${source}: ${((100 * odd) / n).toFixed(0)}% of its ${n} characters are control characters or bytes that are not UTF-8; it looks like a binary file, not text`);
+  return new CharVocab([...set].sort());
+}
+
 /** Splits and batches the data the same way on every run with the same seed (so resume sees the same split). */
 function prepare(data: LMData, o: LMTrainOptions, vocab: CharVocab) {
   const splitRng = new Rng(o.seed ^ 0x51ab);
@@ -175,7 +196,8 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   validate(o);
   const texts = data.kind === 'lines' ? data.lines : [data.text];
   const saved = resume ?? init;
-  const vocab = saved ? new CharVocab(saved.config.vocab) : CharVocab.fromTexts(texts);
+  const vocab = saved ? new CharVocab(saved.config.vocab) : vocabularyOf(texts, data.source);
+  checkCharLMSize({ vocabSize: vocab.size, cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers });
   const { trainBatches, allTrain, valBatches, stream } = prepare(data, o, vocab);
 
   manualSeed(o.seed);
@@ -281,9 +303,7 @@ function validateConfig(c: LMConfig, weights: Record<string, Tensor>): void {
   if (c.vocab.length + 1 !== m!.vocabSize) bad(`vocab has ${c.vocab.length} characters but model.vocabSize is ${m!.vocabSize} (expected vocab + 1 boundary token)`);
   if (new Set(c.vocab).size !== c.vocab.length) bad('vocab characters must be distinct');
   if (!['lines', 'stream'].includes(c.data?.kind as string)) bad(`data.kind must be lines or stream, got ${JSON.stringify(c.data?.kind)}`);
-  const { vocabSize: V, embed: E, hidden: H, layers: L } = m as CharLMConfig;
-  const G = { gru: 3, lstm: 4, rnn: 1 }[(m as CharLMConfig).cell];
-  const expected = V * E + G * H * (E + H + 2) + (L - 1) * G * H * (2 * H + 2) + V * H + V;
+  const expected = charLMParameterCount(m as CharLMConfig);
   const actual = Object.values(weights).reduce((n, t) => n + t.size, 0);
   if (expected !== actual) bad(`the architecture it describes has ${expected} parameters but model.safetensors holds ${actual}`);
 }

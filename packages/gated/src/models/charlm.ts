@@ -1,6 +1,7 @@
 // The character-level language model of the main job: Embedding → GRU | LSTM | RNN → Linear, with PyTorch names
 // (embed.weight, rnn.weight_ih_l0, …, head.weight, head.bias), plus sampling (temperature, top-k) and evaluation.
 import { GatedError } from '../errors.js';
+import { checkParameterCount, MAX_LAYERS } from '../limits.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU } from '../nn/gru.js';
 import { Linear } from '../nn/linear.js';
@@ -40,6 +41,27 @@ export interface CharLMConfig {
 export interface LMState { h: Tensor; c?: Tensor }
 
 /**
+ * Parameters of a CharLM: embedding V·E, first recurrent layer G·H·(E + H + 2), each further one G·H·(2H + 2), head
+ * V·H + V (G gates: GRU 3, LSTM 4, RNN 1). Exact while it is below 2^53; beyond, a float that is simply too large.
+ */
+export function charLMParameterCount(c: Pick<CharLMConfig, 'vocabSize' | 'cell' | 'embed' | 'hidden' | 'layers'>): number {
+  const { vocabSize: V, embed: E, hidden: H, layers: L } = c, G = { gru: 3, lstm: 4, rnn: 1 }[c.cell] ?? 1;
+  return V * E + G * H * (E + H + 2) + (L - 1) * G * H * (2 * H + 2) + V * H + V;
+}
+
+/**
+ * Throws INVALID_ARGUMENT when the sizes are beyond the documented limits (MAX_LAYERS layers, MAX_PARAMETERS
+ * parameters) — before anything is allocated. Names the sizes as `prefix` + key (e.g. '--hidden'). Without a
+ * vocabSize (not known yet), the count is a lower bound.
+ */
+export function checkCharLMSize(c: Pick<CharLMConfig, 'cell' | 'embed' | 'hidden' | 'layers'> & { vocabSize?: number }, prefix = ''): void {
+  if (c.layers > MAX_LAYERS) throw new GatedError('INVALID_ARGUMENT', `${prefix}layers ${c.layers} exceeds the limit of ${MAX_LAYERS} recurrent layers`);
+  const tokens = c.vocabSize === undefined ? '' : ` and ${c.vocabSize} tokens`;
+  checkParameterCount(`a ${String(c.cell).toUpperCase()} language model with ${prefix}hidden ${c.hidden}, ${prefix}layers ${c.layers}, ${prefix}embed ${c.embed}${tokens}`,
+    charLMParameterCount({ ...c, vocabSize: c.vocabSize ?? 0 }));
+}
+
+/**
  * The character-level language model of `gated train`: Embedding → GRU / LSTM / RNN → Dropout → Linear, with
  * PyTorch's parameter names (`embed.weight`, `rnn.weight_ih_l0`, …, `head.weight`, `head.bias`). Time-major.
  *
@@ -70,6 +92,7 @@ export class CharLM extends Module {
     super();
     const { vocabSize, cell, embed, hidden, layers, dropout } = config;
     this.config = { ...config };
+    if ([vocabSize, embed, hidden, layers].every((n) => Number.isInteger(n) && n >= 1)) checkCharLMSize(config);
     this.embed = new Embedding(vocabSize, embed);
     const opts = { inputSize: embed, hiddenSize: hidden, numLayers: layers, dropout: layers > 1 ? dropout : 0 };
     if (cell === 'gru') this.rnn = new GRU(opts);

@@ -7,6 +7,7 @@
 import { GatedError, check, checkOptions, fmtShape } from '../errors.js';
 import type { F32, SequenceBackwardDir, SequenceForwardDir } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
+import { checkParameterCount, MAX_LAYERS } from '../limits.js';
 import { globalRng } from '../random.js';
 import { Tensor, isGradEnabled, record, sizeOf, storageOf, storageVersion } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -268,6 +269,12 @@ export abstract class RecurrentBase extends Module {
     posInt(inputSize, 'inputSize', 0); posInt(hiddenSize, 'hiddenSize'); posInt(numLayers, 'numLayers'); posInt(projSize, 'projSize', 0);
     check(dropout >= 0 && dropout <= 1, 'INVALID_ARGUMENT', () => `${kind}: dropout must be in [0, 1], got ${dropout}`);
     check(projSize < hiddenSize, 'INVALID_ARGUMENT', () => `${kind}: projSize must be smaller than hiddenSize (${hiddenSize}), got ${projSize}`);
+    check(numLayers <= MAX_LAYERS, 'INVALID_ARGUMENT', () => `${kind}: numLayers ${numLayers} exceeds the limit of ${MAX_LAYERS}`);
+    { // the size, before anything is allocated
+      const H = hiddenSize, P = projSize || H, D = opts.bidirectional ? 2 : 1, b = (opts.bias ?? true) ? 2 * gates * H : 0;
+      const layer = (In: number): number => D * (gates * H * (In + P) + b + (projSize ? P * H : 0));
+      checkParameterCount(`${kind} with inputSize ${inputSize}, hiddenSize ${hiddenSize}, numLayers ${numLayers}`, layer(inputSize) + (numLayers - 1) * layer(P * D));
+    }
     this.inputSize = inputSize; this.hiddenSize = hiddenSize; this.numLayers = numLayers;
     this.bias = opts.bias ?? true; this.batchFirst = opts.batchFirst ?? false; this.dropout = dropout;
     this.bidirectional = opts.bidirectional ?? false; this.projSize = projSize;

@@ -65,7 +65,8 @@ export abstract class Module {
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, p] of this._parameters) out.push([prefix + n, p]);
-    for (const [n, m] of this.namedChildren()) out.push(...m.namedParameters(`${prefix}${n}.`));
+    // a loop, not push(...xs): spreading a child's 10^5 parameters as arguments would overflow the stack
+    for (const [n, m] of this.namedChildren()) for (const e of m.namedParameters(`${prefix}${n}.`)) out.push(e);
     return out;
   }
 

@@ -1,12 +1,15 @@
 // Node-only: model directories on disk, crash-safe. Every file is written to a temporary name, fsynced and renamed.
 // A checkpoint (a directory with state.json) also records the SHA-256 of every file in state.json, written last,
 // and keeps the previous good checkpoint in DIR/previous/: a process killed at any moment leaves either a
-// complete latest checkpoint or a complete previous one, and reading verifies which.
+// complete latest checkpoint or a complete previous one, and reading verifies which. Reading takes only regular files
+// inside the directory, each under its size limit (see read.ts); a failed write is a FileError naming path and cause.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GatedError } from '../errors.js';
 import type { Files } from '../io/checkpoint.js';
+import { MAX_JSON_BYTES, parseJsonLimited } from '../limits.js';
+import { fileError, MAX_TENSOR_FILE_BYTES, MAX_TEXT_BYTES, pidAlive, readFileChecked } from './read.js';
 
 const STATE = 'state.json', PREVIOUS = 'previous';
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -14,6 +17,10 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 /** Test hook for crash tests: milliseconds to pause after each file of a checkpoint (GATED_FAULT_WRITE_DELAY_MS). */
 const faultDelay = Number(process.env.GATED_FAULT_WRITE_DELAY_MS ?? 0);
 const pause = (ms: number): void => { if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+/** Test hook: every file write after the first N of this process fails with ENOSPC (GATED_FAULT_WRITE_ENOSPC_AFTER=N). */
+const faultEnospcAfter = Number(process.env.GATED_FAULT_WRITE_ENOSPC_AFTER ?? -1);
+let writes = 0;
+const enospc = (): Error => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 function fsyncDir(dir: string): void {
   try { const fd = openSync(dir, 'r'); try { fsyncSync(fd); } finally { closeSync(fd); } } catch { /* not supported everywhere */ }
@@ -23,13 +30,46 @@ function fsyncDir(dir: string): void {
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const fd = openSync(tmp, 'w');
   try {
-    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally { closeSync(fd); }
-  renameSync(tmp, path);
+    const fd = openSync(tmp, 'w');
+    try {
+      if (faultEnospcAfter >= 0 && writes++ >= faultEnospcAfter) throw enospc();
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally { closeSync(fd); }
+    renameSync(tmp, path);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
+    throw fileError('write', path, e);
+  }
   fsyncDir(dirname(path));
+}
+
+/**
+ * Makes `dir` (with its parents) and proves it writable by writing, syncing and removing a small file — so that a
+ * path under a file (ENOTDIR), without permission (EACCES), on a read-only (EROFS) or full (ENOSPC) file system is a
+ * FileError before any work starts, not after it.
+ */
+export function prepareOutDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new GatedError('IO', `cannot use '${dir}' as the output directory: it exists and is not a directory`);
+  try { mkdirSync(dir, { recursive: true }); } catch (e) { throw fileError('create the output directory', dir, e); }
+  const probe = join(dir, `.write-test.tmp-${process.pid}`);
+  try {
+    const fd = openSync(probe, 'w');
+    try { writeSync(fd, new Uint8Array(4096)); fsyncSync(fd); } finally { closeSync(fd); }
+  } catch (e) { throw fileError('write to the output directory', dir, e); } finally {
+    try { unlinkSync(probe); } catch { /* not created */ }
+  }
+}
+
+/** Removes `NAME.tmp-PID` files that a process no longer running left behind (a run killed while writing). */
+function removeDeadTemps(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /\.tmp-(\d+)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+      try { unlinkSync(join(dir, name)); } catch { /* gone already */ }
+    }
+  }
 }
 
 /** state.json with the checksums of the other files added under `files`. */
@@ -43,7 +83,7 @@ function sealState(files: Files): Uint8Array {
 }
 
 function writeAll(dir: string, files: Files): void {
-  mkdirSync(dir, { recursive: true });
+  try { mkdirSync(dir, { recursive: true }); } catch (e) { throw fileError('create', dir, e); }
   for (const name of Object.keys(files).filter((n) => n !== STATE).sort()) { writeFileAtomic(join(dir, name), files[name]); pause(faultDelay); }
   if (files[STATE]) writeFileAtomic(join(dir, STATE), sealState(files));
 }
@@ -65,13 +105,18 @@ export function writeModelDir(dir: string, files: Files): void {
     if (current) writeAll(join(dir, PREVIOUS), current);
   }
   writeAll(dir, files);
+  removeDeadTemps(dir);
+  if (existsSync(join(dir, PREVIOUS))) removeDeadTemps(join(dir, PREVIOUS));
 }
 
+/** The directory's .json and .safetensors files: regular files inside it, each under the limit for its kind. */
 function readFiles(dir: string): Files {
   const files: Files = {};
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (/\.(safetensors|json)$/.test(name) && statSync(p).isFile()) files[name] = new Uint8Array(readFileSync(p));
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name, json = name.endsWith('.json');
+    if (entry.isDirectory() || !(json || name.endsWith('.safetensors'))) continue;
+    files[name] = readFileChecked(join(dir, name), json
+      ? { within: dir, maxBytes: MAX_JSON_BYTES, what: 'a JSON file' } : { within: dir, maxBytes: MAX_TENSOR_FILE_BYTES, what: 'a tensor file' });
   }
   return files;
 }
@@ -79,9 +124,9 @@ function readFiles(dir: string): Files {
 /** The directory's files if its state.json is intact and every checksum matches (null otherwise). */
 function verifiedFiles(dir: string): Files | null {
   if (!existsSync(join(dir, STATE))) return null;
-  const files = readFiles(dir);
+  const files = readFiles(dir); // a file that is not safe to read is an error, not a torn checkpoint
   try {
-    const sums = (JSON.parse(new TextDecoder().decode(files[STATE])) as { files?: Record<string, string> }).files;
+    const sums = (parseJsonLimited(files[STATE], STATE) as { files?: Record<string, string> }).files;
     if (!sums || typeof sums !== 'object') return null;
     for (const [name, sum] of Object.entries(sums)) if (!files[name] || sha256(files[name]) !== sum) return null;
     return files;
@@ -118,12 +163,10 @@ export const readModelDir = (dir: string): Files => readCheckpoint(dir).files;
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 /**
- * Reads a UTF-8 text file with a one-line error when it cannot.
- * @throws FileError (`IO`) naming the path when it cannot be read.
+ * Reads a UTF-8 text file: a regular file of at most MAX_TEXT_BYTES (256 MiB), see {@link readFileChecked}.
+ * @throws FileError (`IO`) naming the path when it cannot be read or is not a regular file; FormatError when too large.
  */
 export function readText(path: string): string {
-  try { return readFileSync(path, 'utf8'); } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GatedError('IO', `cannot read '${path}'${code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': it is a directory' : `: ${(e as Error).message}`}`);
-  }
+  const b = readFileChecked(path, { maxBytes: MAX_TEXT_BYTES, what: 'a text file' });
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }

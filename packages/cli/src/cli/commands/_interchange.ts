@@ -1,17 +1,11 @@
 // Shared by `gated convert` and `gated run`: reading a model from any interchange source on disk — a gated model
 // directory, an .onnx file, or a TF.js model.json (with its weight shards beside it).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatedError, loadOnnx, type OnnxModel, decodeStackDir, type StackModel } from 'gated';
-import { readModelDir, readTfjsModel } from 'gated/node';
+import { MAX_TENSOR_FILE_BYTES, readFileChecked, readModelDir, readTfjsModel } from 'gated/node';
 
 export type Source = { kind: 'stack'; model: StackModel; from: string } | { kind: 'onnx'; model: OnnxModel; bytes: Uint8Array };
-
-function readBytes(path: string): Uint8Array {
-  try { return new Uint8Array(readFileSync(path)); } catch (e) {
-    throw new GatedError('IO', `cannot read '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 export function readSource(path: string): Source {
   if (!existsSync(path)) throw new GatedError('IO', `'${path}' does not exist`);
@@ -21,6 +15,6 @@ export function readSource(path: string): Source {
     throw new GatedError('IO', `'${path}' holds neither config.json (a gated model) nor model.json (a TF.js model)`);
   }
   if (path.endsWith('.json')) return { kind: 'stack', model: readTfjsModel(path), from: 'TF.js model' };
-  const bytes = readBytes(path);
+  const bytes = readFileChecked(path, { maxBytes: MAX_TENSOR_FILE_BYTES, what: 'an ONNX file' });
   return { kind: 'onnx', model: loadOnnx(bytes), bytes };
 }

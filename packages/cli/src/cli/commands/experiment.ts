@@ -11,8 +11,8 @@ import { costExperiment, costFigure, costQuick, costTable } from '../../apps/exp
 import { musicExperiment, musicFigure, musicQuick, musicTable, type MusicData } from '../../apps/experiments/music.js';
 import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingTable } from '../../apps/experiments/vanishing.js';
 import { jsonBytes } from '../json.js';
-import { writeFileAtomic } from 'gated/node';
-import { GatedError } from 'gated';
+import { MAX_TEXT_BYTES, readFileChecked, writeFileAtomic } from 'gated/node';
+import { GatedError, parseJsonLimited } from 'gated';
 import { choice, num, parse, UsageError } from '../args.js';
 
 export const help = `Usage: gated experiment <name> [options]
@@ -101,7 +101,8 @@ export function run(argv: string[]): void {
   const out = (v.out as string | undefined) ?? join('runs', 'experiments', name);
   if (v.replot) {
     let result: { experiment?: string };
-    try { result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')); } catch (e) { throw new GatedError('IO', `--replot: cannot read ${join(out, 'result.json')}: ${(e as Error).message}`); }
+    const file = join(out, 'result.json');
+    result = parseJsonLimited(readFileChecked(file, { maxBytes: MAX_TEXT_BYTES, what: 'a result file' }), `--replot: ${file}`, { maxBytes: MAX_TEXT_BYTES }) as { experiment?: string };
     if (result.experiment !== name) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} holds the '${String(result.experiment)}' experiment, not '${name}'`);
     writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
     writeFileAtomic(join(out, 'table.md'), exp.table(result as never));

@@ -1,7 +1,6 @@
 // `gated run --model M --input x.safetensors --output y.safetensors`: batch inference with any model gated reads.
-import { readFileSync } from 'node:fs';
 import { GatedError, readSafetensors, writeSafetensors, noGrad, type Tensor } from 'gated';
-import { writeFileAtomic } from 'gated/node';
+import { MAX_TENSOR_FILE_BYTES, readFileChecked, writeFileAtomic } from 'gated/node';
 import { parse, UsageError } from '../args.js';
 import { readSource } from './_interchange.js';
 
@@ -27,9 +26,7 @@ export function run(argv: string[]): void {
   if (v.help) { process.stdout.write(help); return; }
   for (const k of ['model', 'input', 'output']) if (typeof v[k] !== 'string') throw new UsageError(`--${k} is required`);
   const src = readSource(v.model as string);
-  let bytes: Uint8Array;
-  try { bytes = new Uint8Array(readFileSync(v.input as string)); } catch (e) { throw new GatedError('IO', `cannot read '${String(v.input)}': ${(e as Error).message}`); }
-  const x = readSafetensors(bytes);
+  const x = readSafetensors(readFileChecked(v.input as string, { maxBytes: MAX_TENSOR_FILE_BYTES, what: 'a tensor file' }));
   const out: Record<string, Tensor> = noGrad(() => {
     if (src.kind === 'onnx') return src.model.run(x);
     const input = x.input ?? (Object.keys(x).length === 1 ? Object.values(x)[0] : undefined);

@@ -1,10 +1,10 @@
 // `gated train`: the main job — a character-level language model on the shipped names (default), Moby-Dick,
 // or any text file — printing losses beside the bigram baseline, writing checkpoints and metrics.json.
 import { join } from 'node:path';
-import { defaultLMOptions, trainCharLM, type LMData, type LMConfig, type LMTrainOptions, decodeModelDir, encodeModelDir, GatedError } from 'gated';
+import { defaultLMOptions, trainCharLM, type LMData, type LMConfig, type LMTrainOptions, decodeModelDir, encodeModelDir, GatedError, checkCharLMSize } from 'gated';
 import { jsonBytes } from '../json.js';
 import { firstNames, mobyDick } from '../../datasets.js';
-import { readCheckpoint, readText, writeFileAtomic, writeModelDir } from 'gated/node';
+import { lockDir, prepareOutDir, readCheckpoint, readText, writeFileAtomic, writeModelDir, type DirLock } from 'gated/node';
 import type { EpochMetrics } from 'gated';
 import { choice, num, parse, UsageError } from '../args.js';
 import { progressReporter } from '../progress.js';
@@ -44,6 +44,7 @@ Training:
 Output:
   --out DIR                  model directory (model.safetensors, config.json, optimizer.safetensors,
                              state.json, metrics.json)                              [runs/<data>-<cell>]
+                             created and write-tested before training; one run writes it at a time (DIR/.lock)
   --resume DIR               continue a run from its last completed epoch (same data and settings)
   --init DIR                 fine-tune: start from the weights, architecture and vocabulary of a model
                              directory (gated train, or PyTorch: docs/scale.md); optimizer starts afresh
@@ -68,27 +69,41 @@ function loadData(dataset: string | undefined, file: string | undefined, stream:
   return { kind: 'lines', lines: firstNames(), source: 'names' };
 }
 
+/**
+ * The output directory, created and write-tested (a FileError now, not after an epoch of training), and locked for
+ * this run until the process exits.
+ */
+function claimOut(out: string): DirLock {
+  prepareOutDir(out);
+  const lock = lockDir(out, 'gated train');
+  process.on('exit', () => lock.release());
+  if (lock.tookOver) process.stderr.write(`took over the lock of ${out} from process ${lock.tookOver.pid} on ${lock.tookOver.host}, which is no longer running\n`);
+  return lock;
+}
+
 export function run(argv: string[]): void {
   const { values: v } = parse(argv, flags);
   if (v.help) { process.stdout.write(help); return; }
   if (v.dataset !== undefined && v.data !== undefined) throw new UsageError('give either --dataset or --data, not both');
   if (v.stream && v.data === undefined) throw new UsageError('--stream applies to --data FILE');
   let resume: ReturnType<typeof decodeModelDir<LMConfig>> | undefined, init: typeof resume;
-  let data: LMData, options: Partial<LMTrainOptions>;
+  let data: LMData, options: Partial<LMTrainOptions>, out: string, lock: DirLock;
   if (typeof v.resume === 'string') {
     const allowed = new Set(['resume', 'epochs', 'out']);
     const extra = Object.keys(v).filter((k) => !allowed.has(k));
     if (extra.length) throw new UsageError(`--resume continues with the saved settings; it cannot be combined with --${extra.join(', --')}`);
+    const epochs = num(v, 'epochs', 1, { int: true, min: 1 });
+    out = (v.out as string | undefined) ?? v.resume;
+    lock = claimOut(out);
     const saved = readCheckpoint(v.resume);
     if (saved.source === 'previous') process.stderr.write(`the latest checkpoint in ${v.resume} is incomplete (the run was killed while writing it); resuming from the previous one\n`);
     resume = decodeModelDir<LMConfig>(saved.files);
     if (resume.state === undefined) throw new GatedError('CHECKPOINT', `'${v.resume}' has no training state (state.json) to resume from`);
     const src = resume.config.data;
     data = src.source === 'names' || src.source === 'moby-dick' ? loadData(src.source, undefined, false) : loadData(undefined, src.source, src.kind === 'stream');
-    options = { epochs: num(v, 'epochs', resume.config.training.epochs, { int: true, min: 1 }) };
+    options = { epochs: v.epochs === undefined ? resume.config.training.epochs : epochs };
   } else {
     const dataset = choice(v, 'dataset', ['names', 'moby-dick'] as const, 'names');
-    data = loadData(v.data === undefined ? dataset : undefined, v.data as string | undefined, Boolean(v.stream));
     options = {
       cell: choice(v, 'cell', ['gru', 'lstm', 'rnn'] as const, d.cell),
       hidden: num(v, 'hidden', d.hidden, { int: true, min: 1 }), layers: num(v, 'layers', d.layers, { int: true, min: 1 }),
@@ -103,10 +118,14 @@ export function run(argv: string[]): void {
     if (typeof v.init === 'string') { // the architecture is the directory's unless a flag names it (then it must agree)
       init = decodeModelDir<LMConfig>(readCheckpoint(v.init).files);
       for (const k of ['cell', 'hidden', 'layers', 'embed'] as const) if (v[k] === undefined) delete options[k];
+    } else {
+      // sizes beyond the limits fail here, naming the flags, before the data is read or anything allocated
+      checkCharLMSize({ cell: options.cell!, embed: options.embed!, hidden: options.hidden!, layers: options.layers! }, '--');
     }
+    data = loadData(v.data === undefined ? dataset : undefined, v.data as string | undefined, Boolean(v.stream));
+    out = (v.out as string | undefined) ?? join('runs', `${v.data === undefined ? dataset : 'data'}-${options.cell ?? init?.config.model.cell}`);
+    lock = claimOut(out);
   }
-  const name = data.source === 'names' || data.source === 'moby-dick' ? data.source : 'data';
-  const out = (v.out as string | undefined) ?? (v.resume as string | undefined) ?? join('runs', `${name}-${options.cell ?? (resume ?? init)?.config.model.cell}`);
   const metrics: EpochMetrics[] = [...((resume?.state as { metrics?: EpochMetrics[] } | undefined)?.metrics ?? [])];
   const say = (s: string): boolean => process.stdout.write(s + '\n');
   say(`training on ${data.source} (${data.kind === 'lines' ? `${data.lines.length} lines` : `${data.text.length} characters`}) → ${out}${resume ? ` (resuming after epoch ${metrics.length})` : ''}${init ? ` (weights from ${v.init as string}; optimizer starts afresh)` : ''}`);
@@ -115,6 +134,7 @@ export function run(argv: string[]): void {
     resume, init,
     onEvent: progressReporter(),
     onEpochEnd: ({ metrics: m, samples, checkpoint }) => {
+      lock.check();
       writeModelDir(out, encodeModelDir(checkpoint));
       metrics.push(m);
       writeFileAtomic(join(out, 'metrics.json'), jsonBytes(metrics));

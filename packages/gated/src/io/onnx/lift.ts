@@ -5,6 +5,7 @@
 // Then it checks itself: the lifted stack must reproduce the graph's first output on a probe input, or it is an
 // UNSUPPORTED error — a graph is never silently approximated. Use `loadOnnx(...).run` for graphs that are not stacks.
 import { GatedError } from '../../errors.js';
+import { parseJsonLimited } from '../../limits.js';
 import { Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { onnxToTorch } from '../convert.js';
@@ -51,7 +52,7 @@ export function onnxToStack(src: Uint8Array | OnnxModel): StackModel {
   let layers: LayerSpec[], weights: Record<string, Tensor>[];
   if (meta !== undefined) {
     let cfg: StackConfig;
-    try { cfg = parseStackConfig(JSON.parse(meta)); } catch (e) { throw new GatedError('FORMAT', `onnxToStack: metadata 'gated.stack' is not a valid config (${(e as Error).message})`); }
+    try { cfg = parseStackConfig(parseJsonLimited(meta, "metadata 'gated.stack'")); } catch (e) { throw new GatedError('FORMAT', `onnxToStack: metadata 'gated.stack' is not a valid config (${(e as Error).message})`); }
     ({ layers, weights } = assign(cfg.layers, found));
     return verify(m, { ...cfg, layers }, weights, main.name, lengthsInput?.name, [cfg.batchFirst]);
   }

@@ -1,7 +1,8 @@
 // TF.js weight manifests: `weightsManifest` groups of { paths, weights: [{ name, shape, dtype, quantization? }] },
 // each group's shard files concatenated in order and sliced into the weights in order. Everything is checked before
-// use: shard names (no path traversal), sizes against the bytes present, dtypes (float32, int32, and the
-// converter's uint8 / uint16 / float16 quantization, dequantized to float32).
+// use: shard names (no path traversal), dtypes (float32, int32, and the converter's uint8 / uint16 / float16
+// quantization, dequantized to float32), and sizes: a group's byte count follows from its weights, so every shard is
+// read with that limit known beforehand (a reader never takes more than the manifest says).
 import { GatedError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -10,9 +11,10 @@ const MAX_ELEMENTS = 2 ** 26;
 
 /**
  * Shard contents by the path written in the manifest, or a function that reads one.
- * The paths are those of the model.json's `weightsManifest`.
+ * The paths are those of the model.json's `weightsManifest`; `maxBytes` is what the manifest leaves for this shard
+ * (the group's byte count minus the shards before it): a reader should refuse a larger file.
  */
-export type ShardSource = Record<string, Uint8Array> | ((path: string) => Uint8Array);
+export type ShardSource = Record<string, Uint8Array> | ((path: string, maxBytes: number) => Uint8Array);
 
 /** A shard path must be a plain relative file name: no '..', no absolute paths, no URLs, no backslashes. */
 export function checkShardPath(p: unknown): string {
@@ -38,39 +40,27 @@ export function readWeights(manifest: unknown, shards: ShardSource): Map<string,
     if (!group || typeof group !== 'object') return fail(`weightsManifest[${gi}] must be an object`);
     const { paths, weights } = group as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(paths) || !Array.isArray(weights)) return fail(`weightsManifest[${gi}] needs 'paths' and 'weights' arrays`);
-    const parts = paths.map((p) => {
-      const path = checkShardPath(p);
+    const specs = weights.map((w: unknown, wi: number) => weightSpec(w, `weightsManifest[${gi}].weights[${wi}]`));
+    const need = specs.reduce((s, w) => s + w.bytes, 0);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (const p of paths) {
+      const path = checkShardPath(p), maxBytes = need - total;
       let bytes: Uint8Array | undefined;
-      try { bytes = typeof shards === 'function' ? shards(path) : Object.hasOwn(shards, path) ? shards[path] : undefined; } catch (e) {
+      try { bytes = typeof shards === 'function' ? shards(path, maxBytes) : Object.hasOwn(shards, path) ? shards[path] : undefined; } catch (e) {
         if (e instanceof GatedError) throw e;
         return fail(`cannot read shard '${path}': ${(e as Error).message}`);
       }
       if (!(bytes instanceof Uint8Array)) return fail(`shard '${path}' is missing`);
-      return bytes;
-    });
-    const total = parts.reduce((s, b) => s + b.length, 0), buf = new Uint8Array(total);
-    let at = 0;
-    for (const b of parts) { buf.set(b, at); at += b.length; }
-    const dv = new DataView(buf.buffer);
+      if (bytes.length > maxBytes) return fail(`shard '${path}' is ${bytes.length} bytes, more than the ${maxBytes} bytes the manifest leaves for it`);
+      parts.push(bytes); total += bytes.length;
+    }
+    if (total !== need) fail(`weightsManifest[${gi}]: the weights use ${need} bytes but the shards hold ${total}`);
+    const buf = parts.length === 1 ? parts[0] : new Uint8Array(total); // one shard: no copy
+    if (parts.length !== 1) { let at = 0; for (const b of parts) { buf.set(b, at); at += b.length; } }
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let off = 0;
-    weights.forEach((w: unknown, wi: number) => {
-      const where = `weightsManifest[${gi}].weights[${wi}]`;
-      if (!w || typeof w !== 'object') return fail(`${where} must be an object`);
-      const { name, shape, dtype, quantization } = w as { name?: unknown; shape?: unknown; dtype?: unknown; quantization?: unknown };
-      if (typeof name !== 'string' || !name) return fail(`${where}: name must be a non-empty string`);
-      if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return fail(`${where} ('${name}'): shape must be an array of integers ≥ 0`);
-      const n = shape.reduce((a: number, b: number) => a * b, 1);
-      if (n > MAX_ELEMENTS) return fail(`${where} ('${name}'): ${n} elements exceed the limit of ${MAX_ELEMENTS}`);
-      if (dtype !== 'float32' && dtype !== 'int32') return fail(`${where} ('${name}'): dtype must be float32 or int32, got ${JSON.stringify(dtype)}`);
-      let q: { dtype: string; scale?: number; min?: number } | null = null;
-      if (quantization !== undefined && quantization !== null) {
-        const qq = quantization as { dtype?: unknown; scale?: unknown; min?: unknown };
-        if (qq.dtype === 'float16') q = { dtype: 'float16' };
-        else if ((qq.dtype === 'uint8' || qq.dtype === 'uint16') && Number.isFinite(qq.scale) && Number.isFinite(qq.min)) q = { dtype: qq.dtype, scale: qq.scale as number, min: qq.min as number };
-        else return fail(`${where} ('${name}'): unsupported quantization ${JSON.stringify(quantization)}`);
-      }
-      const item = q ? (q.dtype === 'uint8' ? 1 : 2) : 4, bytes = n * item;
-      if (off + bytes > total) return fail(`${where} ('${name}'): needs bytes [${off}, ${off + bytes}) but the shards hold ${total} bytes`);
+    specs.forEach(({ name, shape, dtype, q, n, item, bytes }) => {
       const f = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const p = off + i * item;
@@ -82,7 +72,29 @@ export function readWeights(manifest: unknown, shards: ShardSource): Map<string,
       if (out.has(name)) return fail(`weight '${name}' appears twice`);
       out.set(name, dtype === 'int32' && !q ? new Tensor(f, shape, { dtype: 'int32', intData: Int32Array.from(f) }) : new Tensor(f, shape));
     });
-    if (off !== total) fail(`weightsManifest[${gi}]: the weights use ${off} bytes but the shards hold ${total}`);
   });
   return out;
+}
+
+interface WeightSpec { name: string; shape: number[]; dtype: 'float32' | 'int32'; q: Quantization | null; n: number; item: number; bytes: number }
+interface Quantization { dtype: string; scale?: number; min?: number }
+
+/** One manifest entry, checked: name, shape, dtype, quantization, and the bytes it takes in the shards. */
+function weightSpec(w: unknown, where: string): WeightSpec {
+  if (!w || typeof w !== 'object') return fail(`${where} must be an object`);
+  const { name, shape, dtype, quantization } = w as { name?: unknown; shape?: unknown; dtype?: unknown; quantization?: unknown };
+  if (typeof name !== 'string' || !name) return fail(`${where}: name must be a non-empty string`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return fail(`${where} ('${name}'): shape must be an array of integers ≥ 0`);
+  const n = shape.reduce((a: number, b: number) => a * b, 1);
+  if (n > MAX_ELEMENTS) return fail(`${where} ('${name}'): ${n} elements exceed the limit of ${MAX_ELEMENTS}`);
+  if (dtype !== 'float32' && dtype !== 'int32') return fail(`${where} ('${name}'): dtype must be float32 or int32, got ${JSON.stringify(dtype)}`);
+  let q: Quantization | null = null;
+  if (quantization !== undefined && quantization !== null) {
+    const qq = quantization as { dtype?: unknown; scale?: unknown; min?: unknown };
+    if (qq.dtype === 'float16') q = { dtype: 'float16' };
+    else if ((qq.dtype === 'uint8' || qq.dtype === 'uint16') && Number.isFinite(qq.scale) && Number.isFinite(qq.min)) q = { dtype: qq.dtype, scale: qq.scale as number, min: qq.min as number };
+    else return fail(`${where} ('${name}'): unsupported quantization ${JSON.stringify(quantization)}`);
+  }
+  const item = q ? (q.dtype === 'uint8' ? 1 : 2) : 4;
+  return { name, shape: shape as number[], dtype, q, n, item, bytes: n * item };
 }

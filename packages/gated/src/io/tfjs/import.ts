@@ -5,6 +5,7 @@
 // max(0, min(1, 0.2x + 0.5)), which runs on the general loop (gated's fused GRU has σ gates) — never swapped for σ.
 // Keras gate orders (GRU z, r, h; LSTM i, f, c, o) are converted to PyTorch's by io/convert.ts.
 import { GatedError } from '../../errors.js';
+import { parseJsonLimited } from '../../limits.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { kerasToTorch, type CellType } from '../convert.js';
 import { StackModel, type ActivationFn, type LayerSpec, type RecurrentSpec, type StackConfig } from '../stack.js';
@@ -32,7 +33,7 @@ function activationOf(v: unknown, where: string): ActivationFn {
 /** The parsed model.json: its layer list (Sequential or a Functional chain) and weights manifest. */
 function layersOf(json: unknown): { layers: { class_name: string; config: Obj }[]; manifest: unknown } {
   let j = json;
-  if (typeof j === 'string') { try { j = JSON.parse(j); } catch (e) { return fail(`model.json is not valid JSON (${(e as Error).message})`); } }
+  if (typeof j === 'string') j = parseJsonLimited(j, 'TF.js model: model.json');
   if (!isObj(j)) return fail('model.json must be a JSON object');
   if (j.format !== undefined && j.format !== 'layers-model') unsupported(`format '${String(j.format)}' is not a Layers model (graph models are not supported)`);
   let topo = j.modelTopology;
