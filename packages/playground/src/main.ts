@@ -4,7 +4,8 @@
 // grows with the number of progress messages.
 import { LossChart } from './chart.js';
 import { check, comparison, formData, optionsOf, values, watchForm } from './form.js';
-import { chooseCheckpoint, modelFiles } from './modelzip.js';
+import { checkUploadSizes, chooseCheckpoint, modelFiles } from './modelzip.js';
+import { parseJsonLimited } from './gated.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import { RunsTable } from './runstable.js';
 import { MAX_RUNS, curvesCSV, curvesSVG, legendText, newRun, type Run } from './runs.js';
@@ -269,10 +270,11 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
 async function loadModel(list: File[]): Promise<void> {
   const names = list.map((f) => f.name).join(', ');
   try {
+    checkUploadSizes(list);
     const found = modelFiles(await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))));
     const { files, source: checkpoint } = await chooseCheckpoint(found);
     let config: { data?: { source?: string }; training?: { epochs?: number } };
-    try { config = JSON.parse(new TextDecoder().decode(files['config.json'])); } catch { throw new Error('config.json is not valid JSON'); }
+    config = parseJsonLimited(files['config.json'], 'config.json') as typeof config; // size and nesting checked first
     const src = config.data?.source ?? '';
     // train further on the model's own dataset when it is one shipped here, else on the form's data
     const data = src === 'names' ? await shippedData('names') : src.startsWith('moby-dick') ? await shippedData('moby-dick') : await formData();

@@ -2,11 +2,26 @@
 // zip saved here, a zip of a directory written by `gated train` (files at the top or in one folder, with or without
 // its previous/ checkpoint), or the loose files. Checkpoints are verified as the CLI verifies them (gated/node's
 // readCheckpoint): state.json lists the SHA-256 of every file; when the latest does not match, previous/ is used.
+// Sizes are checked before bytes are read or inflated: a picked file by its File.size, a zip entry by its declared size.
 import { unzipSync, zipSync } from 'fflate';
+import { MAX_JSON_BYTES, parseJsonLimited } from './gated.js';
 import type { Files } from './protocol.js';
 
 /** The names of a model directory's files; anything else in an upload is ignored. */
 const KNOWN = ['model.safetensors', 'config.json', 'optimizer.safetensors', 'state.json', 'metrics.json'];
+
+/** Largest upload read (a .zip, or one file of a model, zipped or not): 2 GiB; JSON files: MAX_JSON_BYTES (16 MiB). */
+export const MAX_UPLOAD_BYTES = 2 ** 31;
+
+const limitOf = (name: string): number => (name.toLowerCase().endsWith('.json') ? MAX_JSON_BYTES : MAX_UPLOAD_BYTES);
+const checkSize = (name: string, size: number): void => {
+  if (size > limitOf(name)) throw new Error(`${name} is ${size} bytes, more than the ${limitOf(name)} bytes a model file may have`);
+};
+
+/** Refuses picked or dropped files over their limit before any of them is read (File.size is known up front). */
+export function checkUploadSizes(files: readonly { name: string; size: number }[]): void {
+  for (const f of files) checkSize(f.name, f.size);
+}
 const PREVIOUS = 'previous';
 
 export function zipModel(files: Files): Uint8Array {
@@ -29,9 +44,14 @@ export function modelFiles(uploads: { name: string; bytes: Uint8Array }[]): Foun
   for (const u of uploads) {
     if (u.name.toLowerCase().endsWith('.zip')) {
       let inside: Record<string, Uint8Array>;
-      try { inside = unzipSync(u.bytes); } catch (e) { throw new Error(`${u.name} is not a readable .zip file (${(e as Error).message})`); }
+      // a model file is inflated only when its declared size is within its limit
+      const wanted = (f: { name: string; originalSize: number }): boolean => {
+        if (KNOWN.includes(baseName(f.name))) checkSize(f.name, f.originalSize);
+        return true;
+      };
+      try { inside = unzipSync(u.bytes, { filter: wanted }); } catch (e) { throw new Error(`${u.name} is not a readable .zip file (${(e as Error).message})`); }
       for (const [path, bytes] of Object.entries(inside)) if (!path.endsWith('/') && !path.startsWith('__MACOSX/')) entries.push({ name: path, bytes });
-    } else entries.push(u);
+    } else { checkSize(u.name, u.bytes.length); entries.push(u); }
   }
   const dirs = new Map<string, Files>();
   for (const e of entries) {
@@ -67,7 +87,7 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 async function verified(files: Files): Promise<boolean> {
   if (!files['state.json'] || !files['model.safetensors'] || !files['config.json']) return false;
   try {
-    const sums = (JSON.parse(new TextDecoder().decode(files['state.json'])) as { files?: Record<string, string> }).files;
+    const sums = (parseJsonLimited(files['state.json'], 'state.json') as { files?: Record<string, string> }).files;
     if (!sums || typeof sums !== 'object') return false;
     for (const [name, sum] of Object.entries(sums)) if (!files[name] || await sha256(files[name]) !== sum) return false;
     return true;

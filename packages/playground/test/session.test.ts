@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { CharVocab, Rng, decodeModelDir, encodeModelDir, loadCharLM, sample, type LMConfig, type LMData } from 'gated';
 import { textData } from '../src/datasets.js';
-import { modelFiles, zipModel } from '../src/modelzip.js';
+import { checkUploadSizes, modelFiles, zipModel } from '../src/modelzip.js';
 import { Session, restrictTo } from '../src/session.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -85,6 +85,14 @@ describe('model files', () => {
   it('says what is missing, and refuses two models at once', () => {
     expect(() => modelFiles([{ name: 'config.json', bytes: new Uint8Array([1]) }])).toThrow(/missing: model\.safetensors \(got config\.json\)/);
     expect(() => modelFiles([{ name: 'a.zip', bytes: zipModel(files) }, { name: 'b.zip', bytes: zipModel(files) }])).toThrow(/more than one/);
+  });
+  it('refuses files over their size limit before reading or inflating them', () => {
+    expect(() => checkUploadSizes([{ name: 'config.json', size: 16 * 2 ** 20 + 1 }])).toThrow(/config\.json is 16777217 bytes, more than the 16777216 bytes/);
+    expect(() => checkUploadSizes([{ name: 'm.zip', size: 2 ** 32 }])).toThrow(/m\.zip is 4294967296 bytes/);
+    checkUploadSizes([{ name: 'model.safetensors', size: 2 ** 30 }]);
+    const bomb = zipSync({ 'config.json': new Uint8Array(16 * 2 ** 20 + 1).fill(0x20), 'model.safetensors': files['model.safetensors'] });
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(() => modelFiles([{ name: 'bomb.zip', bytes: bomb }])).toThrow(/config\.json is 16777217 bytes/);
   });
 });
 
