@@ -14,6 +14,7 @@ import { heatmapSvg } from '../../apps/tasks/svg.js';
 import { decodeModelDir, encodeModelDir, type ModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
 import { jsonBytes } from '../json.js';
 import { readModelDir, readText, writeFileAtomic, writeModelDir } from 'gated/node';
+import { claimOutDir } from '../outdir.js';
 import { cmudict, spamAssassin, usBirths } from '../../task-datasets.js';
 import type { EpochMetrics } from 'gated';
 import { choice, num, parse, UsageError, type Flags } from '../args.js';
@@ -117,6 +118,7 @@ function g2p(action: string, argv: string[]): void {
       seed: num(v, 'seed', base.seed, { int: true, min: 0 }), beam: beamOpt(base.beam), lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }),
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'g2p-quick' : 'g2p');
+    claimOutDir(out, 'gated task g2p train');
     const elapsed = clock();
     const { data, words } = g2pData(o);
     say(`g2p: CMUdict ${words} words → train ${data.train.size}, val ${data.val.length}, test ${data.test.length}; `
@@ -214,6 +216,7 @@ function spam(action: string, argv: string[]): void {
       clip: num(v, 'clip', base.clip, { min: 0 }), seed: num(v, 'seed', base.seed, { int: true, min: 0 }),
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'spam-quick' : 'spam');
+    claimOutDir(out, 'gated task spam train');
     const elapsed = clock();
     const split = spamData(o.maxTokens, o.seed);
     say(`spam: SpamAssassin ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
@@ -296,6 +299,7 @@ function births(action: string, argv: string[]): void {
       seed: num(v, 'seed', base.seed, { int: true, min: 0 }), ridge: num(v, 'ridge', base.ridge, { min: 0 }),
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'births-quick' : 'births');
+    claimOutDir(out, 'gated task births train');
     const elapsed = clock();
     const split = birthsSplit(days);
     say(`births: ${days.length} days → ${Math.ceil(split.train.length / o.trainStride)} training / ${split.val.length} validation / ${split.test.length} test origins; GRU ${o.hidden} ${o.mode} → ${out}`);

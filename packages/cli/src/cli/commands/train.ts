@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { defaultLMOptions, trainCharLM, type LMData, type LMConfig, type LMTrainOptions, decodeModelDir, encodeModelDir, GatedError, checkCharLMSize } from 'gated';
 import { jsonBytes } from '../json.js';
 import { firstNames, mobyDick } from '../../datasets.js';
-import { lockDir, prepareOutDir, readCheckpoint, readText, writeFileAtomic, writeModelDir, type DirLock } from 'gated/node';
+import { readCheckpoint, readText, writeFileAtomic, writeModelDir, type DirLock } from 'gated/node';
+import { claimOutDir } from '../outdir.js';
 import type { EpochMetrics } from 'gated';
 import { choice, num, parse, UsageError } from '../args.js';
 import { progressReporter } from '../progress.js';
@@ -69,18 +70,6 @@ function loadData(dataset: string | undefined, file: string | undefined, stream:
   return { kind: 'lines', lines: firstNames(), source: 'names' };
 }
 
-/**
- * The output directory, created and write-tested (a FileError now, not after an epoch of training), and locked for
- * this run until the process exits.
- */
-function claimOut(out: string): DirLock {
-  prepareOutDir(out);
-  const lock = lockDir(out, 'gated train');
-  process.on('exit', () => lock.release());
-  if (lock.tookOver) process.stderr.write(`took over the lock of ${out} from process ${lock.tookOver.pid} on ${lock.tookOver.host}, which is no longer running\n`);
-  return lock;
-}
-
 export function run(argv: string[]): void {
   const { values: v } = parse(argv, flags);
   if (v.help) { process.stdout.write(help); return; }
@@ -94,7 +83,7 @@ export function run(argv: string[]): void {
     if (extra.length) throw new UsageError(`--resume continues with the saved settings; it cannot be combined with --${extra.join(', --')}`);
     const epochs = num(v, 'epochs', 1, { int: true, min: 1 });
     out = (v.out as string | undefined) ?? v.resume;
-    lock = claimOut(out);
+    lock = claimOutDir(out, 'gated train');
     const saved = readCheckpoint(v.resume);
     if (saved.source === 'previous') process.stderr.write(`the latest checkpoint in ${v.resume} is incomplete (the run was killed while writing it); resuming from the previous one\n`);
     resume = decodeModelDir<LMConfig>(saved.files);
@@ -124,7 +113,7 @@ export function run(argv: string[]): void {
     }
     data = loadData(v.data === undefined ? dataset : undefined, v.data as string | undefined, Boolean(v.stream));
     out = (v.out as string | undefined) ?? join('runs', `${v.data === undefined ? dataset : 'data'}-${options.cell ?? init?.config.model.cell}`);
-    lock = claimOut(out);
+    lock = claimOutDir(out, 'gated train');
   }
   const metrics: EpochMetrics[] = [...((resume?.state as { metrics?: EpochMetrics[] } | undefined)?.metrics ?? [])];
   const say = (s: string): boolean => process.stdout.write(s + '\n');
