@@ -181,7 +181,7 @@ describe('fault 4: file-system errors are data errors, reported before training'
 
   it('a write that fails later (ENOSPC): a FileError, exit 1, and the last good checkpoint is kept', () => {
     const out = join(dir, 'enospc');
-    // the first epoch writes 5 files (+ the probe is not counted); the 7th write fails, inside epoch 2's checkpoint
+    // epoch 1 writes 5 files (the write test and the lock are not counted); the 8th write, inside epoch 2's checkpoint, fails
     const run = gated(['train', ...small, '--epochs', '3', '--out', out], { env: { GATED_FAULT_WRITE_ENOSPC_AFTER: '7' } });
     expect(run.r.status, run.r.stderr).toBe(1);
     expect(run.r.stderr).toMatch(/\ngated train: error\[IO\]: cannot write '.*enospc\/.*': ENOSPC \(no space left on device\)\n$/);
