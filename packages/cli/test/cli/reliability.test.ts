@@ -67,6 +67,16 @@ const data = join(dir, 'toy.txt');
 writeFileSync(data, Array.from({ length: 400 }, (_, i) => 'abcdefgh'.slice(i % 5, 3 + (i % 4))).join('\n'));
 const small = ['--data', data, '--hidden', '8', '--layers', '1', '--embed', '4', '--batch', '32'];
 
+/** A small trained model directory (trained once, on first use). */
+function trained(): string {
+  const m = join(dir, 'trained');
+  if (!existsSync(join(m, 'state.json'))) {
+    const r = gated(['train', ...small, '--epochs', '1', '--out', m]);
+    expect(r.r.status, r.r.stderr).toBe(0);
+  }
+  return m;
+}
+
 /** A copy of the TF.js fixture whose shard is replaced by `make(shardPath)`. */
 function tfjsWith(name: string, make: (shard: string) => void): string {
   const m = join(dir, name);
@@ -117,9 +127,7 @@ describe('fault 2: special files — /dev/zero, a FIFO', () => {
 describe('fault 3: nested and oversized config.json', () => {
   let model = '';
   beforeAll(() => {
-    const m = join(dir, 'trained');
-    const r = gated(['train', ...small, '--epochs', '1', '--out', m]);
-    expect(r.r.status, r.r.stderr).toBe(0);
+    const m = trained();
     model = join(dir, 'plain');
     mkdirSync(model);
     cpSync(join(m, 'model.safetensors'), join(model, 'model.safetensors'));
@@ -253,6 +261,6 @@ describe('option values that begin with -', () => {
     const spaced = gated(['train', '--hidden', '-1']), joined = gated(['train', '--hidden=-1']);
     expectRefused(spaced, 2, /--hidden must be ≥ 1, got -1/);
     expect(spaced.r.stderr).toBe(joined.r.stderr);
-    expectRefused(gated(['generate', '--model', dir, '--temperature', '-0.5']), 1, /error\[/); // the model is read first
+    expectRefused(gated(['generate', '--model', trained(), '--temperature', '-0.5']), 2, /--temperature must be > 0, got -0\.5/);
   }, 60_000);
 });

@@ -60,7 +60,7 @@ export function lockDir(dir: string, command = ''): DirLock {
       if (!stale || attempt > 2) throw held(other);
       // Take over: move the stale lock aside; if what was moved is not what we judged stale (another run took it
       // over first), put it back and give up.
-      const aside = `${path}.stale-${process.pid}`;
+      const aside = `${path}.stale.tmp-${process.pid}`; // a dead run's leftover is removed like any temp file
       try { renameSync(path, aside); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; throw fileError('take over the lock', path, e); }
       const moved = read(aside);
       if (moved !== seen) { try { linkSync(aside, path); } catch { /* someone holds it now */ } unlinkSync(aside); throw held(parse(moved ?? '')); }
