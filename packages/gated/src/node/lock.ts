@@ -1,6 +1,6 @@
 // Node-only: one writer per output directory. DIR/.lock holds the writer's PID, host and start time; it is created
 // with all its content at once (written to a temporary name, then hard-linked into place, which fails when a lock
-// exists). A lock whose process is gone (same host, PID not running) is stale: it is taken over and said so.
+// exists; on a file system without hard links, created with O_EXCL). A lock whose process is gone (same host, PID not running) is stale: it is taken over and said so.
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,14 @@ const read = (path: string): string | null => {
   }
 };
 
+/** Creates `path` holding `text` unless it exists (EEXIST): a hard link of `tmp`, or where links are not supported, O_EXCL. */
+function create(tmp: string, path: string, text: string): void {
+  try { linkSync(tmp, path); } catch (e) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    writeFileSync(path, text, { flag: 'wx' });
+  }
+}
+
 /**
  * Takes the lock of output directory `dir` (which must exist) for this process, or throws a FileError (IO) naming
  * the process that holds it. `command` is recorded for the message another run would see.
@@ -50,7 +58,7 @@ export function lockDir(dir: string, command = ''): DirLock {
   let tookOver: LockInfo | null = null;
   try {
     for (let attempt = 0; ; attempt++) {
-      try { linkSync(tmp, path); break; } catch (e) {
+      try { create(tmp, path, text); break; } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError('create the lock', path, e);
       }
       const seen = read(path);
