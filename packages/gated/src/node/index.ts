@@ -8,6 +8,6 @@
  */
 export { writeFileAtomic, writeModelDir, readModelDir, readCheckpoint, readText, prepareOutDir, type ReadCheckpoint } from './files.js';
 export { readFileChecked, fileError, MAX_TENSOR_FILE_BYTES, MAX_TEXT_BYTES, type ReadFileOptions } from './read.js';
-export { lockDir, type DirLock } from './lock.js';
+export { lockDir, type DirLock, type LockInfo } from './lock.js';
 export { readTfjsModel } from './tfjs.js';
 export { enableRelaxedSimd } from './_relaxed.js';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GatedError } from '../errors.js';
 import { fileError, pidAlive } from './read.js';
 
+/** A held lock of an output directory (see {@link lockDir}). */
 export interface DirLock {
   /** The lock file (DIR/.lock). */
   readonly path: string;
@@ -18,7 +19,14 @@ export interface DirLock {
   release(): void;
 }
 
-interface LockInfo { pid: number; host: string; started: string; command?: string }
+/**
+ * What DIR/.lock records about its holder.
+ * @property pid - the process id.
+ * @property host - the host name (a lock of another host is never taken over).
+ * @property started - when the lock was taken (ISO 8601).
+ * @property command - what holds it, e.g. 'gated train'.
+ */
+export interface LockInfo { pid: number; host: string; started: string; command?: string }
 
 const parse = (text: string): LockInfo | null => {
   try {

@@ -35,6 +35,7 @@ const kind = (s: Stats): string =>
   s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO (named pipe)' : s.isCharacterDevice() ? 'a character device'
     : s.isBlockDevice() ? 'a block device' : s.isSocket() ? 'a socket' : 'not a regular file';
 
+/** Options of {@link readFileChecked}. */
 export interface ReadFileOptions {
   /** Refuse a file larger than this many bytes (checked with fstat before reading). */
   maxBytes: number;
