@@ -18,6 +18,7 @@ export { Module, type StateDict } from './nn/module.js';
 export { GRU, type GRUOptions } from './nn/gru.js';
 export { LSTM, type LSTMOptions } from './nn/lstm.js';
 export { RNN, type RNNOptions, type Nonlinearity } from './nn/rnn.js';
+export type { GateBiasInit } from './nn/init.js';
 export { GRUCell, LSTMCell, RNNCell, type CellOptions } from './nn/cells.js';
 export type { RecurrentOptions, RecurrentInput, RecurrentOutput } from './nn/_recurrent.js';
 export { readSafetensors, readSafetensorsMetadata, writeSafetensors } from './io/safetensors.js';

@@ -5,8 +5,9 @@ import { check, checkOptions, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
 import { Tensor, record, sizeOf } from '../tensor/tensor.js';
 import { dirWeights, withPinnedWeights, type CellMath, type DirGrads, type DirRun, type RecurrentBase } from './_recurrent.js';
-import { gruResetAfter, gruResetBefore, type GRU } from './gru.js';
-import { lstmMath, type LSTM } from './lstm.js';
+import { gruResetAfter, gruResetBefore, initUpdateBias, type GRU } from './gru.js';
+import type { GateBiasInit } from './init.js';
+import { initForgetBias, lstmMath, type LSTM } from './lstm.js';
 import { Module, type StateDict } from './module.js';
 import { checkNonlinearity, rnnMath, type Nonlinearity, type RNN } from './rnn.js';
 
@@ -117,7 +118,8 @@ abstract class CellBase extends Module {
  * n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))     (resetAfter: false → W_hn (r ⊙ h) + b_hn)
  * h' = (1 − z) ⊙ n + z ⊙ h
  * ```
- * Like `torch.nn.GRUCell`: options {@link CellOptions} plus `resetAfter` (default true). Parameters `weight_ih`
+ * Like `torch.nn.GRUCell`: options {@link CellOptions} plus `resetAfter` (default true) and `updateBias` (the update
+ * gate's initial bias, as `GRUOptions.updateBias`; default PyTorch's). Parameters `weight_ih`
  * `[3H, I]`, `weight_hh` `[3H, H]`, `bias_ih`, `bias_hh` `[3H]`, ~ U(−1/√H, 1/√H). Each call is one autograd node,
  * so a loop of calls is differentiable end to end (BPTT through the loop).
  *
@@ -138,9 +140,10 @@ abstract class CellBase extends Module {
 export class GRUCell extends CellBase {
   /** True (default): PyTorch's candidate with the reset after the recurrent product; false: Cho 2014's. */
   readonly resetAfter: boolean;
-  constructor(opts: CellOptions & { resetAfter?: boolean }) {
-    super('GRUCell', 3, opts, ['resetAfter']);
+  constructor(opts: CellOptions & { resetAfter?: boolean; updateBias?: GateBiasInit }) {
+    super('GRUCell', 3, opts, ['resetAfter', 'updateBias']);
     this.resetAfter = opts.resetAfter ?? true;
+    initUpdateBias('GRUCell', this.namedParameters(), this.hiddenSize, this.bias, opts.updateBias);
   }
   /**
    * One step: x `[B, I]` or `[I]`, h `[B, H]` or `[H]` (null or omitted: zeros) → h' `[B, H]` or `[H]`.
@@ -171,7 +174,8 @@ export class GRUCell extends CellBase {
  * g  = tanh(W_ig x + b_ig + W_hg h + b_hg), o = σ(W_io x + b_io + W_ho h + b_ho)
  * c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c')
  * ```
- * Like `torch.nn.LSTMCell`: options {@link CellOptions}. Parameters `weight_ih` `[4H, I]`, `weight_hh` `[4H, H]`,
+ * Like `torch.nn.LSTMCell`: options {@link CellOptions} plus `forgetBias` (the forget gate's initial bias, as
+ * `LSTMOptions.forgetBias`; default PyTorch's). Parameters `weight_ih` `[4H, I]`, `weight_hh` `[4H, H]`,
  * `bias_ih`, `bias_hh` `[4H]`, ~ U(−1/√H, 1/√H). Each call is one autograd node.
  *
  * Shape: `x` `[B, I]` or `[I]`; state `{ h, c }` each `[B, H]` or `[H]` (default zeros) → `{ h', c' }` of that shape.
@@ -187,7 +191,10 @@ export class GRUCell extends CellBase {
  * ```
  */
 export class LSTMCell extends CellBase {
-  constructor(opts: CellOptions) { super('LSTMCell', 4, opts); }
+  constructor(opts: CellOptions & { forgetBias?: GateBiasInit }) {
+    super('LSTMCell', 4, opts, ['forgetBias']);
+    initForgetBias('LSTMCell', this.namedParameters(), this.hiddenSize, this.bias, opts.forgetBias);
+  }
   /**
    * One step: x `[B, I]` or `[I]`, `state` `{ h, c }` each `[B, H]` or `[H]` (null or omitted: zeros).
    * @throws ArgumentError when `state` lacks `h` or `c`; ShapeError when a shape does not fit.

@@ -18,6 +18,8 @@
 import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { check } from '../errors.js';
+import { biasPairs, checkGateBiasInit, setGateBias, type GateBiasInit } from './init.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, sequenceBackwardDir,
   sequenceCache, sequenceForwardDir, stateIndex, timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
@@ -144,6 +146,14 @@ export const gruResetBefore: CellMath = {
 export interface GRUOptions extends RecurrentOptions {
   /** true (default): PyTorch's reset after W_hn h; false: Cho 2014's reset before it. */
   resetAfter?: boolean;
+  /**
+   * Initial bias of the update gate z (slice [H, 2H] of each bias_ih / bias_hh), instead of PyTorch's
+   * U(−1/√H, 1/√H) (the default, unchanged when omitted). With h' = (1 − z) ⊙ n + z ⊙ h, a positive bias starts z near
+   * 1, "keep": a number b sets b_iz = b and b_hz = 0; `{ chrono: T_max }` draws b_iz ~ log U(1, T_max − 1) per unit
+   * (Tallec & Ollivier 2018, in PyTorch's sign convention), b_hz = 0. Every other parameter keeps its PyTorch draw.
+   * Needs `bias: true`. @example new GRU({ inputSize: 2, hiddenSize: 64, updateBias: { chrono: 100 } })
+   */
+  updateBias?: GateBiasInit;
 }
 
 /**
@@ -193,9 +203,10 @@ export class GRU extends RecurrentBase {
   protected readonly math: CellMath;
 
   constructor(opts: GRUOptions) {
-    super('GRU', 3, opts, ['resetAfter']);
+    super('GRU', 3, opts, ['resetAfter', 'updateBias']);
     this.resetAfter = opts.resetAfter ?? true;
     this.math = this.resetAfter ? gruResetAfter : gruResetBefore;
+    initUpdateBias('GRU', this.namedParameters(), this.hiddenSize, this.bias, opts.updateBias);
   }
 
   /**
@@ -210,4 +221,12 @@ export class GRU extends RecurrentBase {
     const { output, h } = this.run(x, opts);
     return { output, h };
   }
+}
+
+/** GRUOptions.updateBias applied to every layer and direction (GRU and GRUCell). */
+export function initUpdateBias(kind: string, named: [string, Tensor][], H: number, bias: boolean, spec: GateBiasInit | undefined): void {
+  if (spec === undefined) return;
+  checkGateBiasInit(`${kind}: updateBias`, spec);
+  check(bias, 'INVALID_ARGUMENT', `${kind}: updateBias needs bias: true`);
+  for (const [bih, bhh] of biasPairs(named)) setGateBias(bih, bhh, H, 1, spec);
 }

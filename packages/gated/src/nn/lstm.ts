@@ -15,6 +15,8 @@
 import type { F32 } from '../kernels/api.js';
 import { kernels } from '../kernels/select.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { check } from '../errors.js';
+import { biasPairs, checkGateBiasInit, setGateBias, type GateBiasInit } from './init.js';
 import {
   RecurrentBase, accumulateWeightGrads, addOutputGrad, allActive, carryInactive, firstSlot, inputProjection, sequenceBackwardDir,
   sequenceCache, sequenceForwardDir, stateIndex, timeOf, zeroInactive, type CellMath, type DirBackward, type DirCache, type DirGrads, type DirRun, type DirStateGrads,
@@ -111,6 +113,15 @@ export const lstmMath: CellMath = {
 export interface LSTMOptions extends RecurrentOptions {
   /** Size of the projected hidden state h (0 = no projection), like PyTorch's proj_size. */
   projSize?: number;
+  /**
+   * Initial bias of the forget gate f (slice [H, 2H] of each bias_ih / bias_hh), instead of PyTorch's
+   * U(−1/√H, 1/√H) (the default, unchanged when omitted). A number b sets b_if = b and b_hf = 0, so the effective
+   * bias b_if + b_hf is b — Keras' `unit_forget_bias=True` is b = 1 (Gers et al. 2000; Jozefowicz et al. 2015).
+   * `{ chrono: T_max }` is chrono initialisation (Tallec & Ollivier 2018): b_if ~ log U(1, T_max − 1) per unit and
+   * the input gate's b_ii = −b_if (b_hi = b_hf = 0). Every other parameter keeps its PyTorch draw. Needs `bias: true`.
+   * @example new LSTM({ inputSize: 10, hiddenSize: 64, forgetBias: 1 })
+   */
+  forgetBias?: GateBiasInit;
 }
 
 /**
@@ -160,7 +171,10 @@ export class LSTM extends RecurrentBase {
   /** @internal the cell's equations (kernels side); not part of the public API */
   protected readonly math = lstmMath;
 
-  constructor(opts: LSTMOptions) { super('LSTM', 4, opts, ['projSize'], opts.projSize ?? 0); }
+  constructor(opts: LSTMOptions) {
+    super('LSTM', 4, opts, ['projSize', 'forgetBias'], opts.projSize ?? 0);
+    initForgetBias('LSTM', this.namedParameters(), this.hiddenSize, this.bias, opts.forgetBias);
+  }
 
   /**
    * Returns output [T, B, D·P], h [L·D, B, P], c [L·D, B, H]. h0 and c0 come together or not at all.
@@ -174,5 +188,18 @@ export class LSTM extends RecurrentBase {
   forward(x: Tensor, opts: RecurrentInput = {}): { output: Tensor; h: Tensor; c: Tensor } {
     const { output, h, c } = this.run(x, opts);
     return { output, h, c: c! };
+  }
+}
+
+/** LSTMOptions.forgetBias applied to every layer and direction (LSTM and LSTMCell). */
+export function initForgetBias(kind: string, named: [string, Tensor][], H: number, bias: boolean, spec: GateBiasInit | undefined): void {
+  if (spec === undefined) return;
+  checkGateBiasInit(`${kind}: forgetBias`, spec);
+  check(bias, 'INVALID_ARGUMENT', `${kind}: forgetBias needs bias: true`);
+  for (const [bih, bhh] of biasPairs(named)) {
+    const bf = setGateBias(bih, bhh, H, 1, spec);
+    if (typeof spec === 'number') continue;
+    bih.data.set(bf.map((v) => -v), 0);             // chrono: input gate b_ii = −b_if, b_hi = 0
+    bhh.data.fill(0, 0, H);
   }
 }
