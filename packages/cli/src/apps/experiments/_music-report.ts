@@ -2,7 +2,8 @@
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
 import type { ModelKind } from './common.js';
-import type { MusicResult } from './music.js';
+import type { MusicResult, MusicRun } from './music.js';
+import { fmtSpread, groupBy, spread, type Seeded } from './seeds.js';
 
 /** Published test NLL (Chung, Gulcehre, Cho & Bengio 2014, Table 2). Their GRU is Cho's (reset before W_hn). */
 export const paperNll: Record<'jsb' | 'nottingham', Partial<Record<ModelKind, number>>> = {
@@ -48,4 +49,18 @@ export function musicFigure(r: MusicResult): string {
     note: `${o.optimizer} lr ${o.lr}${o.lrDecay < 1 ? ` (×${o.lrDecay} after ${o.decayPatience} epochs without progress)` : ''}, clip ${o.clip}, batch ${o.batch}`
       + `${o.weightNoise ? `, weight noise σ ${o.weightNoise}` : ''}${o.maxLength ? `, ${o.maxLength}-step pieces` : ''}, early stopping (patience ${o.patience}, at most ${o.maxEpochs} epochs), seed ${o.seed}`,
   });
+}
+
+/** The table over seeds: train / valid / test NLL as mean ± sd, each at the epoch of best validation NLL of its seed. */
+export function musicSeededTable(r: Seeded<MusicResult>): string {
+  const first = r.perSeed[0], paper = paperNll[first.dataset], n = r.seeds.length;
+  const rows = [...groupBy(r.perSeed.flatMap((x) => x.results), (x) => x.model).values()].map((g) => {
+    const s = (f: (x: MusicRun) => number) => fmtSpread(spread(g.map(f)), 2);
+    return `| ${names[g[0].model]} | ${g[0].hidden} | ${g[0].params} | ${s((x) => x.trainNll)} | ${s((x) => x.validNll)} | **${s((x) => x.testNll)}** | ${paper[g[0].model]?.toFixed(2) ?? '–'} | ${g.map((x) => `${x.bestEpoch}/${x.epochs}`).join(', ')} | ${s((x) => x.seconds).replace(/\.\d+/g, '')} |`;
+  });
+  return [
+    `${first.dataset === 'jsb' ? 'JSB Chorales' : 'Nottingham'}: NLL per time step (nats, summed over 88 pitches), lower is better; mean ± sd over ${n} seed${n > 1 ? 's' : ''} (${r.seeds.join(', ')})`, '',
+    '| model | units | params | train | valid | test | paper (test) | best epoch / run (per seed) | wall time (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|', ...rows,
+  ].join('\n') + '\n';
 }

@@ -10,10 +10,25 @@ export const modelKinds: readonly ModelKind[] = ['rnn', 'gru', 'lstm', 'gru-cho'
 
 export type Recurrent = GRU | LSTM | RNN;
 
-export function makeRecurrent(kind: ModelKind, inputSize: number, hiddenSize: number): Recurrent {
-  if (kind === 'gru') return new GRU({ inputSize, hiddenSize });
-  if (kind === 'gru-cho') return new GRU({ inputSize, hiddenSize, resetAfter: false });
-  if (kind === 'lstm') return new LSTM({ inputSize, hiddenSize });
+/**
+ * How the gated cells' "keep" gate starts: 'pytorch' = PyTorch's uniform initialisation (z and f near σ(0) = 0.5);
+ * 'bias1' = that gate's bias at 1 (LSTM forgetBias: 1 as Keras' unit_forget_bias; GRU updateBias: 1, the same
+ * intervention on z); 'chrono' = chrono initialisation with T_max (Tallec & Ollivier 2018). The tanh RNN has no gate:
+ * only 'pytorch' applies to it.
+ */
+export type InitKind = 'pytorch' | 'bias1' | 'chrono';
+export const initKinds: readonly InitKind[] = ['pytorch', 'bias1', 'chrono'];
+
+export interface InitChoice { init?: InitKind; /** T_max of chrono initialisation. */ tMax?: number }
+
+const gateBias = (c: InitChoice) => (c.init === 'bias1' ? 1 : c.init === 'chrono' ? { chrono: c.tMax ?? 100 } : undefined);
+
+export function makeRecurrent(kind: ModelKind, inputSize: number, hiddenSize: number, c: InitChoice = {}): Recurrent {
+  if (c.init && c.init !== 'pytorch' && kind === 'rnn') throw new GatedError('INVALID_ARGUMENT', `the tanh RNN has no gate to initialise ('${c.init}')`);
+  const bias = gateBias(c);
+  if (kind === 'gru') return new GRU({ inputSize, hiddenSize, ...(bias === undefined ? {} : { updateBias: bias }) });
+  if (kind === 'gru-cho') return new GRU({ inputSize, hiddenSize, resetAfter: false, ...(bias === undefined ? {} : { updateBias: bias }) });
+  if (kind === 'lstm') return new LSTM({ inputSize, hiddenSize, ...(bias === undefined ? {} : { forgetBias: bias }) });
   if (kind === 'rnn') return new RNN({ inputSize, hiddenSize, nonlinearity: 'tanh' });
   throw new GatedError('INVALID_ARGUMENT', `model kind must be one of ${modelKinds.join(', ')}, got '${String(kind)}'`);
 }
@@ -28,10 +43,10 @@ export class RecurrentHead extends Module {
   drop: Dropout;
   head: Linear;
 
-  constructor(kind: ModelKind, inputSize: number, hiddenSize: number, outputSize: number, dropout = 0) {
+  constructor(kind: ModelKind, inputSize: number, hiddenSize: number, outputSize: number, dropout = 0, init: InitChoice = {}) {
     super();
     this.kind = kind;
-    this.rnn = makeRecurrent(kind, inputSize, hiddenSize);
+    this.rnn = makeRecurrent(kind, inputSize, hiddenSize, init);
     this.drop = new Dropout(dropout);
     this.head = new Linear(hiddenSize, outputSize);
   }
@@ -84,6 +99,15 @@ export const round = (x: number, digits = 6): number => (Number.isFinite(x) ? Nu
 export function checkInt(name: string, v: number, min: number): void {
   if (!(Number.isInteger(v) && v >= min)) throw new GatedError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}, got ${v}`);
 }
+
+/** The (model, init) pairs to run: every model under every init, except the tanh RNN under PyTorch's only. */
+export function variants(models: readonly ModelKind[], inits: readonly InitKind[]): { model: ModelKind; init: InitKind }[] {
+  for (const i of inits) if (!initKinds.includes(i)) throw new GatedError('INVALID_ARGUMENT', `init must be one of ${initKinds.join(', ')}, got '${i}'`);
+  return models.flatMap((model): { model: ModelKind; init: InitKind }[] => (model === 'rnn' ? [{ model, init: 'pytorch' }] : inits.map((init) => ({ model, init }))));
+}
+
+/** "gru" or "gru (bias1)": the label of a model under an initialisation in tables and legends. */
+export const variantName = (model: string, init: InitKind | undefined): string => (!init || init === 'pytorch' ? model : `${model} (${init})`);
 
 export function checkKinds(kinds: readonly string[]): ModelKind[] {
   for (const k of kinds) {

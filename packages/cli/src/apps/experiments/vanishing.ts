@@ -4,7 +4,8 @@
 import { Rng, manualSeed, mse } from 'gated';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors, pow10 } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, paramCount, round, type ModelKind, type OnProgress } from './common.js';
+import { RecurrentHead, checkInt, checkKinds, median, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress } from './common.js';
+import { groupBy, type Seeded } from './seeds.js';
 import { addingDefaults, trainAdding, type AddingRun } from './adding.js';
 import { hiddenGradients, meanRowNorm, type OneLayer } from './hidden-grads.js';
 import { singularValues } from './linalg.js';
@@ -12,6 +13,8 @@ import { addingBatch } from './tasks.js';
 
 export interface VanishingOptions {
   models: ModelKind[];
+  /** Initialisations of the gated cells (see InitKind; chrono uses T_max = trainT). */
+  inits: InitKind[];
   hidden: number;
   /** Length of the sequences the gradients are measured on (distances 0 … T). */
   T: number;
@@ -23,7 +26,7 @@ export interface VanishingOptions {
   seed: number;
 }
 
-export const vanishingDefaults: VanishingOptions = { models: ['rnn', 'gru', 'lstm'], hidden: 64, T: 200, batch: 32, trainT: 100, trainSteps: 2000, seed: 0 };
+export const vanishingDefaults: VanishingOptions = { models: ['rnn', 'gru', 'lstm'], inits: ['pytorch', 'bias1'], hidden: 64, T: 200, batch: 32, trainT: 100, trainSteps: 2000, seed: 0 };
 
 /** Measured at T = 100 after a short training on T = 50. */
 export const vanishingQuick: Partial<VanishingOptions> = { T: 100, trainT: 50, trainSteps: 400 };
@@ -34,8 +37,13 @@ export interface GradProfile {
   loss: number;
 }
 
+export const vanishingSelection = 'nothing is selected: the gradients are measured at initialisation and after a fixed ' +
+  'training on the adding problem that stops once the validation MSE is below 0.01 (see adding); the measurement batch is ' +
+  'a separate set of sequences';
+
 export interface VanishingModel {
   model: ModelKind;
+  gateInit: InitKind;
   params: number;
   init: GradProfile;
   trained?: GradProfile & { adding: Omit<AddingRun, 'curve'> };
@@ -70,15 +78,16 @@ export function vanishingExperiment(options: Partial<VanishingOptions> = {}, onP
   checkInt('vanishing: trainT', o.trainT, 2); checkInt('vanishing: trainSteps', o.trainSteps, 0); checkInt('vanishing: seed', o.seed, 0);
   const result: VanishingResult = { experiment: 'vanishing', options: o, models: [] };
   const adding = { ...addingDefaults, hidden: o.hidden, maxSteps: o.trainSteps, seed: o.seed };
-  for (const kind of o.models) {
+  for (const { model: kind, init: gateInit } of variants(o.models, o.inits)) {
     // the same initial weights as the adding run below starts from
     manualSeed(adding.seed * 7919 + o.trainT);
-    const fresh = new RecurrentHead(kind, 2, o.hidden, 1);
-    onProgress?.({ phase: `${kind} at init`, step: 0, steps: 1 });
-    const entry: VanishingModel = { model: kind, params: paramCount(fresh), init: gradProfile(fresh, o.T, o.batch, o.seed) };
+    const fresh = new RecurrentHead(kind, 2, o.hidden, 1, 0, { init: gateInit, tMax: o.trainT });
+    const name = variantName(kind, gateInit);
+    onProgress?.({ phase: `${name} at init seed ${o.seed}`, step: 0, steps: 1 });
+    const entry: VanishingModel = { model: kind, gateInit, params: paramCount(fresh), init: gradProfile(fresh, o.T, o.batch, o.seed) };
     if (kind === 'rnn') result.rnnSpectrum = { init: whh(fresh) };
     if (o.trainSteps > 0) {
-      const { run, model } = trainAdding(kind, o.trainT, adding, (p) => onProgress?.({ ...p, phase: `${kind}: training on adding T=${o.trainT}` }));
+      const { run, model } = trainAdding(kind, o.trainT, adding, (p) => onProgress?.({ ...p, phase: `${name}: training on adding T=${o.trainT} seed ${o.seed}` }), gateInit);
       const { curve: _curve, ...summary } = run;
       entry.trained = { ...gradProfile(model, o.T, o.batch, o.seed), adding: summary };
       if (kind === 'rnn') result.rnnSpectrum!.trained = whh(model);
@@ -88,48 +97,75 @@ export function vanishingExperiment(options: Partial<VanishingOptions> = {}, onP
   return result;
 }
 
-export function vanishingFigure(r: VanishingResult): string {
-  const o = r.options;
-  const status = (m: VanishingModel): string => (m.trained!.adding.stepsToSolve === null ? ' (not solved)' : ' (solved)');
-  const profile = (which: 'init' | 'trained') => r.models.filter((m) => m[which]).map((m) => ({
-    name: m.model + (which === 'trained' ? status(m) : ''), color: modelColors[m.model], points: m[which]!.norms.map((v, k) => [k, v] as [number, number]),
-  }));
-  const all = r.models.flatMap((m) => [...m.init.norms, ...(m.trained?.norms ?? [])]).filter((v) => v > 0);
+const vanishingGroups = (r: Seeded<VanishingResult>) => groupBy(r.perSeed.flatMap((x) => x.models), (m) => `${m.model}|${m.gateInit}`);
+
+/** Per distance k: median, min and max over seeds of the gradient norms. */
+function normBands(ms: readonly VanishingModel[], which: 'init' | 'trained'): { med: number[]; lo: number[]; hi: number[] } {
+  const T = ms[0][which]!.norms.length, med: number[] = [], lo: number[] = [], hi: number[] = [];
+  for (let k = 0; k < T; k++) {
+    const v = ms.map((m) => m[which]!.norms[k]);
+    med.push(median(v)); lo.push(Math.min(...v)); hi.push(Math.max(...v));
+  }
+  return { med, lo, hi };
+}
+
+export function vanishingFigure(r: Seeded<VanishingResult>): string {
+  const o = r.perSeed[0].options, groups = [...vanishingGroups(r).values()];
+  const solved = (ms: VanishingModel[]): string => ` (solved ${ms.filter((m) => m.trained!.adding.stepsToSolve !== null).length}/${ms.length})`;
+  const all = r.perSeed.flatMap((x) => x.models).flatMap((m) => [...m.init.norms, ...(m.trained?.norms ?? [])]).filter((v) => v > 0);
   const ymin = pow10(Math.floor(Math.log10(Math.min(...all)))), ymax = pow10(Math.ceil(Math.log10(Math.max(...all))));
+  const profile = (which: 'init' | 'trained') => groups.filter((ms) => ms[0][which]).map((ms) => {
+    const b = normBands(ms, which);
+    return {
+      name: variantName(ms[0].model, ms[0].gateInit) + (which === 'trained' ? solved(ms) : ''), color: modelColors[ms[0].model], dashed: ms[0].gateInit !== 'pytorch',
+      points: b.med.map((v, k) => [k, v] as [number, number]),
+      band: b.med.map((_, k) => [k, Math.max(b.lo[k], ymin), Math.max(b.hi[k], ymin)] as [number, number, number]),
+    };
+  });
   const x = { label: 'distance T − t (time steps)', min: 0, max: o.T };
   const y = { label: '‖∂L/∂hₜ‖ (mean over sequences)', log: true, min: ymin, max: ymax };
-  const panels = [lineChart({ title: 'at initialisation (PyTorch init)', x, y, series: profile('init'), width: 440, height: 320 })];
-  if (r.models.some((m) => m.trained)) {
-    panels.push(lineChart({ title: `after ≤ ${o.trainSteps} steps on adding T = ${o.trainT}`, x, y, series: profile('trained'), width: 470, height: 320 }));
+  const panels = [lineChart({ title: 'at initialisation', x, y, series: profile('init'), width: 500, height: 320 })];
+  if (groups.some((ms) => ms[0].trained)) {
+    panels.push(lineChart({ title: `after ≤ ${o.trainSteps} steps on adding T = ${o.trainT}`, x, y, series: profile('trained'), width: 560, height: 320 }));
   }
-  if (r.rnnSpectrum) {
-    const s = r.rnnSpectrum, pts = (v: number[]) => v.map((sv, i) => [i + 1, sv] as [number, number]);
+  const spectra = r.perSeed.map((x) => x.rnnSpectrum).filter((s) => s !== undefined);
+  if (spectra.length) {
+    const pts = (v: number[]) => v.map((sv, i) => [i + 1, sv] as [number, number]);
+    const s = spectra[0]!;
     const series = [{ name: `init (σ_max ${s.init[0].toFixed(2)})`, points: pts(s.init), color: '#D55E00', dashed: true }];
     if (s.trained) series.push({ name: `trained (σ_max ${s.trained[0].toFixed(2)})`, points: pts(s.trained), color: '#D55E00', dashed: false });
     panels.push(lineChart({
-      title: 'tanh RNN: singular values of W_hh', x: { label: 'index (largest first)', min: 1 }, y: { label: 'singular value', log: true },
+      title: `tanh RNN: singular values of W_hh (seed ${r.seeds[0]})`, x: { label: 'index (largest first)', min: 1 }, y: { label: 'singular value', log: true },
       series, refLines: [{ y: 1, label: 'σ = 1' }], width: 440, height: 320,
     }));
   }
   return figure(panels, {
-    columns: 3, title: 'Vanishing gradients: ‖∂L/∂hₜ‖ for a loss on the last state, by distance',
-    note: `hidden ${o.hidden}; loss: squared error of the read-out of h_T on ${o.batch} adding-problem sequences of length ${o.T}; seed ${o.seed}`,
+    columns: 3, title: 'Vanishing gradients: ‖∂L/∂hₜ‖ for a loss on the last state, by distance (median over seeds, band min–max)',
+    note: `hidden ${o.hidden}; loss: squared error of the read-out of h_T on ${o.batch} adding-problem sequences of length ${o.T}; seeds ${r.seeds.join(', ')}; dashed: gate bias 1`,
   });
 }
 
-/** Markdown table: gradient norms at a few distances, at initialisation and after training. */
-export function vanishingTable(r: VanishingResult): string {
-  const ks = [0, 10, 25, 50, 100, 200].filter((k) => k <= r.options.T);
-  const fmt = (v: number | undefined): string => (v === undefined ? '–' : v === 0 ? '0' : v.toExponential(1));
-  const rows = r.models.flatMap((m) => [
-    `| ${m.model} | init | ${ks.map((k) => fmt(m.init.norms[k])).join(' | ')} | – |`,
-    ...(m.trained ? [`| ${m.model} | trained | ${ks.map((k) => fmt(m.trained!.norms[k])).join(' | ')} | ${m.trained.adding.stepsToSolve ?? 'no'} (MSE ${m.trained.adding.finalMse.toFixed(4)}) |`] : []),
-  ]);
-  const head = `| model | weights | ${ks.map((k) => `k = ${k}`).join(' | ')} | adding T=${r.options.trainT} solved at step |`;
-  let out = [head, `|---|---|${ks.map(() => '---:').join('|')}|---:|`, ...rows].join('\n') + '\n';
-  if (r.rnnSpectrum) {
-    const s = r.rnnSpectrum;
-    out += `\ntanh RNN W_hh: largest singular value ${s.init[0].toFixed(3)} at init${s.trained ? `, ${s.trained[0].toFixed(3)} after training` : ''}.\n`;
+/** Markdown table: gradient norms at a few distances (median over seeds, [min, max]), at initialisation and after training. */
+export function vanishingTable(r: Seeded<VanishingResult>): string {
+  const o = r.perSeed[0].options, n = r.seeds.length;
+  const ks = [0, 10, 25, 50, 100, 200].filter((k) => k <= o.T);
+  const fmt = (v: number): string => (v === 0 ? '0' : v.toExponential(1));
+  const cell = (b: { med: number[]; lo: number[]; hi: number[] }, k: number): string => (n > 1 ? `${fmt(b.med[k])} [${fmt(b.lo[k])}, ${fmt(b.hi[k])}]` : fmt(b.med[k]));
+  const rows = [...vanishingGroups(r).values()].flatMap((ms) => {
+    const name = `${ms[0].model} | ${ms[0].gateInit}`, bi = normBands(ms, 'init');
+    const out = [`| ${name} | init | ${ks.map((k) => cell(bi, k)).join(' | ')} | – |`];
+    if (ms[0].trained) {
+      const bt = normBands(ms, 'trained'), steps = ms.map((m) => m.trained!.adding.stepsToSolve);
+      out.push(`| ${name} | trained | ${ks.map((k) => cell(bt, k)).join(' | ')} | ${steps.map((s) => s ?? 'no').join(', ')} |`);
+    }
+    return out;
+  });
+  const head = `| model | gate init | weights | ${ks.map((k) => `k = ${k}`).join(' | ')} | adding T=${o.trainT} solved at step (per seed) |`;
+  let out = [head, `|---|---|---|${ks.map(() => '---:').join('|')}|---:|`, ...rows].join('\n') + '\n';
+  out += `\n‖∂L/∂h_{T−k}‖: ${n > 1 ? `median [min, max] over ${n} seeds` : 'one seed'} (${r.seeds.join(', ')}); 0 = below float32's smallest value.\n`;
+  const spectra = r.perSeed.map((x) => x.rnnSpectrum).filter((s) => s !== undefined);
+  if (spectra.length) {
+    out += `\ntanh RNN W_hh, largest singular value per seed: ${spectra.map((s) => `${s!.init[0].toFixed(3)} at init${s!.trained ? ` → ${s!.trained[0].toFixed(3)} trained` : ''}`).join('; ')}.\n`;
   }
   return out;
 }

@@ -22,6 +22,8 @@ export interface Series {
   markers?: boolean;
   /** Connect the points (default true); false draws markers only. */
   line?: boolean;
+  /** A shaded band [x, low, high] behind the line (e.g. min–max or ± sd over seeds). */
+  band?: readonly (readonly [number, number, number])[];
 }
 
 export interface RefLine { y: number; label: string; color?: string }
@@ -47,7 +49,7 @@ export function lineChart(spec: LineChartSpec): Panel {
   const legendW = showLegend ? 24 + 7 * Math.max(...spec.series.map((s) => s.name.length)) : 0;
   const x0 = M.left, x1 = width - M.right - legendW, y0 = height - M.bottom, y1 = M.top;
   const xs = spec.series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = [...spec.series.flatMap((s) => s.points.map((p) => p[1])), ...(spec.refLines ?? []).map((r) => r.y)];
+  const ys = [...spec.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.band ?? []).flatMap((b) => [b[1], b[2]])]), ...(spec.refLines ?? []).map((r) => r.y)];
   const [xmin, xmax] = extent(xs, Boolean(spec.x.log), spec.x);
   const [ymin, ymax] = extent(ys, Boolean(spec.y.log), spec.y);
   const sx = scale(xmin, xmax, x0, x1, spec.x.log), sy = scale(ymin, ymax, y0, y1, spec.y.log);
@@ -63,6 +65,24 @@ export function lineChart(spec: LineChartSpec): Panel {
     // drawn over the series, on a white halo
     labels += text(x0 + 4, y - 3, r.label, `font-size="10" fill="${r.color ?? '#444'}" stroke="white" stroke-width="3" paint-order="stroke"`);
   }
+  spec.series.forEach((s, i) => {
+    if (!s.band) return;
+    const color = s.color ?? palette[i % palette.length];
+    const lo = s.band.map((b) => [b[0], b[1]] as const), hi = s.band.map((b) => [b[0], b[2]] as const);
+    const los = segments(lo, sx, sy), his = segments(hi, sx, sy);
+    if (los.length === 1 && his.length === 1 && los[0].length === s.band.length && his[0].length === s.band.length && s.band.length > 1) {
+      const pts = [...his[0], ...[...los[0]].reverse()].map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ');
+      inner += `<polygon points="${pts}" fill="${color}" fill-opacity="0.18" stroke="none"/>`;
+    } else {
+      // a band with undrawable points (log axis, zero): vertical bars at the drawable points
+      s.band.forEach((b) => {
+        if (drawable(b[0], sx) && drawable(b[1], sy) && drawable(b[2], sy)) {
+          const x = sx.map(b[0]).toFixed(1);
+          inner += `<line x1="${x}" x2="${x}" y1="${sy.map(b[1]).toFixed(1)}" y2="${sy.map(b[2]).toFixed(1)}" stroke="${color}" stroke-opacity="0.5" stroke-width="3"/>`;
+        }
+      });
+    }
+  });
   spec.series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length];
     const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';

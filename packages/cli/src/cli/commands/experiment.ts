@@ -1,18 +1,21 @@
 // `gated experiment <name>`: runs one of the experiments of src/apps/experiments/ and writes DIR/result.json (the raw
 // numbers), DIR/<name>.svg (the figure) and DIR/table.md (the summary, also printed). Progress goes to stderr.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { OnProgress } from '../../apps/experiments/common.js';
-import { addingExperiment, addingFigure, addingQuick, addingTable } from '../../apps/experiments/adding.js';
-import { copyExperiment, copyFigure, copyQuick, copyTable } from '../../apps/experiments/copy.js';
-import { costExperiment, costFigure, costQuick, costTable } from '../../apps/experiments/cost.js';
-import { musicExperiment, musicFigure, musicQuick, musicTable, type MusicData } from '../../apps/experiments/music.js';
-import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingTable } from '../../apps/experiments/vanishing.js';
+import { initKinds, type InitKind, type OnProgress } from '../../apps/experiments/common.js';
+import { addingExperiment, addingFigure, addingQuick, addingSelection, addingTable } from '../../apps/experiments/adding.js';
+import { agreementExperiment, agreementFigure, agreementQuick, agreementSelection, agreementTable, scoreVerbPairs } from '../../apps/experiments/agreement.js';
+import { copyExperiment, copyFigure, copyQuick, copySelection, copyTable } from '../../apps/experiments/copy.js';
+import { costExperiment, costFigure, costQuick, costTable, type CostResult } from '../../apps/experiments/cost.js';
+import { musicExperiment, musicFigure, musicQuick, musicSeededTable, musicSelection, type MusicData, type MusicResult } from '../../apps/experiments/music.js';
+import { runSeeds, seedList, type Seeded } from '../../apps/experiments/seeds.js';
+import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingSelection, vanishingTable } from '../../apps/experiments/vanishing.js';
 import { jsonBytes } from '../json.js';
-import { MAX_TEXT_BYTES, readFileChecked, writeFileAtomic } from 'gated/node';
-import { GatedError, parseJsonLimited } from 'gated';
+import { MAX_TEXT_BYTES, readFileChecked, readModelDir, writeFileAtomic } from 'gated/node';
+import { GatedError, decodeModelDir, loadCharLM, parseJsonLimited, type LMConfig } from 'gated';
 import { choice, num, parse, UsageError } from '../args.js';
 
 export const help = `Usage: gated experiment <name> [options]
@@ -26,12 +29,24 @@ Experiments:
   copy        the copy task (remember k symbols across D blanks): accuracy against D
   cost        parameters and forward / forward+backward time per sequence for hidden sizes 64…512
   music       polyphonic music (JSB Chorales or Nottingham): test NLL of RNN, GRU, LSTM, Cho's GRU vs the paper
+  agreement   subject–verb number agreement across relative clauses with attractors (the notes' "cat … was" example)
+
+Every experiment but cost runs once per seed in this process; result.json keeps each seed's raw numbers, the seeds,
+what was selected on which split, the machine and the wall / CPU time; tables give mean ± sd (docs/protocol.md).
 
 Options:
   --quick                    a ~1-minute version (smaller sizes / budgets) with the same outputs
   --replot                   only redraw DIR/<name>.svg and DIR/table.md from an earlier DIR/result.json
   --out DIR                  output directory                                        [runs/experiments/<name>]
-  --seed N                   random seed                                             [0]
+  --seed N                   first random seed                                       [0]
+  --seeds N                  number of seeds: N, N + 1, … from --seed                [3; --quick 1; cost 1]
+  --inits LIST               vanishing, adding, copy, agreement: initialisations of the gated cells, comma-separated, of
+                             pytorch (PyTorch's uniform), bias1 (forget / update gate bias 1), chrono (Tallec &
+                             Ollivier 2018, T_max = the task's length)                 [pytorch,bias1]
+  --lengths LIST             adding only: sequence lengths T                         [50,100,200,400]
+  --delays LIST              copy only: delays D                                     [10,20,40,80]
+  --lm DIRS                  agreement only: character models (gated train …), comma-separated, scored on the
+                             notes' "The cat(s), which already ate a bunch of food, was / were full." and similar pairs
   --dataset jsb|nottingham   music only: the data set                                [jsb]
   --max-epochs N             music only: epoch budget per model (early stopping may end sooner)
                                                                            [jsb 200, nottingham 12]
@@ -39,27 +54,71 @@ Options:
 `;
 
 const flags = {
-  quick: { type: 'boolean' }, replot: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
+  quick: { type: 'boolean' }, replot: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' },
+  inits: { type: 'string' }, lengths: { type: 'string' }, delays: { type: 'string' }, lm: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
 } as const;
 
+interface RunOptions { quick: boolean; seed: number; dataset: string; maxEpochs?: number; inits?: InitKind[]; lengths?: number[]; delays?: number[] }
+
 interface Experiment {
-  run(o: { quick: boolean; seed: number; dataset: string; maxEpochs?: number }, onProgress: OnProgress): unknown;
+  /** One seed's run. */
+  run(o: RunOptions, onProgress: OnProgress): unknown;
+  /** What is selected on which split (result.json's `selection`). */
+  selection: string;
+  /** Figure and table of the result over seeds. */
   figure(r: never): string;
   table(r: never): string;
+  /** Flags of this experiment only. */
+  own?: string[];
 }
 
+const inits = (o: RunOptions) => (o.inits ? { inits: o.inits } : {});
+
 const experiments: Record<string, Experiment> = {
-  vanishing: { run: (o, p) => vanishingExperiment({ ...(o.quick ? vanishingQuick : {}), seed: o.seed }, p), figure: vanishingFigure, table: vanishingTable },
-  adding: { run: (o, p) => addingExperiment({ ...(o.quick ? addingQuick : {}), seed: o.seed }, p), figure: addingFigure, table: addingTable },
-  copy: { run: (o, p) => copyExperiment({ ...(o.quick ? copyQuick : {}), seed: o.seed }, p), figure: copyFigure, table: copyTable },
-  cost: { run: (o, p) => costExperiment({ ...(o.quick ? costQuick : {}), seed: o.seed }, p), figure: costFigure, table: costTable },
+  vanishing: { run: (o, p) => vanishingExperiment({ ...(o.quick ? vanishingQuick : {}), ...inits(o), seed: o.seed }, p), selection: vanishingSelection, figure: vanishingFigure, table: vanishingTable, own: ['inits'] },
+  adding: {
+    run: (o, p) => addingExperiment({ ...(o.quick ? addingQuick : {}), ...inits(o), ...(o.lengths ? { lengths: o.lengths } : {}), seed: o.seed }, p),
+    selection: addingSelection, figure: addingFigure, table: addingTable, own: ['inits', 'lengths'],
+  },
+  copy: {
+    run: (o, p) => copyExperiment({ ...(o.quick ? copyQuick : {}), ...inits(o), ...(o.delays ? { delays: o.delays } : {}), seed: o.seed }, p),
+    selection: copySelection, figure: copyFigure, table: copyTable, own: ['inits', 'delays'],
+  },
+  cost: {
+    run: (o, p) => costExperiment({ ...(o.quick ? costQuick : {}), seed: o.seed }, p), selection: 'nothing is selected: median and fastest of the timed runs',
+    figure: (r: Seeded<CostResult>) => costFigure(r.perSeed[0]), table: (r: Seeded<CostResult>) => costTable(r.perSeed[0]),
+  },
   music: {
     run: (o, p) => musicExperiment(loadMusic(o.dataset), {
       ...(o.quick ? musicQuick : {}), dataset: o.dataset as 'jsb' | 'nottingham', seed: o.seed, ...(o.maxEpochs ? { maxEpochs: o.maxEpochs } : {}),
     }, p),
-    figure: musicFigure, table: musicTable,
+    selection: musicSelection,
+    figure: (r: Seeded<MusicResult>) => musicFigure(r.perSeed[0]), table: musicSeededTable, own: ['dataset', 'max-epochs'],
   },
+  agreement: { run: (o, p) => agreementExperiment({ ...(o.quick ? agreementQuick : {}), ...inits(o), seed: o.seed }, p), selection: agreementSelection, figure: agreementFigure, table: agreementTable, own: ['lm', 'inits'] },
 };
+
+/** The machine a result was measured on (result.json's `machine`). */
+export function machine(): { os: string; cpu: string; cores: number; node: string; load: number[] } {
+  const c = cpus();
+  return { os: `${platform()} ${release()}`, cpu: c[0]?.model ?? 'unknown', cores: c.length, node: process.version, load: loadavg().map((v) => Number(v.toFixed(2))) };
+}
+
+function list(v: Record<string, unknown>, name: string): string[] | undefined {
+  const raw = v[name];
+  if (raw === undefined) return undefined;
+  const items = String(raw).split(',').map((x) => x.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`--${name} expects a comma-separated list, got '${String(raw)}'`);
+  return items;
+}
+
+function intList(v: Record<string, unknown>, name: string, min: number): number[] | undefined {
+  return list(v, name)?.map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects integers ≥ ${min}, got '${x}'`);
+    return n;
+  });
+}
 
 /** data/music/*.json.gz of this checkout (see data/music/README.md), next to src/ and dist/. */
 function loadMusic(dataset: string): MusicData {
@@ -94,27 +153,47 @@ export function run(argv: string[]): void {
   if (positionals.length > 1) throw new UsageError(`one experiment at a time, got '${positionals.join("', '")}'`);
   const exp = experiments[name];
   if (!exp) throw new UsageError(`unknown experiment '${name}' (expected one of: ${Object.keys(experiments).join(', ')})`);
-  for (const f of ['dataset', 'max-epochs']) if (v[f] !== undefined && name !== 'music') throw new UsageError(`--${f} applies to the music experiment only`);
+  for (const f of ['dataset', 'max-epochs', 'inits', 'lengths', 'delays', 'lm']) {
+    if (v[f] !== undefined && !exp.own?.includes(f)) throw new UsageError(`--${f} does not apply to the ${name} experiment`);
+  }
+  if (name === 'cost' && v.seeds !== undefined) throw new UsageError('--seeds does not apply to cost (a timing; its spread is the timed repeats)');
+  const initList = list(v, 'inits');
+  for (const i of initList ?? []) if (!initKinds.includes(i as InitKind)) throw new UsageError(`--inits: each must be one of ${initKinds.join(', ')}, got '${i}'`);
+  const nSeeds = num(v, 'seeds', v.quick || name === 'cost' ? 1 : 3, { int: true, min: 1 });
   const maxEpochs = v['max-epochs'] === undefined ? undefined : num(v, 'max-epochs', 1, { int: true, min: 1 });
   const dataset = choice(v, 'dataset', ['jsb', 'nottingham'] as const, 'jsb');
   const seed = num(v, 'seed', 0, { int: true, min: 0 });
   const out = (v.out as string | undefined) ?? join('runs', 'experiments', name);
   if (v.replot) {
-    let result: { experiment?: string };
+    let result: { experiment?: string; perSeed?: unknown };
     const file = join(out, 'result.json');
-    result = parseJsonLimited(readFileChecked(file, { maxBytes: MAX_TEXT_BYTES, what: 'a result file' }), `--replot: ${file}`, { maxBytes: MAX_TEXT_BYTES }) as { experiment?: string };
+    result = parseJsonLimited(readFileChecked(file, { maxBytes: MAX_TEXT_BYTES, what: 'a result file' }), `--replot: ${file}`, { maxBytes: MAX_TEXT_BYTES }) as { experiment?: string; perSeed?: unknown };
     if (result.experiment !== name) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} holds the '${String(result.experiment)}' experiment, not '${name}'`);
+    if (!Array.isArray(result.perSeed)) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} predates --seeds (no perSeed); run the experiment again`);
     writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
     writeFileAtomic(join(out, 'table.md'), exp.table(result as never));
     process.stdout.write(`redrew ${join(out, `${name}.svg`)} and ${join(out, 'table.md')}\n`);
     return;
   }
   const t0 = performance.now(), cpu0 = process.cpuUsage();
-  const result = exp.run({ quick: Boolean(v.quick), seed, dataset, maxEpochs }, progress());
-  const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0), cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const time = (): [number, number] => { const c = process.cpuUsage(cpu0); return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6]; };
+  const o: RunOptions = {
+    quick: Boolean(v.quick), seed, dataset, maxEpochs, ...(initList ? { inits: initList as InitKind[] } : {}),
+    ...(v.lengths !== undefined ? { lengths: intList(v, 'lengths', 2) } : {}), ...(v.delays !== undefined ? { delays: intList(v, 'delays', 0) } : {}),
+  };
+  const onProgress = progress(), start = machine();
+  const seeded = runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time);
+  const [seconds, cpuSeconds] = time();
+  const lm = list(v, 'lm')?.map((dir) => {
+    const { model, vocab } = loadCharLM(decodeModelDir<LMConfig>(readModelDir(dir)));
+    return { model: dir, pairs: scoreVerbPairs(model, vocab) };
+  });
+  const result: Seeded<unknown> & { lm?: unknown } = {
+    ...seeded, ...(lm ? { lm: { models: lm } } : {}), machine: start, seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)),
+  };
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'result.json'), jsonBytes({ ...(result as object), seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)) }));
+  writeFileAtomic(join(out, 'result.json'), jsonBytes(result));
   writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
   const table = exp.table(result as never);
   writeFileAtomic(join(out, 'table.md'), table);

@@ -20,14 +20,15 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated experiment / inspect'
   it('prints help with every experiment and flag', () => {
     const e = gated('experiment', '--help');
     expect(e.status, e.stderr).toBe(0);
-    for (const s of ['vanishing', 'adding', 'copy', 'cost', 'music', '--quick', '--out', '--seed', '--dataset', '--max-epochs']) expect(e.stdout).toContain(s);
+    for (const s of ['vanishing', 'adding', 'copy', 'cost', 'music', 'agreement', '--quick', '--out', '--seed', '--seeds', '--inits', '--dataset', '--max-epochs', '--lm']) expect(e.stdout).toContain(s);
     const i = gated('inspect', '--help');
     expect(i.status, i.stderr).toBe(0);
     for (const s of ['--model', '--text', '--out', '--units']) expect(i.stdout).toContain(s);
   }, 60_000);
 
   it('rejects unknown experiments and misplaced flags with one line and exit 2', () => {
-    for (const [args, msg] of [[['experiment', 'nope'], /unknown experiment 'nope'/], [['experiment', 'adding', '--dataset', 'jsb'], /--dataset applies to the music experiment only/],
+    for (const [args, msg] of [[['experiment', 'nope'], /unknown experiment 'nope'/], [['experiment', 'adding', '--dataset', 'jsb'], /--dataset does not apply to the adding experiment/],
+      [['experiment', 'cost', '--seeds', '3'], /--seeds does not apply to cost/], [['experiment', 'copy', '--inits', 'pytorch,keras'], /--inits: each must be one of pytorch, bias1, chrono, got 'keras'/],
       [['inspect', '--text', 'hi'], /--model DIR is required/]] as [string[], RegExp][]) {
       const r = gated(...args);
       expect(r.status, r.stderr).toBe(2);
@@ -42,8 +43,12 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated experiment / inspect'
     expect(r.status, r.stderr).toBe(0);
     const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(res.experiment).toBe('cost');
-    expect(res.rows).toHaveLength(9);
-    for (const row of res.rows) expect(row.params).toBe(row.formula);
+    expect(res.seeds).toEqual([0]);
+    expect(res.machine.cores).toBeGreaterThan(0);
+    expect(typeof res.selection).toBe('string');
+    expect(res.perSeedSeconds[0].seed).toBe(0);
+    expect(res.perSeed[0].rows).toHaveLength(9);
+    for (const row of res.perSeed[0].rows) expect(row.params).toBe(row.formula);
     expect(readFileSync(join(out, 'cost.svg'), 'utf8')).toMatch(/^<svg xmlns/);
     expect(r.stdout).toContain('| gru | 256 |');
   }, 120_000);

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { RecurrentHead } from '../../../src/apps/experiments/common.js';
-import { copyExperiment, copyFigure, copyTable } from '../../../src/apps/experiments/copy.js';
+import type { InitKind } from '../../../src/apps/experiments/common.js';
+import { copyExperiment, copyFigure, copySelection, copyTable } from '../../../src/apps/experiments/copy.js';
+import { runSeeds } from '../../../src/apps/experiments/seeds.js';
 import { costExperiment, costFigure, costTable } from '../../../src/apps/experiments/cost.js';
 import { gatesFigure, gatesHtml, inspectGates } from '../../../src/apps/experiments/gates.js';
 import { singularValues } from '../../../src/apps/experiments/linalg.js';
@@ -93,16 +95,22 @@ describe('cost', () => {
 
 describe('copy (toy size)', () => {
   it('returns one run per model and delay with a curve, a figure and a table', () => {
-    const r = copyExperiment({ delays: [1, 3], k: 2, symbols: 3, hidden: 6, batch: 4, maxSteps: 4, evalEvery: 2, evalSize: 8 });
+    const o = { delays: [1, 3], k: 2, symbols: 3, hidden: 6, batch: 4, maxSteps: 4, evalEvery: 2, evalSize: 8, testSize: 16, inits: ['pytorch', 'bias1'] as InitKind[] };
+    const r = copyExperiment(o);
     expect(r.chance).toBeCloseTo(1 / 3);
-    expect(r.runs.map((x) => [x.model, x.D])).toEqual([['rnn', 1], ['gru', 1], ['lstm', 1], ['rnn', 3], ['gru', 3], ['lstm', 3]]);
+    expect(r.runs.map((x) => [x.model, x.init, x.D])).toEqual([
+      ['rnn', 'pytorch', 1], ['gru', 'pytorch', 1], ['gru', 'bias1', 1], ['lstm', 'pytorch', 1], ['lstm', 'bias1', 1],
+      ['rnn', 'pytorch', 3], ['gru', 'pytorch', 3], ['gru', 'bias1', 3], ['lstm', 'pytorch', 3], ['lstm', 'bias1', 3],
+    ]);
     for (const x of r.runs) {
       expect(x.curve.map((p) => p[0])).toEqual(x.stepsToTarget === null ? [0, 2, 4] : x.curve.map((p) => p[0]));
-      expect(x.accuracy).toBeGreaterThanOrEqual(0);
-      expect(x.accuracy).toBeLessThanOrEqual(1);
+      for (const a of [x.accuracy, x.testAccuracy]) { expect(a).toBeGreaterThanOrEqual(0); expect(a).toBeLessThanOrEqual(1); }
     }
-    expect(copyFigure(r)).toContain('delay D');
-    expect(copyTable(r)).toContain('| gru | 3 |');
+    const seeded = runSeeds('copy', [0, 1], copySelection, (seed) => copyExperiment({ ...o, seed }));
+    expect(seeded.perSeed.map((x) => x.options.seed)).toEqual([0, 1]);
+    expect(copyFigure(seeded)).toContain('delay D');
+    expect(copyTable(seeded)).toContain('| gru | bias1 | 3 |');
+    expect(copyTable(seeded)).toContain('over 2 seeds (0, 1)');
   });
 });
 

@@ -9,13 +9,13 @@ import { vanishingExperiment, vanishingQuick } from '../../../src/apps/experimen
 
 describe.skipIf(process.env.GATED_BACKEND === 'js')('quick experiments', () => {
   it('vanishing: RNN gradients vanish at init and after training; the trained GRU keeps them', () => {
-    const r = JSON.parse(JSON.stringify(vanishingExperiment(vanishingQuick))) as ReturnType<typeof vanishingExperiment>;
+    const r = JSON.parse(JSON.stringify(vanishingExperiment({ ...vanishingQuick, inits: ['pytorch'] }))) as ReturnType<typeof vanishingExperiment>;
     const { T, hidden } = r.options;
     expect(r.models.map((m) => m.model)).toEqual(['rnn', 'gru', 'lstm']);
     for (const m of r.models) {
       expect(m.init.norms).toHaveLength(T + 1);
       expect(m.trained!.norms).toHaveLength(T + 1);
-      expect(Object.keys(m.trained!.adding).sort()).toEqual(['T', 'finalMse', 'model', 'params', 'seconds', 'steps', 'stepsToSolve']);
+      expect(Object.keys(m.trained!.adding).sort()).toEqual(['T', 'finalMse', 'init', 'model', 'params', 'seconds', 'steps', 'stepsToSolve', 'testMse']);
     }
     expect(r.rnnSpectrum!.init).toHaveLength(hidden);
     const [rnn, gru] = r.models;
@@ -30,7 +30,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('quick experiments', () => {
   }, 120_000);
 
   it('adding (T = 50): the GRU gets below MSE 0.01, the tanh RNN stays near the always-1 baseline', () => {
-    const r = addingExperiment(addingQuick);
+    const r = addingExperiment({ ...addingQuick, inits: ['pytorch'] });
     expect(r.baseline).toHaveLength(1);
     expect(Math.abs(r.baseline[0].mse - 1 / 6)).toBeLessThan(0.03);
     expect(r.runs.map((x) => [x.model, x.T])).toEqual([['rnn', 50], ['gru', 50], ['lstm', 50]]);
