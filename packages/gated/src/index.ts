@@ -55,7 +55,7 @@ export { Encoder, Decoder, Seq2Seq, padTokens, type AttentionKind, type TokenBat
 export { greedyDecode, beamDecode, type Decoded, type BeamOptions } from './nn/decode.js';
 export { poolTime, type PoolMode } from './nn/pooling.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './nn/classifier.js';
-export { argmax, accuracy, editDistance, sequenceErrors, binaryMetrics, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './train/metrics.js';
+export { argmax, accuracy, editDistance, sequenceErrors, sequenceErrorsMultiRef, binaryMetrics, rocAuc, prAuc, forecastErrors, type SequenceErrors, type BinaryMetrics, type ForecastErrors } from './train/metrics.js';
 export { gruGates, type GRUGateTrace } from './nn/inspect.js';
 // Types that public signatures name (documented where they are defined).
 export type { NestedArray } from './tensor/tensor.js';

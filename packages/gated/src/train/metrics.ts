@@ -1,5 +1,6 @@
-// Evaluation metrics: edit distance (phoneme / word error rate), argmax and accuracy, classification counts
-// (accuracy, precision, recall, F1, confusion matrix) and forecast errors (MAE, RMSE, MAPE). Plain numbers, no tensors.
+// Evaluation metrics: edit distance (phoneme / word error rate, single or multiple references), argmax and accuracy,
+// classification counts (accuracy, precision, recall, F1, confusion matrix), ROC AUC and PR AUC, and forecast errors
+// (MAE, RMSE, MAPE). Plain numbers, no tensors.
 import { GatedError } from '../errors.js';
 
 /** Levenshtein distance between two token sequences (unit costs for substitution, insertion, deletion). */
@@ -36,6 +37,26 @@ export function sequenceErrors(hyps: readonly (readonly string[])[], refs: reado
   return { per: tokens ? edits / tokens : 0, wer: refs.length ? wrong / refs.length : 0, count: refs.length };
 }
 
+/**
+ * Error rates against several acceptable references per sequence (G2P with every pronunciation a dictionary lists):
+ * a sequence is right when it equals any reference (WER counts the others); its edits are the edit distance to the
+ * closest reference, and that reference's length is its share of the PER denominator (ties: the first listed).
+ * With one reference each this equals `sequenceErrors`.
+ * @throws ArgumentError when the counts of hypotheses and reference sets differ, or a reference set is empty.
+ */
+export function sequenceErrorsMultiRef(hyps: readonly (readonly string[])[], refSets: readonly (readonly (readonly string[])[])[]): SequenceErrors {
+  if (hyps.length !== refSets.length) throw new GatedError('INVALID_ARGUMENT', `sequenceErrorsMultiRef: ${hyps.length} hypotheses for ${refSets.length} reference sets`);
+  let edits = 0, tokens = 0, wrong = 0;
+  hyps.forEach((h, i) => {
+    const refs = refSets[i];
+    if (refs.length === 0) throw new GatedError('INVALID_ARGUMENT', `sequenceErrorsMultiRef: no reference for sequence ${i}`);
+    let best = Infinity, len = 0;
+    for (const r of refs) { const d = editDistance(h, r); if (d < best) { best = d; len = r.length; } }
+    edits += best; tokens += len; if (best > 0) wrong++;
+  });
+  return { per: tokens ? edits / tokens : 0, wer: refSets.length ? wrong / refSets.length : 0, count: refSets.length };
+}
+
 /** What {@link binaryMetrics} returns, for the positive class 1. */
 export interface BinaryMetrics {
   /** Share of correct predictions. */
@@ -66,6 +87,50 @@ export function binaryMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>)
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
     confusion: [[tn, fp], [fn, tp]], count: pred.length,
   };
+}
+
+/**
+ * Area under the ROC curve: the probability that a random positive scores above a random negative (ties count ½),
+ * computed from ranks (Mann–Whitney U). NaN when one class is absent.
+ * @throws ArgumentError when `scores` and `truth` differ in length.
+ */
+export function rocAuc(scores: ArrayLike<number>, truth: ArrayLike<number>): number {
+  if (scores.length !== truth.length) throw new GatedError('INVALID_ARGUMENT', `rocAuc: ${scores.length} scores for ${truth.length} labels`);
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let rankSumPos = 0, nPos = 0;
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
+    const rank = (i + j) / 2 + 1;                       // average rank of a tie group (1-based)
+    for (let k = i; k <= j; k++) if (truth[idx[k]] === 1) { rankSumPos += rank; nPos++; }
+    i = j + 1;
+  }
+  const nNeg = scores.length - nPos;
+  return nPos && nNeg ? (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg) : Number.NaN;
+}
+
+/**
+ * Area under the precision–recall curve as average precision (scikit-learn's average_precision_score): Σ over
+ * thresholds of (R_k − R_{k−1}) · P_k, thresholds at each distinct score from the highest. NaN without positives.
+ * @throws ArgumentError when `scores` and `truth` differ in length.
+ */
+export function prAuc(scores: ArrayLike<number>, truth: ArrayLike<number>): number {
+  if (scores.length !== truth.length) throw new GatedError('INVALID_ARGUMENT', `prAuc: ${scores.length} scores for ${truth.length} labels`);
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let nPos = 0;
+  for (let i = 0; i < truth.length; i++) if (truth[i] === 1) nPos++;
+  if (!nPos) return Number.NaN;
+  let tp = 0, fp = 0, ap = 0, prevRecall = 0;
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
+    for (let k = i; k <= j; k++) if (truth[idx[k]] === 1) tp++; else fp++;
+    const recall = tp / nPos;
+    ap += (recall - prevRecall) * (tp / (tp + fp));
+    prevRecall = recall;
+    i = j + 1;
+  }
+  return ap;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Task metrics against hand-computed values.
 import { describe, expect, it } from 'vitest';
-import { binaryMetrics, editDistance, forecastErrors, sequenceErrors } from '../../src/train/metrics.js';
+import { binaryMetrics, editDistance, forecastErrors, prAuc, rocAuc, sequenceErrors, sequenceErrorsMultiRef } from '../../src/train/metrics.js';
 
 describe('editDistance / sequenceErrors', () => {
   it('counts substitutions, insertions and deletions', () => {
@@ -14,6 +14,54 @@ describe('editDistance / sequenceErrors', () => {
     const r = sequenceErrors([['HH', 'EH', 'L', 'OW'], ['W', 'ER', 'L'], ['K']], [['HH', 'AH', 'L', 'OW'], ['W', 'ER', 'L'], ['K', 'AE', 'T']]);
     expect(r.per).toBeCloseTo(0.3, 12);
     expect(r.wer).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('sequenceErrorsMultiRef', () => {
+  it('right if any reference matches; PER against the closest reference and its length', () => {
+    const hyps = [['HH', 'EH', 'L', 'OW'], ['T', 'AH', 'M', 'EY', 'T', 'OW'], ['K', 'AE']];
+    const refs = [
+      [['HH', 'AH', 'L', 'OW'], ['HH', 'EH', 'L', 'OW']],                         // the alternate matches: 0 edits, length 4
+      [['T', 'AH', 'M', 'EY', 'T', 'OW'], ['T', 'AH', 'M', 'AA', 'T', 'OW']],      // the first matches
+      [['K', 'AE', 'T', 'S'], ['K', 'AE', 'T']],                                 // closest: the second, 1 edit over 3
+    ];
+    const r = sequenceErrorsMultiRef(hyps, refs);
+    expect(r.wer).toBeCloseTo(1 / 3, 12);
+    expect(r.per).toBeCloseTo(1 / (4 + 6 + 3), 12);
+    // against the first references only, the first word is wrong and the third has 2 edits over 4
+    const one = sequenceErrors(hyps, refs.map((x) => x[0]));
+    expect(one.wer).toBeCloseTo(2 / 3, 12);
+    expect(one.per).toBeCloseTo((1 + 0 + 2) / (4 + 6 + 4), 12);
+  });
+  it('ties go to the first listed reference; one reference each equals sequenceErrors', () => {
+    // one edit to either reference: the first (length 2) is the closest, not the longer second (length 3)
+    const r = sequenceErrorsMultiRef([['A', 'B']], [[['A', 'C'], ['A', 'B', 'E']]]);
+    expect(r.per).toBeCloseTo(1 / 2, 12);
+    const hyps = [['A', 'B', 'C'], ['X']], refs = [['A', 'C'], ['X', 'Y', 'Z']];
+    expect(sequenceErrorsMultiRef(hyps, refs.map((x) => [x]))).toEqual(sequenceErrors(hyps, refs));
+  });
+  it('typed errors for a length mismatch and an empty reference list', () => {
+    expect(() => sequenceErrorsMultiRef([['A']], [])).toThrowError('1 hypotheses for 0 reference sets');
+    expect(() => sequenceErrorsMultiRef([['A']], [[]])).toThrowError('no reference for sequence 0');
+  });
+});
+
+describe('rocAuc / prAuc', () => {
+  it('ROC AUC: share of (positive, negative) pairs ranked right, ties ½', () => {
+    expect(rocAuc([0.9, 0.8, 0.3, 0.1], [1, 1, 0, 0])).toBe(1);
+    expect(rocAuc([0.1, 0.2, 0.8, 0.9], [1, 1, 0, 0])).toBe(0);
+    // pairs (pos, neg): (0.8, 0.3) right, (0.8, 0.9) wrong, (0.5, 0.3) right, (0.5, 0.9) wrong → 2/4; one tie pair adds ½
+    expect(rocAuc([0.8, 0.5, 0.3, 0.9], [1, 1, 0, 0])).toBe(0.5);
+    expect(rocAuc([0.5, 0.5, 0.1], [1, 0, 0])).toBe(0.75);
+    expect(rocAuc([0.5, 0.2], [1, 1])).toBeNaN();
+  });
+  it('PR AUC as average precision: Σ ΔR · P', () => {
+    expect(prAuc([0.9, 0.8, 0.3, 0.1], [1, 1, 0, 0])).toBe(1);
+    // ranked: 0.9 pos (P 1, R ½), 0.8 neg, 0.7 pos (P ⅔, R 1) → ½·1 + ½·⅔
+    expect(prAuc([0.9, 0.8, 0.7], [1, 0, 1])).toBeCloseTo(0.5 + 1 / 3, 12);
+    // a tie of one positive and one negative at the top: one threshold, P ½, R 1
+    expect(prAuc([0.5, 0.5], [1, 0])).toBe(0.5);
+    expect(prAuc([0.5], [0])).toBeNaN();
   });
 });
 

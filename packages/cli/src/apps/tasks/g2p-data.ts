@@ -2,10 +2,15 @@
 // vocabularies, length-bucketed batches, and the trivial baseline (each letter → its most frequent phoneme).
 //
 // Cleaning (documented in docs/tasks.md): words of letters A–Z and apostrophes only; the first pronunciation of a
-// word (alternates 'WORD(1)' … are dropped); stress digits removed (AH0/AH1/AH2 → AH: the usual 39-phoneme set).
+// word is the training target, its alternates 'WORD(1)' … are kept as further references for scoring; stress digits
+// removed (AH0/AH1/AH2 → AH: the usual 39-phoneme set).
 import { GatedError, Rng, shuffle, padTokens, type TokenBatch } from 'gated';
 
-export interface G2PEntry { word: string; phones: string[] }
+/** A word, its first pronunciation (the training target) and the dictionary's other pronunciations, if any. */
+export interface G2PEntry { word: string; phones: string[]; alts?: string[][] }
+
+/** Every acceptable pronunciation of an entry, the first one first (what multi-reference scoring compares against). */
+export const references = (e: G2PEntry): string[][] => (e.alts ? [e.phones, ...e.alts] : [e.phones]);
 export interface G2PSplit { train: G2PEntry[]; val: G2PEntry[]; test: G2PEntry[] }
 
 /** Cleans a CMUdict record (see the file header). */
@@ -14,10 +19,20 @@ export function cleanCmudict(dict: Record<string, string>): G2PEntry[] {
   // garbage collections (triggered by the tensors' memory) mark every live object, so fewer objects make them cheap.
   const symbols = new Map<string, string>();
   const intern = (p: string): string => { const s = symbols.get(p); if (s !== undefined) return s; symbols.set(p, p); return p; };
-  const out: G2PEntry[] = [];
+  const out: G2PEntry[] = [], byWord = new Map<string, G2PEntry>();
+  const phones = (pron: string): string[] => pron.trim().split(/\s+/).map((p) => intern(p.replace(/[0-9]/g, '')));
   for (const [key, pron] of Object.entries(dict)) {
     if (!/^[A-Z][A-Z']*$/.test(key)) continue;            // alternates 'WORD(1)', abbreviations, punctuation entries
-    out.push({ word: key, phones: pron.trim().split(/\s+/).map((p) => intern(p.replace(/[0-9]/g, ''))) });
+    const e: G2PEntry = { word: key, phones: phones(pron) };
+    out.push(e); byWord.set(key, e);
+  }
+  // alternates in their numbered order; one that equals a pronunciation already listed (after stress removal) is dropped
+  const alts = Object.entries(dict).map(([key, pron]) => ({ m: /^([A-Z][A-Z']*)\((\d+)\)$/.exec(key), pron })).filter((a) => a.m && byWord.has(a.m[1]))
+    .sort((a, b) => (a.m![1] < b.m![1] ? -1 : a.m![1] > b.m![1] ? 1 : Number(a.m![2]) - Number(b.m![2])));
+  for (const { m, pron } of alts) {
+    const e = byWord.get(m![1])!, p = phones(pron);
+    if (references(e).some((r) => r.join(' ') === p.join(' '))) continue;
+    (e.alts ??= []).push(p);
   }
   return out;
 }

@@ -1,10 +1,10 @@
 // The G2P task as library functions: train a GRU encoder–decoder on cleaned CMUdict (see g2p-data.ts), evaluate
 // phoneme / word error rates with greedy or beam decoding beside the letter baseline, save / load, and predict
 // with attention weights. Browser-safe: data loading, files and printing are the caller's (the CLI).
-import { GatedError, beamDecode, greedyDecode, Seq2Seq, padTokens, type AttentionKind, type CellKind, type Seq2SeqOptions, manualSeed, Rng, noGrad, Tensor, Adam, CosineAnnealingLR, fit, type EpochMetrics, type TrainEvent, sequenceErrors, type SequenceErrors } from 'gated';
+import { GatedError, beamDecode, greedyDecode, Seq2Seq, padTokens, type AttentionKind, type CellKind, type Seq2SeqOptions, manualSeed, Rng, noGrad, Tensor, Adam, CosineAnnealingLR, fit, type EpochMetrics, type TrainEvent, sequenceErrors, sequenceErrorsMultiRef, type SequenceErrors } from 'gated';
 import type { ModelDir } from 'gated';
 import {
-  BOS, EOS, LetterBaseline, SymbolVocab, buildVocabs, encodeEntries, encodeWord, g2pBatches, type EncodedWords, type G2PEntry, type G2PSplit,
+  BOS, EOS, LetterBaseline, SymbolVocab, buildVocabs, encodeEntries, encodeWord, g2pBatches, references, type EncodedWords, type G2PEntry, type G2PSplit,
 } from './g2p-data.js';
 
 export interface G2POptions {
@@ -38,10 +38,18 @@ export interface G2PConfig {
   baseline: Record<string, string>;
 }
 
+/** Error rates against every listed pronunciation (the literature's scoring), and against the first one only. */
+export interface G2PErrors extends SequenceErrors { firstReference: SequenceErrors }
+
 export interface G2PResults {
-  model: SequenceErrors & { decoding: string };
-  baseline: SequenceErrors;
+  model: G2PErrors & { decoding: string };
+  baseline: G2PErrors;
   seconds: number;
+}
+
+/** Multi-reference error rates of `hyps` for `entries` (see sequenceErrorsMultiRef), with the first-reference ones beside. */
+export function g2pErrors(hyps: readonly (readonly string[])[], entries: readonly G2PEntry[]): G2PErrors {
+  return { ...sequenceErrorsMultiRef(hyps, entries.map(references)), firstReference: sequenceErrors(hyps, entries.map((e) => e.phones)) };
 }
 
 export interface G2PHooks {
@@ -49,7 +57,7 @@ export interface G2PHooks {
   onEpochEnd?: (info: { metrics: EpochMetrics; checkpoint: ModelDir<G2PConfig> }) => void;
 }
 
-const CLEANING = 'words of letters A-Z and apostrophes; first pronunciation; stress digits removed (39 phonemes)';
+const CLEANING = 'words of letters A-Z and apostrophes; trained on the first pronunciation, scored against every listed one; stress digits removed (39 phonemes)';
 
 function validate(o: G2POptions): void {
   for (const k of ['embed', 'hidden', 'encoderLayers', 'decoderLayers', 'epochs', 'batch', 'beam'] as const) {
@@ -152,9 +160,9 @@ export function decodeWords(model: Seq2Seq, words: readonly string[], letters: S
 }
 
 export function evaluateG2P(model: Seq2Seq, entries: readonly G2PEntry[], letters: SymbolVocab, phonemes: SymbolVocab,
-  o: { beam?: number; lengthPenalty?: number } = {}): SequenceErrors {
+  o: { beam?: number; lengthPenalty?: number } = {}): G2PErrors {
   const { phones } = decodeWords(model, entries.map((e) => e.word), letters, phonemes, o);
-  return sequenceErrors(phones, entries.map((e) => e.phones));
+  return g2pErrors(phones, entries);
 }
 
 /** Test-set error rates of the model (beam search as configured) and of the letter baseline. */
@@ -164,7 +172,7 @@ export function testG2P(model: Seq2Seq, config: G2PConfig, test: readonly G2PEnt
   const beam = o.beam ?? config.training.beam, lengthPenalty = o.lengthPenalty ?? config.training.lengthPenalty;
   const m = evaluateG2P(model, test, letters, phonemes, { beam, lengthPenalty });
   const base = new LetterBaseline(config.baseline);
-  const b = sequenceErrors(test.map((e) => base.predict(e.word)), test.map((e) => e.phones));
+  const b = g2pErrors(test.map((e) => base.predict(e.word)), test);
   return { model: { ...m, decoding: beam === 1 ? 'greedy' : `beam ${beam}, length penalty ${lengthPenalty}` }, baseline: b, seconds: (performance.now() - t0) / 1000 };
 }
 

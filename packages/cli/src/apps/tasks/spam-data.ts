@@ -25,6 +25,73 @@ export function tokenizeMessage(raw: string, maxTokens: number): string[] {
   return out;
 }
 
+/** What near-duplicate removal did: the documents kept (first of each cluster, input order) and what went. */
+export interface Dedup { docs: SpamDoc[]; removed: number; clusters: number; mixedLabels: number; threshold: number }
+
+const fnv = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+};
+
+/** Hashed k-token shingles of a document (one shingle of all its tokens when it has fewer than k). */
+export function shingles(tokens: readonly string[], k = 5): Set<number> {
+  const out = new Set<number>();
+  if (tokens.length <= k) { out.add(fnv(tokens.join(' '))); return out; }
+  for (let i = 0; i + k <= tokens.length; i++) out.add(fnv(tokens.slice(i, i + k).join(' ')));
+  return out;
+}
+
+export function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  return inter / (a.size + b.size - inter || 1);
+}
+
+/**
+ * Near-duplicate removal, to run before splitting so that no copy of a training message is in validation or test:
+ * documents whose 5-token shingle sets have Jaccard similarity ≥ `threshold` are one cluster (transitively), and only
+ * the cluster's first document is kept. Candidates come from MinHash with locality-sensitive hashing (64 hashes in
+ * 16 bands of 4: a pair at Jaccard 0.8 is a candidate with probability 0.9998); each candidate pair is then checked
+ * exactly. Clusters holding both labels are counted (`mixedLabels`) and keep their first document too.
+ */
+export function dedupeDocs(docs: readonly SpamDoc[], threshold = 0.8): Dedup {
+  const sh = docs.map((d) => shingles(d.tokens)), H = 64, R = 4;
+  const parent = docs.map((_, i) => i);
+  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
+  const buckets = new Map<string, number[]>();
+  sh.forEach((set, i) => {
+    const mins = new Uint32Array(H).fill(0xffffffff);
+    for (const x of set) {
+      for (let j = 0; j < H; j++) {
+        let h = Math.imul(x ^ Math.imul(j + 1, 0x9e3779b1), 0x85ebca6b);
+        h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        if (h >>> 0 < mins[j]) mins[j] = h >>> 0;
+      }
+    }
+    for (let b = 0; b < H / R; b++) {
+      const key = `${b}:${Array.from(mins.subarray(b * R, b * R + R)).join(',')}`;
+      const l = buckets.get(key);
+      if (l) l.push(i); else buckets.set(key, [i]);
+    }
+  });
+  const checked = new Set<string>();
+  for (const members of buckets.values()) {
+    for (let a = 0; a < members.length; a++) for (let b = a + 1; b < members.length; b++) {
+      const i = members[a], j = members[b], key = `${i},${j}`;
+      if (checked.has(key) || find(i) === find(j)) continue;
+      checked.add(key);
+      if (jaccard(sh[i], sh[j]) >= threshold) { const ri = find(i), rj = find(j); parent[Math.max(ri, rj)] = Math.min(ri, rj); }
+    }
+  }
+  const byRoot = new Map<number, number[]>();
+  docs.forEach((_, i) => { const r = find(i); const l = byRoot.get(r); if (l) l.push(i); else byRoot.set(r, [i]); });
+  let mixedLabels = 0, clusters = 0;
+  for (const m of byRoot.values()) if (m.length > 1) { clusters++; if (new Set(m.map((i) => docs[i].label)).size > 1) mixedLabels++; }
+  const kept = [...byRoot.values()].map((m) => m[0]).sort((a, b) => a - b).map((i) => docs[i]);
+  return { docs: kept, removed: docs.length - kept.length, clusters, mixedLabels, threshold };
+}
+
 /** Seeded split keeping the spam share equal in every part (80/10/10 by default). */
 export function splitDocs(docs: readonly SpamDoc[], seed: number, valFraction = 0.1, testFraction = 0.1): SpamSplit {
   const rng = new Rng(seed), out: SpamSplit = { train: [], val: [], test: [] };

@@ -1,7 +1,7 @@
 // The spam task as library functions: a GRU sequence classifier on SpamAssassin (see spam-data.ts) with class
 // weights, trained beside a bag-of-words logistic-regression baseline on the same tokens; test accuracy,
 // precision / recall / F1 for spam and the confusion matrix of both. Browser-safe: data and files are the caller's.
-import { GatedError, SequenceClassifier, type SequenceClassifierOptions, manualSeed, softmax, noGrad, Tensor, crossEntropy, Adam, fit, type EpochMetrics, type TrainEvent, binaryMetrics, type BinaryMetrics } from 'gated';
+import { GatedError, SequenceClassifier, type SequenceClassifierOptions, manualSeed, softmax, noGrad, Tensor, crossEntropy, Adam, fit, type EpochMetrics, type TrainEvent, binaryMetrics, rocAuc, prAuc, type BinaryMetrics } from 'gated';
 import type { ModelDir, PoolMode, CellKind } from 'gated';
 import { WordVocab, spamBatches, tokenizeMessage, type SpamDoc, type SpamSplit } from './spam-data.js';
 
@@ -27,7 +27,9 @@ export interface SpamConfig {
   training: SpamOptions; classWeights: [number, number];
 }
 
-export interface SpamResults { model: BinaryMetrics; baseline: BinaryMetrics; seconds: number }
+/** Threshold metrics at p(spam) ≥ 0.5, and the threshold-free ROC AUC and PR AUC (average precision) of p(spam). */
+export type ScoredMetrics = BinaryMetrics & { rocAuc: number; prAuc: number };
+export interface SpamResults { model: ScoredMetrics; baseline: ScoredMetrics; seconds: number }
 
 const PREPROCESSING = 'Subject line + body (headers dropped), HTML tags / QP escapes removed, lower-cased words, numbers → <num>, first maxTokens tokens';
 
@@ -160,8 +162,10 @@ export function trainSpam(split: SpamSplit, options: Partial<SpamOptions> = {}, 
 export function testSpam(model: SequenceClassifier, baseline: BowLogReg, vocab: WordVocab, test: readonly SpamDoc[]): SpamResults {
   const t0 = performance.now();
   const r = batchedProbs(model, test, vocab);
-  const m = binaryMetrics(r.probs.map((p) => (p >= 0.5 ? 1 : 0)), r.labels);
-  const b = binaryMetrics(test.map((d) => (baseline.prob(d, vocab) >= 0.5 ? 1 : 0)), test.map((d) => d.label));
+  const scored = (probs: number[], labels: ArrayLike<number>): ScoredMetrics => ({
+    ...binaryMetrics(probs.map((p) => (p >= 0.5 ? 1 : 0)), labels), rocAuc: rocAuc(probs, labels), prAuc: prAuc(probs, labels),
+  });
+  const m = scored(r.probs, r.labels), b = scored(test.map((d) => baseline.prob(d, vocab)), test.map((d) => d.label));
   return { model: m, baseline: b, seconds: (performance.now() - t0) / 1000 };
 }
 

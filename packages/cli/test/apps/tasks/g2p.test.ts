@@ -1,17 +1,27 @@
 // G2P: CMUdict cleaning and split on hand data, the letter baseline, and the quick pipeline end to end on the real
 // dictionary — the model beats the baseline, beam width 1 decodes exactly like greedy, and a saved model round-trips.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BOS, EOS, LetterBaseline, buildVocabs, cleanCmudict, splitEntries, type G2PEntry } from '../../../src/apps/tasks/g2p-data.js';
-import { decodeWords, loadG2P, predictG2P, testG2P, trainG2P, type G2PConfig } from '../../../src/apps/tasks/g2p.js';
+import { readFileSync } from 'node:fs';
+import { BOS, EOS, LetterBaseline, buildVocabs, cleanCmudict, references, splitEntries, type G2PEntry } from '../../../src/apps/tasks/g2p-data.js';
+import { decodeWords, g2pErrors, loadG2P, predictG2P, testG2P, trainG2P, type G2PConfig } from '../../../src/apps/tasks/g2p.js';
 import { decodeModelDir, encodeModelDir } from '../../../../gated/src/io/checkpoint.js';
 import { beamDecode, greedyDecode } from '../../../../gated/src/nn/decode.js';
 import { padTokens } from '../../../../gated/src/nn/seq2seq.js';
 import { cmudict } from '../../../src/task-datasets.js';
 
 describe('G2P data', () => {
-  it('keeps letter words, the first pronunciation, and strips stress', () => {
-    const e = cleanCmudict({ 'HELLO': 'HH AH0 L OW1', 'HELLO(1)': 'HH EH0 L OW1', "O'NEIL": 'OW0 N IY1 L', 'A.': 'EY1', '{BRACE': 'B R EY1 S' });
-    expect(e).toEqual([{ word: 'HELLO', phones: ['HH', 'AH', 'L', 'OW'] }, { word: "O'NEIL", phones: ['OW', 'N', 'IY', 'L'] }]);
+  it('keeps letter words, the first pronunciation as target, the alternates as references, and strips stress', () => {
+    const e = cleanCmudict({
+      'HELLO': 'HH AH0 L OW1', 'HELLO(2)': 'HH AH1 L OW0', 'HELLO(1)': 'HH EH0 L OW1', "O'NEIL": 'OW0 N IY1 L', 'A.': 'EY1', '{BRACE': 'B R EY1 S', 'GONE(1)': 'G AO1 N',
+    });
+    // HELLO(2) equals HELLO once stress is removed: dropped; GONE(1) has no base entry: dropped
+    expect(e).toEqual([{ word: 'HELLO', phones: ['HH', 'AH', 'L', 'OW'], alts: [['HH', 'EH', 'L', 'OW']] }, { word: "O'NEIL", phones: ['OW', 'N', 'IY', 'L'] }]);
+    expect(references(e[0])).toEqual([['HH', 'AH', 'L', 'OW'], ['HH', 'EH', 'L', 'OW']]);
+    expect(references(e[1])).toEqual([['OW', 'N', 'IY', 'L']]);
+    // a hypothesis matching the alternate is right under multi-reference scoring, wrong against the first only
+    const r = g2pErrors([['HH', 'EH', 'L', 'OW'], ['OW', 'N', 'IY']], e);
+    expect([r.wer, r.per]).toEqual([0.5, 1 / 8]);
+    expect([r.firstReference.wer, r.firstReference.per]).toEqual([1, 2 / 8]);
     const { letters, phonemes } = buildVocabs(e);
     expect(letters.symbols).toEqual(['<pad>', "'", 'E', 'H', 'I', 'L', 'N', 'O']);
     expect(phonemes.symbols.slice(0, 2)).toEqual(['<s>', '</s>']);
@@ -41,11 +51,19 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('G2P quick pipeline on CMUdi
     test = split.test.slice(0, 200);
   }, 120_000);
 
+  it('the split is the committed word lists (data/g2p/), and alternates give a multi-reference score no worse than the first', () => {
+    const list = (f: string) => readFileSync(new URL(`../../../data/g2p/${f}`, import.meta.url), 'utf8').trim().split('\n');
+    expect(split.val.map((e) => e.word)).toEqual(list('val-words.txt'));
+    expect(split.test.map((e) => e.word)).toEqual(list('test-words.txt'));
+    expect(split.test.filter((e) => e.alts).length).toBeGreaterThan(200);
+  });
   it('beats the letter baseline on held-out words', () => {
     const r = testG2P(model, dir.config, test);
     expect(r.model.count).toBe(200);
     expect(r.model.per).toBeLessThan(r.baseline.per - 0.1);
     expect(r.model.wer).toBeLessThan(r.baseline.wer);
+    expect(r.model.wer).toBeLessThanOrEqual(r.model.firstReference.wer);
+    expect(r.model.per).toBeLessThanOrEqual(r.model.firstReference.per);
   });
   it('beam width 1 equals greedy on the trained model, with attention rows summing to 1', () => {
     const l = loadG2P(dir);

@@ -1,7 +1,8 @@
 // Spam: tokenisation and stratified split on hand data, the logistic-regression baseline on a separable toy, and
 // the quick pipeline on the real SpamAssassin corpus (the GRU classifier beats the majority class).
 import { describe, expect, it } from 'vitest';
-import { WordVocab, splitDocs, tokenizeMessage, type SpamDoc } from '../../../src/apps/tasks/spam-data.js';
+import { Rng } from '../../../../gated/src/random.js';
+import { WordVocab, dedupeDocs, jaccard, shingles, splitDocs, tokenizeMessage, type SpamDoc } from '../../../src/apps/tasks/spam-data.js';
 import { BowLogReg, quickSpamOptions, spamDocs, spamProbs, testSpam, trainSpam } from '../../../src/apps/tasks/spam.js';
 import { spamAssassin } from '../../../src/task-datasets.js';
 
@@ -16,6 +17,40 @@ describe('spam data', () => {
     const s = splitDocs(docs, 2);
     expect([s.train.length, s.val.length, s.test.length]).toEqual([160, 20, 20]);
     for (const part of [s.train, s.val, s.test]) expect(part.filter((d) => d.label === 1).length / part.length).toBeCloseTo(0.3, 10);
+  });
+  it('near-duplicates are removed before splitting: no pair across the splits is a near-copy, distinct messages all stay', () => {
+    const rng = new Rng(7), word = () => `w${rng.int(2000)}`;
+    const originals: SpamDoc[] = Array.from({ length: 300 }, (_, i) => ({ id: `o${i}`, label: (i % 3 === 0 ? 1 : 0) as 0 | 1, tokens: Array.from({ length: 40 + rng.int(40) }, word) }));
+    // copies of the first 60: exact, last word changed, a word appended — all Jaccard ≥ 0.9 on 5-token shingles
+    const copies: SpamDoc[] = originals.slice(0, 60).map((d, i) => ({
+      id: `c${i}`, label: d.label,
+      tokens: i % 3 === 0 ? [...d.tokens] : i % 3 === 1 ? [...d.tokens.slice(0, -1), 'changed'] : [...d.tokens, 'extra'],
+    }));
+    const mixed = [...originals, ...copies];
+    for (let i = mixed.length - 1; i > 0; i--) { const j = rng.int(i + 1); [mixed[i], mixed[j]] = [mixed[j], mixed[i]]; }
+    const d = dedupeDocs(mixed);
+    expect(d.removed).toBe(60);
+    expect(d.clusters).toBe(60);
+    expect(d.mixedLabels).toBe(0);
+    // one member of every original's cluster is kept, in input order
+    const root = (id: string) => (id.startsWith('c') ? `o${id.slice(1)}` : id);
+    expect(new Set(d.docs.map((x) => root(x.id))).size).toBe(300);
+    expect(d.docs.map((x) => mixed.indexOf(x))).toEqual([...d.docs.map((x) => mixed.indexOf(x))].sort((a, b) => a - b));
+    // the split of the kept messages has no near-duplicate pair across parts (checked exhaustively)
+    const sp = splitDocs(d.docs, 1), parts = [sp.train, sp.val, sp.test].map((p) => p.map((x) => shingles(x.tokens)));
+    let worst = 0;
+    for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) for (const x of parts[a]) for (const y of parts[b]) worst = Math.max(worst, jaccard(x, y));
+    expect(worst).toBeLessThan(0.8);
+    // without removal the same split would put copies on both sides
+    const raw = splitDocs(mixed, 1), ids = (p: SpamDoc[]) => new Set(p.map((x) => root(x.id)));
+    const trainIds = ids(raw.train);
+    expect([...raw.test, ...raw.val].filter((x) => trainIds.has(root(x.id))).length).toBeGreaterThan(0);
+  });
+  it('shingles and Jaccard on hand data', () => {
+    const a = shingles('a b c d e f'.split(' ')), b = shingles('a b c d e g'.split(' '));
+    expect([a.size, b.size]).toEqual([2, 2]);
+    expect(jaccard(a, b)).toBeCloseTo(1 / 3, 12);
+    expect(shingles(['x', 'y']).size).toBe(1);
   });
   it('logistic regression separates a toy where one word decides', () => {
     const docs: SpamDoc[] = Array.from({ length: 40 }, (_, i) => ({ id: String(i), label: i % 2 ? 1 : 0, tokens: i % 2 ? ['buy', 'now'] : ['meeting', 'now'] }));
@@ -35,6 +70,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('spam quick pipeline on Spam
     const majority = test.filter((d) => d.label === 0).length / test.length;
     expect(r.model.accuracy).toBeGreaterThan(majority + 0.1);
     expect(r.model.f1).toBeGreaterThan(0.7);
+    for (const m of [r.model, r.baseline]) { expect(m.rocAuc).toBeGreaterThan(0.8); expect(m.prAuc).toBeGreaterThan(0.6); expect(m.rocAuc).toBeLessThanOrEqual(1); }
     expect(r.baseline.count).toBe(250);
     // single-document probabilities agree with the batched evaluation's decisions
     const p = spamProbs(t.model, test.slice(0, 20), t.vocab);
