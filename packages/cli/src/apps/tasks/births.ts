@@ -159,7 +159,20 @@ export const quickBirthsOptions: Partial<BirthsOptions> = { hidden: 24, epochs: 
 
 export interface BirthsConfig { format: 'gated-task-births'; version: 1; model: ForecasterOptions; training: BirthsOptions; data: { source: string; window: number; horizon: number; train: number; val: number; test: number } }
 
-export interface BirthsResults { model: ForecastErrors; seasonalNaive: ForecastErrors; linear: ForecastErrors; seconds: number }
+/** Forecasts of one test origin: the 14 target dates with the truth and each model's forecast (births/day). */
+export interface ForecastExample { origin: string; dates: string[]; holidays: boolean[]; truth: number[]; model: number[]; seasonalNaive: number[]; linear: number[] }
+
+export interface BirthsResults {
+  model: ForecastErrors; seasonalNaive: ForecastErrors; linear: ForecastErrors;
+  /** MAE by horizon day h = 1 … 14 over the test origins. */
+  maeByHorizon: { model: number[]; seasonalNaive: number[]; linear: number[] };
+  /** A few test origins (see EXAMPLE_ORIGINS), for the forecast figure. */
+  examples: ForecastExample[];
+  seconds: number;
+}
+
+/** Test origins shown in the figure (the last observed day): an ordinary fortnight, and ones over Memorial Day, Independence Day, Thanksgiving and Christmas 1988. */
+export const EXAMPLE_ORIGINS: readonly [number, number][] = [[3, 6], [5, 24], [6, 28], [11, 18], [12, 15]];
 
 export function forecast(model: Forecaster, samples: readonly Sample[]): number[][] {
   return noGrad(() => {
@@ -176,11 +189,27 @@ const truthOf = (split: BirthsSplit, samples: readonly Sample[]): number[] => sa
 
 export function testBirths(model: Forecaster, ridge: RidgeForecaster, split: BirthsSplit, samples = split.test): BirthsResults {
   const t0 = performance.now(), truth = truthOf(split, samples);
+  const preds = { model: forecast(model, samples), seasonalNaive: samples.map((s) => seasonalNaive(split.days, s.origin)), linear: samples.map((s) => ridge.predict(s)) };
+  const byH = (p: number[][]): number[] => Array.from({ length: HORIZON }, (_, h) => {
+    let e = 0;
+    p.forEach((row, i) => { e += Math.abs(row[h] - truth[i * HORIZON + h]); });
+    return e / p.length;
+  });
+  const iso = (d: Day): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.date_of_month).padStart(2, '0')}`;
+  const examples: ForecastExample[] = [];
+  for (const [m, dd] of EXAMPLE_ORIGINS) {
+    const i = samples.findIndex((s) => { const d = split.days[s.origin]; return d.month === m && d.date_of_month === dd && d.year === split.days[samples[0].origin + 1].year; });
+    if (i < 0) continue;
+    const o = samples[i].origin, targets = Array.from({ length: HORIZON }, (_, h) => split.days[o + h + 1]);
+    examples.push({
+      origin: iso(split.days[o]), dates: targets.map(iso), holidays: targets.map(isHoliday), truth: targets.map((d) => d.births),
+      model: preds.model[i].map((v) => Math.round(v)), seasonalNaive: preds.seasonalNaive[i], linear: preds.linear[i].map((v) => Math.round(v)),
+    });
+  }
   return {
-    model: forecastErrors(forecast(model, samples).flat(), truth),
-    seasonalNaive: forecastErrors(samples.flatMap((s) => seasonalNaive(split.days, s.origin)), truth),
-    linear: forecastErrors(samples.flatMap((s) => ridge.predict(s)), truth),
-    seconds: (performance.now() - t0) / 1000,
+    model: forecastErrors(preds.model.flat(), truth), seasonalNaive: forecastErrors(preds.seasonalNaive.flat(), truth), linear: forecastErrors(preds.linear.flat(), truth),
+    maeByHorizon: { model: byH(preds.model), seasonalNaive: byH(preds.seasonalNaive), linear: byH(preds.linear) },
+    examples, seconds: (performance.now() - t0) / 1000,
   };
 }
 

@@ -45,6 +45,8 @@ Options:
                              Ollivier 2018, T_max = the task's length)                 [pytorch,bias1]
   --lengths LIST             adding only: sequence lengths T                         [50,100,200,400]
   --delays LIST              copy only: delays D                                     [10,20,40,80]
+  --distances LIST           agreement only: training/test distances d               [5,10,20,40,80]
+  --mixed N                  agreement only: one more run trained on d = 0…N, 0 = none [80]
   --lm DIRS                  agreement only: character models (gated train …), comma-separated, scored on the
                              notes' "The cat(s), which already ate a bunch of food, was / were full." and similar pairs
   --dataset jsb|nottingham   music only: the data set                                [jsb]
@@ -55,10 +57,12 @@ Options:
 
 const flags = {
   quick: { type: 'boolean' }, replot: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' },
-  inits: { type: 'string' }, lengths: { type: 'string' }, delays: { type: 'string' }, lm: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
+  inits: { type: 'string' }, lengths: { type: 'string' }, delays: { type: 'string' }, lm: { type: 'string' }, distances: { type: 'string' }, mixed: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
 } as const;
 
-interface RunOptions { quick: boolean; seed: number; dataset: string; maxEpochs?: number; inits?: InitKind[]; lengths?: number[]; delays?: number[] }
+interface RunOptions {
+  quick: boolean; seed: number; dataset: string; maxEpochs?: number; inits?: InitKind[]; lengths?: number[]; delays?: number[]; distances?: number[]; mixed?: number;
+}
 
 interface Experiment {
   /** One seed's run. */
@@ -95,13 +99,26 @@ const experiments: Record<string, Experiment> = {
     selection: musicSelection,
     figure: (r: Seeded<MusicResult>) => musicFigure(r.perSeed[0]), table: musicSeededTable, own: ['dataset', 'max-epochs'],
   },
-  agreement: { run: (o, p) => agreementExperiment({ ...(o.quick ? agreementQuick : {}), ...inits(o), seed: o.seed }, p), selection: agreementSelection, figure: agreementFigure, table: agreementTable, own: ['lm', 'inits'] },
+  agreement: {
+    run: (o, p) => agreementExperiment({
+      ...(o.quick ? agreementQuick : {}), ...inits(o), ...(o.distances ? { distances: o.distances } : {}), ...(o.mixed !== undefined ? { mixed: o.mixed } : {}), seed: o.seed,
+    }, p),
+    selection: agreementSelection, figure: agreementFigure, table: agreementTable, own: ['lm', 'inits', 'distances', 'mixed'],
+  },
 };
 
 /** The machine a result was measured on (result.json's `machine`). */
 export function machine(): { os: string; cpu: string; cores: number; node: string; load: number[] } {
   const c = cpus();
   return { os: `${platform()} ${release()}`, cpu: c[0]?.model ?? 'unknown', cores: c.length, node: process.version, load: loadavg().map((v) => Number(v.toFixed(2))) };
+}
+
+/** The notes' was/were pairs scored by each character model directory. */
+function scoreLMs(dirs: string[]) {
+  return dirs.map((dir) => {
+    const { model, vocab } = loadCharLM(decodeModelDir<LMConfig>(readModelDir(dir)));
+    return { model: dir, pairs: scoreVerbPairs(model, vocab) };
+  });
 }
 
 function list(v: Record<string, unknown>, name: string): string[] | undefined {
@@ -153,7 +170,7 @@ export function run(argv: string[]): void {
   if (positionals.length > 1) throw new UsageError(`one experiment at a time, got '${positionals.join("', '")}'`);
   const exp = experiments[name];
   if (!exp) throw new UsageError(`unknown experiment '${name}' (expected one of: ${Object.keys(experiments).join(', ')})`);
-  for (const f of ['dataset', 'max-epochs', 'inits', 'lengths', 'delays', 'lm']) {
+  for (const f of ['dataset', 'max-epochs', 'inits', 'lengths', 'delays', 'lm', 'distances', 'mixed']) {
     if (v[f] !== undefined && !exp.own?.includes(f)) throw new UsageError(`--${f} does not apply to the ${name} experiment`);
   }
   if (name === 'cost' && v.seeds !== undefined) throw new UsageError('--seeds does not apply to cost (a timing; its spread is the timed repeats)');
@@ -170,6 +187,11 @@ export function run(argv: string[]): void {
     result = parseJsonLimited(readFileChecked(file, { maxBytes: MAX_TEXT_BYTES, what: 'a result file' }), `--replot: ${file}`, { maxBytes: MAX_TEXT_BYTES }) as { experiment?: string; perSeed?: unknown };
     if (result.experiment !== name) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} holds the '${String(result.experiment)}' experiment, not '${name}'`);
     if (!Array.isArray(result.perSeed)) throw new GatedError('FORMAT', `--replot: ${join(out, 'result.json')} predates --seeds (no perSeed); run the experiment again`);
+    const lmDirs = list(v, 'lm');
+    if (lmDirs) {   // agreement: score (other) character models and keep the scores in result.json
+      (result as { lm?: unknown }).lm = { models: scoreLMs(lmDirs) };
+      writeFileAtomic(join(out, 'result.json'), jsonBytes(result));
+    }
     writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
     writeFileAtomic(join(out, 'table.md'), exp.table(result as never));
     process.stdout.write(`redrew ${join(out, `${name}.svg`)} and ${join(out, 'table.md')}\n`);
@@ -180,14 +202,12 @@ export function run(argv: string[]): void {
   const o: RunOptions = {
     quick: Boolean(v.quick), seed, dataset, maxEpochs, ...(initList ? { inits: initList as InitKind[] } : {}),
     ...(v.lengths !== undefined ? { lengths: intList(v, 'lengths', 2) } : {}), ...(v.delays !== undefined ? { delays: intList(v, 'delays', 0) } : {}),
+    ...(v.distances !== undefined ? { distances: intList(v, 'distances', 0) } : {}), ...(v.mixed !== undefined ? { mixed: num(v, 'mixed', 0, { int: true, min: 0 }) } : {}),
   };
   const onProgress = progress(), start = machine();
   const seeded = runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time);
   const [seconds, cpuSeconds] = time();
-  const lm = list(v, 'lm')?.map((dir) => {
-    const { model, vocab } = loadCharLM(decodeModelDir<LMConfig>(readModelDir(dir)));
-    return { model: dir, pairs: scoreVerbPairs(model, vocab) };
-  });
+  const lmDirs = list(v, 'lm'), lm = lmDirs ? scoreLMs(lmDirs) : undefined;
   const result: Seeded<unknown> & { lm?: unknown } = {
     ...seeded, ...(lm ? { lm: { models: lm } } : {}), machine: start, seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)),
   };

@@ -3,6 +3,7 @@
 // results.json) written atomically, test metrics beside the baselines.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { birthsFigure } from '../../apps/tasks/births-plot.js';
 import { HORIZON, WINDOW, birthsSplit, calendar, defaultBirthsOptions, forecast, loadBirths, makeSample, quickBirthsOptions, seasonalNaive, testBirths, trainBirths, type BirthsConfig, type BirthsOptions, type BirthsResults } from '../../apps/tasks/births.js';
 import { cleanCmudict, splitEntries } from '../../apps/tasks/g2p-data.js';
 import {
@@ -286,10 +287,14 @@ const birthsFlags: Flags = {
   clip: { type: 'string' }, seed: { type: 'string' }, ridge: { type: 'string' },
 };
 
-function printBirths(r: BirthsResults, n: number): void {
+function printBirths(r: BirthsResults, n: number, out?: string): void {
   const row = (name: string, e: BirthsResults['model']): string => `  ${name} MAE ${e.mae.toFixed(1)}  RMSE ${e.rmse.toFixed(1)}  MAPE ${e.mape.toFixed(2)}%`;
   say(`test (${n} origins in 1988 × ${HORIZON} days, births/day):`);
   say(row('gated GRU       ', r.model)); say(row('seasonal naive  ', r.seasonalNaive)); say(row('ridge linear    ', r.linear));
+  say(`MAE by horizon day 1–${HORIZON}: GRU ${r.maeByHorizon.model.map((v) => v.toFixed(0)).join(' ')}`);
+  say(`                           ridge ${r.maeByHorizon.linear.map((v) => v.toFixed(0)).join(' ')}`);
+  say(`                  seasonal naive ${r.maeByHorizon.seasonalNaive.map((v) => v.toFixed(0)).join(' ')}`);
+  if (out) { writeFileAtomic(join(out, 'forecast.svg'), birthsFigure(r)); say(`forecasts of ${r.examples.length} origins and MAE by horizon → ${join(out, 'forecast.svg')}`); }
 }
 
 function births(action: string, argv: string[]): void {
@@ -319,7 +324,7 @@ function births(action: string, argv: string[]): void {
     });
     const r = testBirths(t.model, t.ridge, split);
     const time = elapsed();
-    printBirths(r, split.test.length);
+    printBirths(r, split.test.length, out);
     writeRun(out, t.dir, metrics, { ...r, ...time });
     writeFileAtomic(join(out, 'baseline.safetensors'), writeSafetensors({ 'ridge.weight': new Tensor(Float32Array.from(t.ridge.W), [t.ridge.W.length]) }));
     say(`done in ${fmtClock(time)}; model in ${out} (weights of the best validation epoch)`);
@@ -329,7 +334,7 @@ function births(action: string, argv: string[]): void {
   const files = readModelDir(v.model);
   if (!files['baseline.safetensors']) throw new UsageError(`${v.model} has no baseline.safetensors (not a births model directory?)`);
   const l = loadBirths(decodeModelDir<BirthsConfig>(files), readSafetensors(files['baseline.safetensors'])['ridge.weight']);
-  if (action === 'eval') { const split = birthsSplit(days); printBirths(testBirths(l.model, l.ridge, split), split.test.length); return; }
+  if (action === 'eval') { const split = birthsSplit(days); printBirths(testBirths(l.model, l.ridge, split), split.test.length, v.model as string); return; }
   // predict: extend the calendar past the data so the last day can be an origin
   const ext = [...days];
   for (let i = 1; i <= HORIZON; i++) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HORIZON, RidgeForecaster, quickBirthsOptions, WINDOW, birthsSplit, calendar, isHoliday, seasonalNaive, testBirths, trainBirths, type Day } from '../../../src/apps/tasks/births.js';
 import { usBirths } from '../../../src/task-datasets.js';
+import { birthsFigure } from '../../../src/apps/tasks/births-plot.js';
 
 const series = (n: number, f: (i: number) => number): Day[] => Array.from({ length: n }, (_, i) => {
   const d = new Date(Date.UTC(1986, 0, 1 + i));
@@ -48,5 +49,13 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('births quick pipeline on th
     expect(r.model.count).toBe(split.test.length * HORIZON);
     expect(r.model.mae).toBeLessThan(r.seasonalNaive.mae);
     expect(r.model.rmse).toBeLessThan(r.seasonalNaive.rmse);
+    // MAE by horizon averages back to the overall MAE; the example origins are 1988's and include holidays
+    for (const k of ['model', 'seasonalNaive', 'linear'] as const) {
+      expect(r.maeByHorizon[k]).toHaveLength(HORIZON);
+      expect(r.maeByHorizon[k].reduce((a, v) => a + v, 0) / HORIZON).toBeCloseTo(r[k].mae, 6);
+    }
+    expect(r.examples.map((e) => e.origin)).toEqual(['1988-03-06', '1988-05-24', '1988-06-28', '1988-11-18', '1988-12-15']);
+    expect(r.examples.filter((e) => e.holidays.some(Boolean))).toHaveLength(4);
+    expect(birthsFigure(r)).toContain('test MAE by horizon day');
   }, 120_000);
 });
