@@ -46,20 +46,26 @@ export interface Notebook {
   perSeedSeconds?: { seed: number; seconds: number; cpuSeconds: number }[];
   seconds?: number;
   cpuSeconds?: number;
+  /** false while a multi-seed run is still going (result.json is rewritten after every seed). */
+  complete?: boolean;
 }
 
 /** An experiment's result over several seeds: `perSeed[i]` is the single-seed result for `seeds[i]`. */
 export interface Seeded<R> extends Notebook { experiment: string; perSeed: R[] }
 
-/** Runs `one` for each seed in turn (same process), timing each; `time` returns [wall, cpu] seconds so far. */
+/**
+ * Runs `one` for each seed in turn (same process), timing each; `time` returns [wall, cpu] seconds so far.
+ * `onSeed` sees the result so far after every seed (`seeds` = the seeds done), so a long run can be saved as it goes.
+ */
 export function runSeeds<R>(experiment: string, seeds: readonly number[], selection: string, one: (seed: number) => R,
-  time: () => [number, number] = () => [performance.now() / 1000, 0]): Seeded<R> {
+  time: () => [number, number] = () => [performance.now() / 1000, 0], onSeed?: (soFar: Seeded<R>) => void): Seeded<R> {
   const perSeed: R[] = [], perSeedSeconds: { seed: number; seconds: number; cpuSeconds: number }[] = [];
   for (const seed of seeds) {
     const [w0, c0] = time();
     perSeed.push(one(seed));
     const [w1, c1] = time();
     perSeedSeconds.push({ seed, seconds: Number((w1 - w0).toFixed(1)), cpuSeconds: Number((c1 - c0).toFixed(1)) });
+    if (perSeed.length < seeds.length) onSeed?.({ experiment, seeds: seeds.slice(0, perSeed.length), selection, perSeedSeconds: [...perSeedSeconds], perSeed: [...perSeed] });
   }
   return { experiment, seeds: [...seeds], selection, perSeedSeconds, perSeed };
 }

@@ -205,17 +205,21 @@ export function run(argv: string[]): void {
     ...(v.distances !== undefined ? { distances: intList(v, 'distances', 0) } : {}), ...(v.mixed !== undefined ? { mixed: num(v, 'mixed', 0, { int: true, min: 0 }) } : {}),
   };
   const onProgress = progress(), start = machine();
-  const seeded = runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time);
-  const [seconds, cpuSeconds] = time();
-  const lmDirs = list(v, 'lm'), lm = lmDirs ? scoreLMs(lmDirs) : undefined;
-  const result: Seeded<unknown> & { lm?: unknown } = {
-    ...seeded, ...(lm ? { lm: { models: lm } } : {}), machine: start, seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)),
-  };
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'result.json'), jsonBytes(result));
-  writeFileAtomic(join(out, `${name}.svg`), exp.figure(result as never));
-  const table = exp.table(result as never);
-  writeFileAtomic(join(out, 'table.md'), table);
+  /** result.json (the notebook), the figure and the table; called after every seed and at the end. */
+  const save = (r: Seeded<unknown>, complete: boolean): string => {
+    const [seconds, cpuSeconds] = time();
+    const full: Seeded<unknown> = { ...r, machine: start, seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)), complete };
+    writeFileAtomic(join(out, 'result.json'), jsonBytes(full));
+    writeFileAtomic(join(out, `${name}.svg`), exp.figure(full as never));
+    const table = exp.table(full as never);
+    writeFileAtomic(join(out, 'table.md'), table);
+    return table;
+  };
+  const seeded = runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time, (soFar) => save(soFar, false));
+  const lmDirs = list(v, 'lm'), lm = lmDirs ? scoreLMs(lmDirs) : undefined;
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const table = save({ ...seeded, ...(lm ? { lm: { models: lm } } : {}) } as Seeded<unknown>, true);
+  const [seconds, cpuSeconds] = time();
   process.stdout.write(`${table}\n${name}: done in ${seconds.toFixed(1)}s (${cpuSeconds.toFixed(1)} CPU seconds); wrote ${join(out, 'result.json')}, ${join(out, `${name}.svg`)}, ${join(out, 'table.md')}\n`);
 }
