@@ -16,9 +16,10 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), 'births');
     const t = gated('births', 'train', '--quick', '--out', out);
     expect(t.status, t.stderr).toBe(0);
-    for (const f of ['model.safetensors', 'config.json', 'metrics.json', 'results.json', 'baseline.safetensors']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['model.safetensors', 'config.json', 'metrics.json', 'results.json', 'baseline.safetensors', 'forecast.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.model.mae).toBeLessThan(results.seasonalNaive.mae);
+    expect(results.maeByHorizon.model).toHaveLength(14);
     const gatedLine = (s: string): string => s.split('\n').find((l) => l.includes('gated GRU'))!;
     const e = gated('births', 'eval', '--model', out);
     expect(e.status, e.stderr).toBe(0);
