@@ -43,7 +43,10 @@ export function isCount(v: unknown, min: number): v is number {
  * - `{ chrono: T_max }`: chrono initialisation (Tallec & Ollivier 2018), b ~ log U(1, T_max − 1) per unit (again in
  *   b_i·, with b_h· = 0), so σ(b) keeps the past for 2 … T_max steps; T_max ≈ the longest dependency expected.
  */
-export type GateBiasInit = number | { chrono: number };
+export type GateBiasInit = number | {
+  /** T_max of chrono initialisation: the longest dependency expected, in time steps (> 2). */
+  chrono: number;
+};
 
 /** Throws a typed error unless `spec` is a finite number or `{ chrono: T_max }` with T_max > 2. */
 export function checkGateBiasInit(what: string, spec: unknown): asserts spec is GateBiasInit {
