@@ -12,5 +12,6 @@ export { vanishingExperiment, vanishingFigure, vanishingTable, vanishingDefaults
 export { addingExperiment, addingFigure, addingTable, addingDefaults, addingQuick, type AddingOptions, type AddingResult } from './apps/experiments/adding.js';
 export { copyExperiment, copyFigure, copyTable, copyDefaults, copyQuick, type CopyOptions, type CopyResult } from './apps/experiments/copy.js';
 export { costExperiment, costFigure, costTable, costDefaults, costQuick, type CostOptions, type CostResult } from './apps/experiments/cost.js';
-export { musicExperiment, musicFigure, musicTable, musicNll, musicDefaults, musicPresets, musicQuick, paperNll, type MusicData, type MusicOptions, type MusicResult } from './apps/experiments/music.js';
+export { musicExperiment, musicNll, musicDefaults, musicPresets, musicQuick, type MusicData, type MusicOptions, type MusicResult } from './apps/experiments/music.js';
+export { musicFigure, musicTable, paperNll } from './apps/experiments/music-report.js';
 export { inspectGates, gatesFigure, gatesHtml, type GateReport, type GateLayer } from './apps/experiments/gates.js';

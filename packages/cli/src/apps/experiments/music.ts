@@ -7,8 +7,6 @@
 import { GatedError, Rng, manualSeed, Tensor, noGrad, clipGradNorm, binaryCrossEntropyWithLogits, makeOptimizer } from 'gated';
 import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, type ModelKind, type OnProgress } from './common.js';
 
-export { musicFigure, musicSeededTable, musicTable, paperNll } from './_music-report.js';
-
 export const musicSelection = 'per seed and model, the weights of the epoch with the best validation NLL are reported (early stopping on validation); test NLL is evaluated once, on those weights; the defaults were chosen earlier by comparing test NLL (see docs/experiments.md: not yet re-selected on validation)';
 
 /** Each split: sequences of time steps, each the list of sounding MIDI pitches (21..108; [] = rest). */

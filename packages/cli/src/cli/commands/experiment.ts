@@ -10,7 +10,8 @@ import { addingExperiment, addingFigure, addingQuick, addingSelection, addingTab
 import { agreementExperiment, agreementFigure, agreementQuick, agreementSelection, agreementTable, scoreVerbPairs } from '../../apps/experiments/agreement.js';
 import { copyExperiment, copyFigure, copyQuick, copySelection, copyTable } from '../../apps/experiments/copy.js';
 import { costExperiment, costFigure, costQuick, costTable, type CostResult } from '../../apps/experiments/cost.js';
-import { musicExperiment, musicFigure, musicQuick, musicSeededTable, musicSelection, type MusicData, type MusicResult } from '../../apps/experiments/music.js';
+import { musicExperiment, musicQuick, musicSelection, type MusicData, type MusicResult } from '../../apps/experiments/music.js';
+import { musicFigure, musicSeededTable } from '../../apps/experiments/music-report.js';
 import { runSeeds, seedList, type Seeded } from '../../apps/experiments/seeds.js';
 import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingSelection, vanishingTable } from '../../apps/experiments/vanishing.js';
 import { jsonBytes } from '../json.js';
