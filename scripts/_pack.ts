@@ -15,9 +15,9 @@ const quiet = { encoding: 'utf8' as const, maxBuffer: 64 << 20 };
 
 /** Builds packages/gated and packs it as `npm publish` would; returns the tarball's path. */
 export async function packLibrary(dest: string): Promise<string> {
-  await run(NPM, ['run', 'build', '--silent', '-w', 'gated'], { ...quiet, cwd: REPO });
+  await runCommand(NPM, ['run', 'build', '--silent', '-w', 'gated'], REPO);
   mkdirSync(dest, { recursive: true });
-  const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', dest], { ...quiet, cwd: join(REPO, 'packages', 'gated') });
+  const stdout = await runCommand(NPM, ['pack', '--json', '--pack-destination', dest], join(REPO, 'packages', 'gated'));
   return join(dest, (JSON.parse(stdout) as { filename: string }[])[0].filename);
 }
 
@@ -25,23 +25,29 @@ export async function packLibrary(dest: string): Promise<string> {
 export async function installProject(dir: string, deps: Record<string, string>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps }, null, 2));
-  await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { ...quiet, cwd: dir });
+  await runCommand(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+}
+
+/** Every regular file under `dir`, as paths relative to it (symlinks not followed). */
+export function filesUnder(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel)).flatMap((name) => {
+    const r = rel ? `${rel}/${name}` : name, st = lstatSync(join(dir, r));
+    return st.isDirectory() ? filesUnder(dir, r) : st.isFile() ? [r] : [];
+  });
 }
 
 /** Bytes of every file under `dir` (apparent sizes; symlinks not followed), and how many files. */
 export function dirSize(dir: string): { bytes: number; files: number } {
-  let bytes = 0, files = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name), st = lstatSync(p);
-    if (st.isDirectory()) { const s = dirSize(p); bytes += s.bytes; files += s.files; } else if (st.isFile()) { bytes += st.size; files++; }
-  }
-  return { bytes, files };
+  const files = filesUnder(dir);
+  return { bytes: files.reduce((n, f) => n + lstatSync(join(dir, f)).size, 0), files: files.length };
 }
+
+/** A file's size after gzip -9 (what a server sending it compressed sends). */
+export const gzipSize = (path: string): number => gzipSync(readFileSync(path), { level: 9 }).length;
 
 /** Packages in the installed tree (`npm ls --all`, the project itself not counted). */
 export async function packageCount(dir: string): Promise<number> {
-  const { stdout } = await run(NPM, ['ls', '--all', '--parseable'], { ...quiet, cwd: dir });
-  return stdout.trim().split('\n').length - 1;
+  return (await runCommand(NPM, ['ls', '--all', '--parseable'], dir)).trim().split('\n').length - 1;
 }
 
 /** Runs a command to its end without blocking the event loop; rejects with its output on a non-zero exit. */
@@ -54,27 +60,11 @@ export async function runCommand(file: string, args: string[], cwd: string): Pro
 
 /** Files a browser downloads from a build output (js, wasm, css, html), each gzip -9, and their total. */
 export function gzipSizes(outDir: string): { files: Record<string, number>; total: number } {
-  const files: Record<string, number> = {};
-  const walk = (d: string, rel: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name), r = rel ? `${rel}/${name}` : name;
-      if (lstatSync(p).isDirectory()) walk(p, r);
-      else if (/\.(m?js|wasm|css|html)$/.test(name)) files[r] = gzipSync(readFileSync(p), { level: 9 }).length;
-    }
-  };
-  walk(outDir, '');
+  const files = Object.fromEntries(filesUnder(outDir).filter((f) => /\.(m?js|wasm|css|html)$/.test(f)).map((f) => [f, gzipSize(join(outDir, f))]));
   return { files, total: Object.values(files).reduce((a, b) => a + b, 0) };
 }
 
 /** The text of every JavaScript file of a build output, joined (to look for what a bundle contains). */
 export function bundleText(outDir: string): string {
-  const parts: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (lstatSync(p).isDirectory()) walk(p); else if (/\.m?js$/.test(name)) parts.push(readFileSync(p, 'utf8'));
-    }
-  };
-  walk(outDir);
-  return parts.join('\n');
+  return filesUnder(outDir).filter((f) => /\.m?js$/.test(f)).map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
 }

@@ -7,9 +7,8 @@
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, cpSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
-import { REPO, dirSize, gzipSizes, installProject, packageCount, packLibrary } from './_pack.js';
+import { REPO, dirSize, gzipSize, gzipSizes, installProject, packageCount, packLibrary } from './_pack.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gated-size-'));
 const MB = (b: number) => (b / 2 ** 20).toFixed(1), KB = (b: number) => (b / 1024).toFixed(0);
@@ -40,7 +39,6 @@ async function bundle(dir: string, mainJs: string | null): Promise<{ js: number;
   const sum = (wasm: boolean) => Object.entries(files).filter(([f]) => f.endsWith('.wasm') === wasm).reduce((a, [, b]) => a + b, 0);
   return { js: sum(false), wasm: sum(true) };
 }
-const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
 
 type Row = { name: string; installed: number; packages: number; lib?: number; browser: string };
 const rows: Row[] = [];
@@ -60,7 +58,7 @@ const rows: Row[] = [];
   await installProject(dir, { 'onnxruntime-web': devVersion('onnxruntime-web') });
   const { js, wasm: emitted } = await bundle(dir, ORT_PAGE);
   const distDir = join(dir, 'node_modules', 'onnxruntime-web', 'dist');
-  const smallest = Math.min(...readdirSync(distDir).filter((f) => f.endsWith('.wasm')).map((f) => gz(join(distDir, f))));
+  const smallest = Math.min(...readdirSync(distDir).filter((f) => f.endsWith('.wasm')).map((f) => gzipSize(join(distDir, f))));
   rows.push({ name: `onnxruntime-web ${installedVersion(dir, 'onnxruntime-web')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: await packageCount(dir),
     browser: `${KB(js)} KB JS + ${MB(emitted)} MB of .wasm in the build (its smallest .wasm alone: ${MB(smallest)} MB)` });
 }
@@ -68,7 +66,7 @@ const rows: Row[] = [];
   const dir = join(work, 'tfjs');
   await installProject(dir, { '@tensorflow/tfjs': devVersion('@tensorflow/tfjs') });
   const { js } = await bundle(dir, TFJS_PAGE);
-  const wasm = gz(join(REPO, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm'));
+  const wasm = gzipSize(join(REPO, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm'));
   rows.push({ name: `@tensorflow/tfjs ${installedVersion(dir, '@tensorflow/tfjs')}`, installed: dirSize(join(dir, 'node_modules')).bytes, packages: await packageCount(dir),
     browser: `${KB(js)} KB JS (its default backends); its wasm backend adds ${KB(wasm)} KB (tfjs-backend-wasm-simd.wasm) and its JS` });
 }
