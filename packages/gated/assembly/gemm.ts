@@ -328,7 +328,7 @@ export function packRowPanels(R: i32, K: i32, w: usize, ldw: i32, dst: usize): v
  * R is a multiple of 8 here or the last panel's padded rows go to tmp: ⌈R/8⌉·8 floats.
  */
 export function gemvRowPanels(R: i32, K: i32, alpha: f32, x: usize, p: usize, beta: f32, y: usize, tmp: usize): void {
-  const K4 = K >> 2, tail = K & 3;
+  const K4 = K >> 2, tail = K & 3, direct = alpha == 1 && beta == 0;
   for (let r = 0; r < R; r += 8) {
     let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
     for (let q = 0; q < K4; q++, p += 128) {
@@ -346,10 +346,12 @@ export function gemvRowPanels(R: i32, K: i32, alpha: f32, x: usize, p: usize, be
       s6 = madd(v128.load(p, 96), xv, s6); s7 = madd(v128.load(p, 112), xv, s7);
       p += 128;
     }
-    rowSums4(s0, s1, s2, s3, tmp + (<usize>r << 2));
-    rowSums4(s4, s5, s6, s7, tmp + (<usize>(r + 4) << 2));
+    const dst = direct && r + 8 <= R ? y : tmp;      // alpha = 1, beta = 0: the sums are the results (1 · s = s)
+    rowSums4(s0, s1, s2, s3, dst + (<usize>r << 2));
+    rowSums4(s4, s5, s6, s7, dst + (<usize>(r + 4) << 2));
   }
-  finish(R, alpha, tmp, beta, y, 1);
+  if (!direct) finish(R, alpha, tmp, beta, y, 1);
+  else if (R & 7) finish(R & 7, 1, tmp + (<usize>(R & ~7) << 2), 0, y + (<usize>(R & ~7) << 2), 1);
 }
 
 /** y[r·incy] = alpha · tmp[r] + beta · y[r·incy] (beta = 0: y not read). */

@@ -8,6 +8,7 @@ export {
   gruResetBeforeBackwardGates, lstmStepForward, lstmStepBackward, rnnStepForward, rnnStepBackward,
 } from './gates';
 export { gruForwardLoop, lstmForwardLoop, gruBackwardLoop, lstmBackwardLoop } from './sequence';
+export { gruStream, lstmStream, pollFor, setThreadSlot, streamCtlBytes, streamWorkBytes } from './stream';
 
 /** First free byte after static data, 16-aligned. */
 export function heapBase(): usize { return (__heap_base + 15) & ~15; }

@@ -28,8 +28,8 @@ const CLAIM = 0, DONE = 1, SLEEPERS = 2, EPOCH = 3, READY = 4, FAILED = 5, BY_WO
 const WORKER_SPIN = 5000, CALLER_SPIN = 20000;
 /** How long jobs stay on the calling thread after threads were seen to lose time. */
 const BACKOFF_MS = 200;
-/** Jobs per verdict on whether threads save time (~10–50 ms of recurrent steps). */
-const WINDOW = 256;
+/** Jobs per verdict on whether threads save time (~10–50 ms of recurrent steps), or fewer long ones filling WINDOW_MS. */
+const WINDOW = 256, WINDOW_MS = 50;
 
 /** The worker's script: plain JavaScript, the same text in Node (worker_threads, eval) and browsers (Blob URL). */
 const WORKER_SOURCE = `'use strict';
@@ -39,8 +39,9 @@ function onFirstMessage(f) {
   else self.onmessage = (e) => { self.onmessage = null; f(e.data); };
 }
 function leave() { if (!wt) self.close(); }
-onFirstMessage(({ module, memory, ctl, names, spin, epoch }) => {
+onFirstMessage(({ module, memory, ctl, names, spin, epoch, slot }) => {
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  ex.setThreadSlot(slot);
   const fns = names.map((n) => ex[n]);
   const h = new Int32Array(memory.buffer, ctl, ${HEADER});
   const t = new Float64Array(memory.buffer, ctl + ${HEADER * 4}, ${MAX_CHUNKS * STRIDE});
@@ -118,7 +119,7 @@ export class Pool {
       for (let i = 0; i < want; i++) {
         const w = make(WORKER_SOURCE);
         this.workers.push(w);
-        w.postMessage({ module: this.module, memory: this.memory, ctl: this.ctl, names: this.names, spin: WORKER_SPIN, epoch });
+        w.postMessage({ module: this.module, memory: this.memory, ctl: this.ctl, names: this.names, spin: WORKER_SPIN, epoch, slot: i + 1 });
       }
     } catch {
       this.stop();
@@ -140,16 +141,18 @@ export class Pool {
 
   // ---- Back-off: on a machine with more runnable threads than cores, a worker may be descheduled while it holds a
   // chunk, and the caller then waits longer than doing everything itself would take. Each job estimates its one-thread
-  // time from the caller's own chunks (own time · n / own chunks) and compares it with the job's time; when the time
-  // saved over a window of WINDOW jobs is negative, jobs stay on the calling thread for BACKOFF_MS, then threads are
-  // tried again. A whole window, not a running average, so that one stall (a worker descheduled once for a few ms on
+  // time from the caller's own chunks (own time · n / own chunks) — or takes the caller's estimate (a batch-1 time loop,
+  // whose threads wait for each other every step, counts the time they spent waiting) — and compares it with the job's
+  // time; when the time saved over a window (WINDOW jobs, or WINDOW_MS of them) is negative, jobs stay on the calling
+  // thread for BACKOFF_MS, then threads are tried again. A whole window, not a running average, so that one stall (a worker descheduled once for a few ms on
   // an otherwise idle machine) does not outweigh the many small jobs that threads did speed up.
   private saved = 0;          // Σ (one-thread estimate − job time) over this window, ms
   private samples = 0;
+  private windowMs = 0;       // the time of this window's jobs
   private offUntil = 0;       // performance.now() until which callers should not split
 
   /** Forgets the back-off state (a new thread count was asked for). */
-  resetBackoff(): void { this.offUntil = 0; this.saved = 0; this.samples = 0; }
+  resetBackoff(): void { this.offUntil = 0; this.saved = 0; this.samples = 0; this.windowMs = 0; }
 
   /** Whether splitting is paused because threads recently made jobs slower (see back-off above). */
   backedOff(): boolean {
@@ -159,23 +162,28 @@ export class Pool {
     return false;
   }
 
-  private account(n: number, ownChunks: number, ownMs: number, jobMs: number): void {
-    if (ownChunks === 0) return;                      // no estimate of the one-thread time
-    this.saved += ownMs * n / ownChunks - jobMs;
-    if (++this.samples < WINDOW) return;
+  private account(oneThreadMs: number, jobMs: number): void {
+    this.saved += oneThreadMs - jobMs;
+    this.windowMs += jobMs;
+    if (++this.samples < WINDOW && this.windowMs < WINDOW_MS) return;
     if (this.saved < 0) {
       this.offUntil = performance.now() + BACKOFF_MS;
       this.backoffs++;
     }
     this.saved = 0;
     this.samples = 0;
+    this.windowMs = 0;
   }
 
   /** Times splitting was paused so far (for tests and benchmarks). */
   backoffs = 0;
 
-  /** Runs chunks 0..n−1 of the table (n ≤ MAX_CHUNKS) across the pool; returns when all are done. */
-  run(n: number): void {
+  /**
+   * Runs chunks 0..n−1 of the table (n ≤ MAX_CHUNKS) across the pool; returns when all are done. `oneThreadMs`: the
+   * job's time on one thread, given its time now and the caller's time in its own chunks, for the back-off; by
+   * default estimated as the caller's time · n / its chunks.
+   */
+  run(n: number, oneThreadMs?: (jobMs: number, ownMs: number) => number): void {
     const h = this.h, t = this.table, fns = this.fns, t0 = performance.now();
     let ownChunks = 0, ownMs = 0;
     this.gen = (this.gen + 1) & 4095;
@@ -198,7 +206,9 @@ export class Pool {
       if (++spins > CALLER_SPIN) Atomics.wait(h, DONE, d, 1000);
       d = Atomics.load(h, DONE);
     }
-    this.account(n, ownChunks, ownMs, performance.now() - t0);
+    const jobMs = performance.now() - t0;
+    if (oneThreadMs) this.account(oneThreadMs(jobMs, ownMs), jobMs);
+    else if (ownChunks > 0) this.account(ownMs * n / ownChunks, jobMs);
     if (Atomics.load(h, FAILED) !== 0) {
       Atomics.store(h, FAILED, 0);
       throw new Error('gated: a kernel worker thread failed (a wasm trap); the results of this call are invalid');

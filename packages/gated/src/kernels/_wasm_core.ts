@@ -51,13 +51,21 @@ export interface WasmExports {
     dy: number, dgi: number, dgh: number, dh: number, dhPrev: number, work: number): void;
   lstmBackwardLoop(T: number, B: number, H: number, reverse: boolean, whh: number, whhPacked: number, cx: number, save: number,
     dy: number, dg: number, dh: number, dhPrev: number, dc: number, dcPrev: number, work: number): void;
+  gruStream(T: number, H: number, I: number, reverse: boolean, x: number, rowsIh: number, bih: number, gi: number,
+    rowsHh: number, bhh: number, hx: number, save: number, work: number, ctl: number, U: number): void;
+  lstmStream(T: number, H: number, I: number, reverse: boolean, x: number, rowsIh: number, bih: number, gi: number,
+    rowsHh: number, bhh: number, hx: number, cx: number, save: number, work: number, ctl: number, U: number): void;
+  streamWorkBytes(G: number, H: number): number;
+  pollFor(n: number, ctl: number): number;
+  streamCtlBytes(blocks: number): number;
+  setThreadSlot(k: number): void;
 }
 
 /** The exports a pool chunk may call, by index (the job table stores the index). */
 const POOL_FNS = ['gemm', 'addRowVector', 'sumRowsInto', 'sigmoid', 'tanh', 'relu', 'gruStepForward', 'gruStepBackward',
   'gruResetBeforeGates', 'gruResetBeforeBlend', 'gruResetBeforeBackwardBlend', 'gruResetBeforeBackwardGates',
   'lstmStepForward', 'lstmStepBackward', 'gruForwardLoop', 'lstmForwardLoop', 'gruBackwardLoop', 'lstmBackwardLoop',
-  'gemvRowPanels'] as const;
+  'gruStream', 'lstmStream'] as const;
 export const FN = Object.fromEntries(POOL_FNS.map((n, i) => [n, i])) as Record<(typeof POOL_FNS)[number], number>;
 
 const PAGE = 65536;
@@ -458,6 +466,41 @@ export function rowsThreads(fn: number, B: number, H: number, p0: number, w0: nu
   return true;
 }
 
+/**
+ * Runs a batch-1 time loop (FN.gruStream / FN.lstmStream: `args` without the trailing ctl and U) on as many threads as
+ * one step's `flops` pays for: every thread runs the same loop and they share the steps' blocks of hidden units
+ * (assembly/stream.ts). Blocks are whole row panels (H a multiple of 8), else one block per step on one thread.
+ */
+export function streamThreads(fn: number, H: number, flops: number, args: readonly number[]): void {
+  let nt = threadsFor(flops, GEMV_MIN_FLOPS);
+  const U = nt > 1 && H % 8 === 0 ? Math.ceil(H / nt / 8) * 8 : H, blocks = Math.ceil(H / U);
+  if (blocks < 2) nt = 1;
+  const bytes = wasm!.streamCtlBytes(blocks), ctl = reserve(bytes), c = new Int32Array(heap.buffer, ctl, bytes / 4);
+  c.fill(0);
+  const call: Call = [fn, ...args, ctl, U];
+  if (nt <= 1) { runHere(call); return; }
+  const t = pool!.table;
+  for (let k = 0; k < nt; k++) call.forEach((v, j) => { t[k * STRIDE + j] = v; });
+  // The one-thread time of the job from this thread's share: its time in its chunks less the polls it spent waiting
+  // (c[1]), scaled from the blocks it ran (c[0]) to all T · blocks.
+  pool!.run(nt, (jobMs, ownMs) => (c[0] === 0 ? jobMs : Math.max(0, ownMs - c[1] * pollMs(ctl + 8)) * blocks * args[0] / c[0]));
+}
+
+let msPerPoll = -1;
+/** The time of one poll of the stream loops' wait: the fastest of repeated timings, once tiered up (a lower bound). */
+function pollMs(scratch: number): number {
+  if (msPerPoll < 0) {
+    const n = 20_000;
+    msPerPoll = Infinity;
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      wasm!.pollFor(n, scratch);
+      msPerPoll = Math.min(msPerPoll, (performance.now() - t0) / n);
+    }
+  }
+  return msPerPoll;
+}
+
 /** A whole wasm call as data: [export index (FN), ...its arguments] (at most 16). */
 export type Call = readonly number[];
 
@@ -469,7 +512,7 @@ const TWO_MIN_FLOPS = GEMM_MIN_FLOPS;
  * thread — or one after the other on the caller where the pool has fewer than two threads or is backed off.
  */
 export function runTwo(a: Call, b: Call, flops: number): void {
-  if (threadsFor(2 * flops, TWO_MIN_FLOPS) < 2) { call(a); call(b); return; }
+  if (threadsFor(2 * flops, TWO_MIN_FLOPS) < 2) { runHere(a); runHere(b); return; }
   [a, b].forEach((c, i) => {
     const t = pool!.table, o = i * STRIDE;
     t.fill(0, o, o + STRIDE);
@@ -479,7 +522,7 @@ export function runTwo(a: Call, b: Call, flops: number): void {
 }
 
 /** Runs a call on this thread. */
-function call([fn, ...args]: Call): void {
+function runHere([fn, ...args]: Call): void {
   (wasm![POOL_FNS[fn]] as unknown as (...a: number[]) => void)(...args);
 }
 
@@ -567,22 +610,6 @@ export function pinnedPack(B: F32, transB: boolean, bOff: number, ldb: number, K
 export function pinnedRowPanels(W: F32, off: number, ld: number, R: number, K: number): number {
   const p = R > 0 && K > 0 && pinnedNow > 0 ? pins.get(W) : undefined;
   return p !== undefined && p.count > 0 ? rowPanelsFor(p, off, ld, R, K) : 0;
-}
-
-/**
- * y[R] = alpha · W · x + beta · y on operands in wasm memory, W in row panels (pinnedRowPanels); large ones split
- * across threads by whole panels (each row's sum is the same either way).
- */
-export function gemvRowsAt(R: number, K: number, alpha: number, x: number, p: number, beta: number, y: number): void {
-  const nt = threadsFor(2 * R * K, GEMV_MIN_FLOPS), panels = Math.ceil(R / 8), panelBytes = Math.ceil(K / 4) * 128;
-  if (nt <= 1) { wasm!.gemvRowPanels(R, K, alpha, x, p, beta, y, reserve(panels * 32)); return; }
-  const per = Math.ceil(panels / nt);
-  let n = 0;
-  for (let p0 = 0; p0 < panels; p0 += per, n++) {
-    const r0 = p0 * 8, nr = Math.min(R - r0, per * 8);
-    put(n, FN.gemvRowPanels, nr, K, alpha, x, p + p0 * panelBytes, beta, y + r0 * 4, reserve(Math.ceil(nr / 8) * 32));
-  }
-  pool!.run(n);
 }
 
 /** C = alpha · op(A) · op(B) + beta · C on operands in wasm memory (bp: packed op(B) or 0), split across threads if large. */

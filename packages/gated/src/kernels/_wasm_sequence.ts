@@ -10,19 +10,14 @@
 import type { F32, SequenceBackwardDir, SequenceForwardDir } from './api.js';
 import { slots } from './_sequence.js';
 import {
-  type Call, FN, back, begin, gemmAt, gemvRowsAt, inout, input, mark, output, packed, pinnedPack, pinnedRowPanels, release,
-  reserve, rowsThreads, runTwo, sumRowsAt, w,
+  type Call, FN, back, begin, gemmAt, inout, input, mark, output, packed, pinnedPack, pinnedRowPanels, release,
+  reserve, rowsThreads, runTwo, streamThreads, sumRowsAt, w,
 } from './_wasm_core.js';
 
-/**
- * gi = x · W_ihᵀ (+ b_ih) for all steps into scratch [T·B, G·H] (px: x in wasm memory); returns its address. One row
- * (a streaming step) with W_ih pinned: a GEMV on its row panels (`rowsIh`, the same sums).
- */
-function inputProjection(T: number, B: number, I: number, GH: number, px: number, wih: F32, pinnedIh: number, rowsIh: number,
-  bih: F32 | null): number {
+/** gi = x · W_ihᵀ (+ b_ih) for all steps into scratch [T·B, G·H] (px: x in wasm memory); returns its address. */
+function inputProjection(T: number, B: number, I: number, GH: number, px: number, wih: F32, pinnedIh: number, bih: F32 | null): number {
   const TB = T * B, gi = output(TB * GH);
-  if (TB === 1 && rowsIh !== 0) gemvRowsAt(GH, I, 1, px, rowsIh, 0, gi);
-  else gemmAt(false, true, TB, GH, I, 1, px, I, 0, I, 0, gi, GH, packed(pinnedIh, wih, true, 0, I, I, GH));
+  gemmAt(false, true, TB, GH, I, 1, px, I, 0, I, 0, gi, GH, packed(pinnedIh, wih, true, 0, I, I, GH));
   if (bih) {
     const pb = input(bih, 0, GH);
     if (!rowsThreads(FN.addRowVector, TB, GH, pb, 0, gi, 1, 0, 0, 0, 0)) w().addRowVector(TB, GH, pb, gi);
@@ -32,30 +27,62 @@ function inputProjection(T: number, B: number, I: number, GH: number, px: number
 
 /**
  * W_hhᵀ [H, G·H] for the per-step GEMM: packed once for a batch (`pinned`, from pinnedPack before begin(), or packed
- * here); for B = 1 the GEMV's dot form on W_hh's rows — in row panels when W_hh is pinned (`rows`, from
- * pinnedRowPanels), else as it is; both give the summation order of the packed panels with fewer loads.
+ * here); for B = 1 (a direction of a bidirectional layer) the GEMV's dot form on W_hh's rows as they are.
  */
-function recurrentWeight(B: number, H: number, GH: number, whh: F32, pinned: number, rows: number): { b: number; bp: number; rows: number } {
-  if (B > 1) return { b: 0, bp: packed(pinned, whh, true, 0, H, H, GH), rows: 0 };
-  return rows !== 0 ? { b: 0, bp: 0, rows } : { b: input(whh, 0, GH * H), bp: 0, rows: 0 };
+function recurrentWeight(B: number, H: number, GH: number, whh: F32, pinned: number): { b: number; bp: number } {
+  return B > 1 ? { b: 0, bp: packed(pinned, whh, true, 0, H, H, GH) } : { b: input(whh, 0, GH * H), bp: 0 };
 }
 
 /** gh = h · W_hhᵀ (+ b_hh) [B, G·H] for one step (W_hh from recurrentWeight, pb: b_hh or 0). */
-function recurrent(B: number, H: number, GH: number, h: number, whh: { b: number; bp: number; rows: number }, pb: number, gh: number): void {
-  if (whh.rows !== 0) gemvRowsAt(GH, H, 1, h, whh.rows, 0, gh);
-  else gemmAt(false, true, B, GH, H, 1, h, H, whh.b, H, 0, gh, GH, whh.bp);
+function recurrent(B: number, H: number, GH: number, h: number, whh: { b: number; bp: number }, pb: number, gh: number): void {
+  gemmAt(false, true, B, GH, H, 1, h, H, whh.b, H, 0, gh, GH, whh.bp);
   if (pb !== 0 && !rowsThreads(FN.addRowVector, B, GH, pb, 0, gh, 1, 0, 0, 0, 0)) w().addRowVector(B, GH, pb, gh);
+}
+
+// ------------------------------------------------------------------------------------------ batch 1: streaming
+// At B = 1 a step is a matrix-vector product bound by reading W_hh: the whole time loop runs inside wasm
+// (assembly/stream.ts) on W_hh's row panels, the steps' hidden units shared by the threads one step pays for. The input
+// rows come from one GEMM over all steps before the loop, or — for a single step (a cell) — from a GEMV on W_ih's row
+// panels inside each block, so that a streaming step is one call.
+
+/** Row panels of W [R, K]: the pinned ones (made once per pin), else packed into this call's scratch. */
+function rowPanels(pinned: number, W: F32, R: number, K: number): number {
+  if (pinned !== 0) return pinned;
+  const dst = reserve(w().rowPanelsBytes(R, K));
+  w().packRowPanels(R, K, input(W, 0, R * K), K, dst);
+  return dst;
+}
+
+function streamForward(lstm: boolean, T: number, I: number, H: number, reverse: boolean, x: F32, wih: F32, bih: F32 | null,
+  whh: F32, bhh: F32 | null, hx: F32, cx: F32 | null, save: F32 | null): void {
+  const G = (lstm ? 4 : 3) * H, S = (lstm ? 5 : 4) * H, oneStep = T === 1 && I > 0;
+  const pinnedIh = oneStep ? pinnedRowPanels(wih, 0, I, G, I) : pinnedPack(wih, true, 0, I, I, G);
+  const pinnedHh = pinnedRowPanels(whh, 0, H, G, H);
+  begin();
+  const px = input(x, 0, T * I);
+  const gi = oneStep ? 0 : inputProjection(T, 1, I, G, px, wih, pinnedIh, bih);
+  const ih = oneStep ? rowPanels(pinnedIh, wih, G, I) : 0, pbi = oneStep && bih ? input(bih, 0, G) : 0;
+  const hh = rowPanels(pinnedHh, whh, G, H), pbh = bhh ? input(bhh, 0, G) : 0;
+  const phx = inout(hx, 0, (T + 1) * H), pcx = lstm ? inout(cx!, 0, (T + 1) * H) : 0;   // [T+1, H]
+  const ps = save ? output(T * S) : 0, work = reserve(w().streamWorkBytes(lstm ? 4 : 3, H));
+  const head = [T, H, I, +reverse, oneStep ? px : 0, ih, pbi, gi, hh, pbh, phx];
+  const flops = 2 * G * (H + (oneStep ? I : 0));                             // one step's: what a thread's share must pay for
+  if (lstm) streamThreads(FN.lstmStream, H, flops, [...head, pcx, ps, work]);
+  else streamThreads(FN.gruStream, H, flops, [...head, ps, work]);
+  back(phx, hx, 0, (T + 1) * H);
+  if (lstm) back(pcx, cx!, 0, (T + 1) * H);
+  if (save) back(ps, save, 0, T * S);
 }
 
 export function gruSequenceForward(T: number, B: number, I: number, H: number, reverse: boolean, x: F32, wih: F32,
   bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, save: F32 | null): void {
   const G = 3 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
-  const rowsIh = T * B === 1 ? pinnedRowPanels(wih, 0, I, G, I) : 0, pinnedIh = rowsIh === 0 ? pinnedPack(wih, true, 0, I, I, G) : 0;
-  const pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0, rowsHh = B === 1 ? pinnedRowPanels(whh, 0, H, G, H) : 0;
+  if (B === 1) { streamForward(false, T, I, H, reverse, x, wih, bih, whh, bhh, hx, null, save); return; }
+  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
   begin();
-  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, rowsIh, bih);
-  const phh = recurrentWeight(B, H, G, whh, pinnedHh, rowsHh), pb = bhh ? input(bhh, 0, G) : 0;
+  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, bih);
+  const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), ps = output(T * 4 * n), gh = output(B * G);   // [T+1, B, H], [T, B, 4H], [B, 3H]
   const m = mark();
   for (let s = 0; s < T; s++) {
@@ -73,11 +100,11 @@ export function lstmSequenceForward(T: number, B: number, I: number, H: number, 
   bih: F32 | null, whh: F32, bhh: F32 | null, hx: F32, cx: F32, save: F32 | null): void {
   const G = 4 * H, n = B * H;
   if (T <= 0 || n <= 0) return;
-  const rowsIh = T * B === 1 ? pinnedRowPanels(wih, 0, I, G, I) : 0, pinnedIh = rowsIh === 0 ? pinnedPack(wih, true, 0, I, I, G) : 0;
-  const pinnedHh = B > 1 ? pinnedPack(whh, true, 0, H, H, G) : 0, rowsHh = B === 1 ? pinnedRowPanels(whh, 0, H, G, H) : 0;
+  if (B === 1) { streamForward(true, T, I, H, reverse, x, wih, bih, whh, bhh, hx, cx, save); return; }
+  const pinnedIh = pinnedPack(wih, true, 0, I, I, G), pinnedHh = pinnedPack(whh, true, 0, H, H, G);
   begin();
-  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, rowsIh, bih);
-  const phh = recurrentWeight(B, H, G, whh, pinnedHh, rowsHh), pb = bhh ? input(bhh, 0, G) : 0;
+  const gi = inputProjection(T, B, I, G, input(x, 0, T * B * I), wih, pinnedIh, bih);
+  const phh = recurrentWeight(B, H, G, whh, pinnedHh), pb = bhh ? input(bhh, 0, G) : 0;
   const phx = inout(hx, 0, (T + 1) * n), pcx = inout(cx, 0, (T + 1) * n);   // [T+1, B, H] each
   const ps = output(T * 5 * n), gh = output(B * G);                           // [T, B, 5H], [B, 4H]
   const m = mark();
@@ -208,8 +235,8 @@ const loopFlops = (T: number, B: number, H: number, G: number): number => 2 * T 
 function placeForward(lstm: boolean, T: number, B: number, I: number, H: number, reverse: boolean, px: number,
   d: SequenceForwardDir, pin: Packs): Placed {
   const G = (lstm ? 4 : 3) * H, n = B * H, S = (lstm ? 5 : 4) * n;
-  const gi = inputProjection(T, B, I, G, px, d.wih, pin.ih, 0, d.bih);
-  const hh = recurrentWeight(B, H, G, d.whh, pin.hh, 0), pb = d.bhh ? input(d.bhh, 0, G) : 0;
+  const gi = inputProjection(T, B, I, G, px, d.wih, pin.ih, d.bih);
+  const hh = recurrentWeight(B, H, G, d.whh, pin.hh), pb = d.bhh ? input(d.bhh, 0, G) : 0;
   const phx = inout(d.hx, 0, (T + 1) * n), pcx = lstm ? inout(d.cx!, 0, (T + 1) * n) : 0;   // [T+1, B, H]
   const ps = output(T * S), gh = output(B * G), work = reserve(w().gemmWorkBytes(B, G, H, hh.bp !== 0));
   const r = +reverse;

@@ -79,6 +79,32 @@ describe('workers take part', { timeout: 60_000 }, () => {
   });
 });
 
+describe('batch-1 time loop: threads share the blocks of each step', { timeout: 60_000 }, () => {
+  // The worker joins a running loop whenever it wakes (assembly/stream.ts), so a long loop is needed to see it take
+  // part; whoever ran which blocks, the bits must be the one-thread bits.
+  for (const lstm of [false, true]) {
+    it(`${lstm ? 'LSTM' : 'GRU'} T=200 H=256: a worker takes blocks, same bits as one thread`, async () => {
+      const T = 200, I = 8, H = 256, G = (lstm ? 4 : 3) * H, S = (lstm ? 5 : 4) * H;
+      const x = rand(T * I), wih = rand(G * I), whh = rand(G * H, -0.1, 0.1), bih = rand(G), bhh = rand(G);
+      const run = (): F32[] => {
+        const hx = new Float32Array((T + 1) * H), cx = new Float32Array((T + 1) * H), save = new Float32Array(T * S);
+        if (lstm) W.lstmSequenceForward!(T, 1, I, H, false, x, wih, bih, whh, bhh, hx, cx, save);
+        else W.gruSequenceForward!(T, 1, I, H, false, x, wih, bih, whh, bhh, hx, save);
+        return lstm ? [hx, cx, save] : [hx, save];
+      };
+      setNumThreads(1);
+      const one = run().map(bits);
+      await threads(2);
+      const before = poolStats().chunksByWorkers, t0 = performance.now();
+      while (poolStats().chunksByWorkers === before && performance.now() - t0 < 5000) {
+        run().map(bits).forEach((g, i) => expect(g, `output ${i}`).toEqual(one[i]));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(poolStats().chunksByWorkers).toBeGreaterThan(before);
+    });
+  }
+});
+
 describe('split kernels equal one thread bit for bit', { timeout: 60_000 }, () => {
   type Case = [tA: boolean, tB: boolean, M: number, N: number, K: number];
   const cases: Case[] = [
