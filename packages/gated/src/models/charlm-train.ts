@@ -37,6 +37,8 @@ export interface LMTrainOptions {
   lr: number;
   /** `'adam'` (default), `'adamw'`, `'sgd'` or `'rmsprop'` (see {@link makeOptimizer}). */
   optimizer: OptimizerName;
+  /** Weight decay (L2; decoupled for `'adamw'`), or null for the optimizer's default (0; AdamW 0.01). Default null. */
+  weightDecay: number | null;
   /** Maximum gradient norm (default 1; 0 = off). */
   clip: number;
   /** Seed of initialisation, split, shuffling and dropout (default 42). */
@@ -58,7 +60,7 @@ export interface LMTrainOptions {
  * decay, 10 epochs of batches of 32, dropout 0.25, clipping at 1, seed 42.
  */
 export const defaultLMOptions: LMTrainOptions = {
-  cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.25, epochs: 10, batch: 32, lr: 3e-3, optimizer: 'adam',
+  cell: 'gru', hidden: 256, layers: 2, embed: 32, dropout: 0.25, epochs: 10, batch: 32, lr: 3e-3, optimizer: 'adam', weightDecay: null,
   clip: 1, seed: 42, chunk: 64, valFraction: 0.1, patience: 0, schedule: 'cosine', onNan: 'error',
 };
 
@@ -127,6 +129,7 @@ function validate(o: LMTrainOptions): void {
   int(o.batch, 'batch', 1); int(o.chunk, 'chunk', 1); int(o.seed, 'seed', 0); int(o.patience, 'patience', 0);
   if (!(o.lr > 0)) throw new GatedError('INVALID_ARGUMENT', `lr must be > 0, got ${o.lr}`);
   if (!(o.dropout >= 0 && o.dropout < 1)) throw new GatedError('INVALID_ARGUMENT', `dropout must be in [0, 1), got ${o.dropout}`);
+  if (!(o.weightDecay === null || o.weightDecay >= 0)) throw new GatedError('INVALID_ARGUMENT', `weightDecay must be ≥ 0 or null (the optimizer's default), got ${o.weightDecay}`);
   if (!(o.clip >= 0)) throw new GatedError('INVALID_ARGUMENT', `clip must be ≥ 0 (0 = off), got ${o.clip}`);
   if (o.onNan !== 'error' && o.onNan !== 'skip') throw new GatedError('INVALID_ARGUMENT', `onNan must be error or skip, got '${String(o.onNan)}'`);
   if (o.schedule !== 'cosine' && o.schedule !== 'constant') throw new GatedError('INVALID_ARGUMENT', `schedule must be cosine or constant, got '${String(o.schedule)}'`);
@@ -203,7 +206,7 @@ export function trainCharLM(data: LMData, options: Partial<LMTrainOptions> = {},
   manualSeed(o.seed);
   const modelConfig: CharLMConfig = { vocabSize: vocab.size, cell: o.cell, embed: o.embed, hidden: o.hidden, layers: o.layers, dropout: o.dropout };
   const model = new CharLM(modelConfig);
-  const optimizer = makeOptimizer(o.optimizer, model.parameters(), o.lr);
+  const optimizer = makeOptimizer(o.optimizer, model.parameters(), o.lr, o.weightDecay);
   const totalSteps = o.epochs * trainBatches(new Rng(0)).length;
   const scheduler = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: totalSteps, etaMin: o.lr / 100 }) : undefined;
   if (init) model.loadStateDict(init.weights);

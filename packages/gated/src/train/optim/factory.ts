@@ -13,19 +13,21 @@ export type OptimizerName = (typeof optimizerNames)[number];
 
 /**
  * An optimizer by name with PyTorch's defaults and learning rate `lr` (SGD gets momentum 0.9), for configuration
- * files and the CLI's `--optimizer`.
- * @throws ArgumentError for an unknown name.
+ * files and the CLI's `--optimizer`. `weightDecay`: L2 added to the gradient, decoupled for AdamW; omitted or null,
+ * the optimizer's default (0; AdamW 0.01).
+ * @throws ArgumentError for an unknown name or a negative weight decay.
  * @example
  * ```ts
- * const opt = makeOptimizer('adamw', model.parameters(), 1e-3);
+ * const opt = makeOptimizer('adamw', model.parameters(), 1e-3, 0.1);
  * ```
  */
-export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer {
+export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number, weightDecay: number | null = null): Optimizer {
+  const wd = weightDecay === null ? {} : { weightDecay };
   switch (name) {
-    case 'adam': return new Adam(params, { lr });
-    case 'adamw': return new AdamW(params, { lr });
-    case 'sgd': return new SGD(params, { lr, momentum: 0.9 });
-    case 'rmsprop': return new RMSprop(params, { lr });
+    case 'adam': return new Adam(params, { lr, ...wd });
+    case 'adamw': return new AdamW(params, { lr, ...wd });
+    case 'sgd': return new SGD(params, { lr, momentum: 0.9, ...wd });
+    case 'rmsprop': return new RMSprop(params, { lr, ...wd });
     default: throw new GatedError('INVALID_ARGUMENT', `optimizer must be one of ${optimizerNames.join(', ')}, got '${String(name)}'`);
   }
 }

@@ -1,0 +1,12 @@
+import { enableRelaxedSimd } from '../packages/gated/src/node/index.js';
+import { Adam, GRU, LSTM, Linear, Tensor, mse, setBackend, setNumThreads } from '../packages/gated/src/index.js';
+enableRelaxedSimd(); setBackend('wasm'); setNumThreads(Number(process.argv[2] ?? 2));
+const T = 64, B = 32, I = 64, H = 256, O = 64;
+const rnd = (n: number) => new Float32Array(n).map(() => Math.random() - 0.5);
+const net = process.argv[3] === 'lstm' ? new LSTM({ inputSize: I, hiddenSize: H }) : new GRU({ inputSize: I, hiddenSize: H });
+const x = new Tensor(rnd(T * B * I), [T, B, I]), head = new Linear(H, O), target = new Tensor(rnd(T * B * O), [T, B, O]);
+const opt = new Adam([...net.parameters(), ...head.parameters()], { lr: 1e-3 });
+const step = () => { opt.zeroGrad(); const out = net.forward(x).output; mse(head.forward(out), target).backward(); opt.step(); };
+for (let i = 0; i < 10; i++) step();
+const t0 = performance.now(); const N = Number(process.argv[4] ?? 60); for (let i = 0; i < N; i++) step();
+console.log('ms/step', ((performance.now() - t0) / N).toFixed(1));
