@@ -355,8 +355,12 @@ function rowPanelsFor(p: Pin, off: number, ld: number, R: number, K: number): nu
 /** Starts a call: scratch begins at the top of the pinned stack. */
 export const begin = (): void => { top = pinTop; };
 
+/**
+ * Scratch for this call: `bytes` at a 64-byte (cache-line) boundary, so that the parts of a buffer two threads write
+ * (a batch-1 step's blocks of units) share no line.
+ */
 export function reserve(bytes: number): number {
-  const p = top;
+  const p = Math.ceil(top / 64) * 64;
   top = align16(p + bytes);
   ensure(top);
   return p;
