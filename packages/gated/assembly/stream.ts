@@ -68,7 +68,7 @@ function firstOpenStep(ctl: usize, blocks: i32): i32 {
 function awaitStep(ctl: usize, blocks: i32, s: i32): i32 {
   let polls = 0;
   for (let b = 0; b < blocks; b++) {
-    while (atomic.load<i32>(claimedAt(ctl, b), 4) < s) polls++;   // the other threads are finishing the step before
+    while (atomic.load<i32>(claimedAt(ctl, b), 4) < s) polls = min(polls + 1, 0x40000000);   // the others finish the step before
   }
   return polls;
 }
@@ -158,7 +158,7 @@ function streamLoop(T: i32, H: i32, I: i32, reverse: bool, x: usize, rowsIh: usi
   const blocks = (H + U - 1) / U, mine = slot % blocks;
   let polls = 0, ran = 0;
   for (let s = firstOpenStep(ctl, blocks); s < T; s = max(s + 1, firstOpenStep(ctl, blocks))) {
-    polls += awaitStep(ctl, blocks, s);
+    polls = min(polls + awaitStep(ctl, blocks, s), 0x40000000);   // saturating: ~1 s of polls at most counts
     for (let pass = 0; pass < 2; pass++) {
       for (let b = 0; b < blocks; b++) {
         if ((b == mine) != (pass == 0) || !claim(ctl, b, s)) continue;
