@@ -29,7 +29,7 @@ const trainArgs = ['train', '--data', dataFile, '--hidden', '32', '--layers', '2
 
 describe('gated CLI', () => {
   it('prints help for every command', () => {
-    for (const [cmd, flags] of [[[], ['train', 'generate', 'eval']], [['train'], ['--dataset', '--data', '--stream', '--cell', '--hidden', '--layers', '--embed', '--dropout', '--epochs', '--batch', '--lr', '--optimizer', '--clip', '--seed', '--out', '--resume']],
+    for (const [cmd, flags] of [[[], ['train', 'generate', 'eval']], [['train'], ['--dataset', '--data', '--stream', '--cell', '--hidden', '--layers', '--embed', '--dropout', '--epochs', '--batch', '--lr', '--optimizer', '--weight-decay', '--clip', '--seed', '--out', '--resume']],
       [['generate'], ['--model', '--prompt', '--temperature', '--top-k', '--count', '--max-length', '--seed']], [['eval'], ['--model', '--data']]] as [string[], string[]][]) {
       const r = gated(...cmd, '--help');
       expect(r.status, r.stderr).toBe(0);
@@ -52,6 +52,7 @@ describe('gated CLI', () => {
       [['train', '--bogus'], 2, /Unknown option '--bogus'/],
       [['train', '--hidden', 'abc'], 2, /--hidden expects a number, got 'abc'/],
       [['train', '--cell', 'gru2'], 2, /--cell must be one of gru, lstm, rnn/],
+      [['train', '--weight-decay', '-0.1'], 2, /--weight-decay must be ≥ 0, got -0.1/],
       [['train', '--data', join(dir, 'missing.txt')], 1, /cannot read .*missing\.txt.*no such file/],
       [['generate'], 2, /--model DIR is required/],
       [['generate', '--model', join(dir, 'nope')], 1, /does not exist/],
@@ -103,6 +104,7 @@ describe('gated CLI', () => {
   it('saves a model that loadStateDict accepts and that generates', () => {
     const full = join(dir, 'full');
     const config = JSON.parse(readFileSync(join(full, 'config.json'), 'utf8'));
+    expect(config.training.weightDecay).toBe(null);   // not given: the optimizer's own default
     const model = new CharLM(config.model);
     model.loadStateDict(readSafetensors(new Uint8Array(readFileSync(join(full, 'model.safetensors')))));
     const name = sample(model, new CharVocab(config.vocab), new Rng(1), { maxLength: 20 });
