@@ -98,11 +98,17 @@ export const lastSlot = (run: DirRun): number => (run.reverse ? 0 : run.T);
  * their versions when known, so that a backend keeps them resident between calls until they change.
  */
 export function withPinnedWeights<R>(run: DirRun, fn: () => R): R {
-  const k = kernels(), v = run.versions;
-  const ws = ([[run.wih, v?.wih], [run.whh, v?.whh], [run.bih, v?.bih], [run.bhh, v?.bhh], [run.whr, v?.whr]] as const)
-    .filter((e): e is readonly [F32, number | undefined] => e[0] !== null);
-  ws.forEach(([w, version]) => k.pin(w, version));
-  try { return fn(); } finally { ws.forEach(([w]) => k.unpin(w)); }
+  const k = kernels(), v = run.versions, { wih, whh, bih, bhh, whr } = run;   // plain code: a streaming step runs this per call
+  k.pin(wih, v?.wih); k.pin(whh, v?.whh);
+  if (bih) k.pin(bih, v?.bih);
+  if (bhh) k.pin(bhh, v?.bhh);
+  if (whr) k.pin(whr, v?.whr);
+  try { return fn(); } finally {
+    k.unpin(wih); k.unpin(whh);
+    if (bih) k.unpin(bih);
+    if (bhh) k.unpin(bhh);
+    if (whr) k.unpin(whr);
+  }
 }
 
 /** gi = x · W_ihᵀ + b_ih for all T steps in one GEMM: [T·B, G·H]. */

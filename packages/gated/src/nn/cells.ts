@@ -1,9 +1,9 @@
 // Single-step cells — GRUCell, LSTMCell, RNNCell — for streaming inference and custom loops, like torch.nn.*Cell.
 // Each step is one autograd node reusing the layer math of gru.ts / lstm.ts / rnn.ts with T = 1, so a loop of
 // cell calls is differentiable end to end. Parameters: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H].
-import { check, checkOptions, fmtShape } from '../errors.js';
+import { GatedError, check, checkOptions, fmtShape } from '../errors.js';
 import { globalRng } from '../random.js';
-import { Tensor, record, sizeOf } from '../tensor/tensor.js';
+import { Tensor, isGradEnabled, record, sizeOf } from '../tensor/tensor.js';
 import { dirWeights, withPinnedWeights, type CellMath, type DirGrads, type DirRun, type RecurrentBase } from './_recurrent.js';
 import { gruResetAfter, gruResetBefore, initUpdateBias, type GRU } from './gru.js';
 import type { GateBiasInit } from './init.js';
@@ -82,18 +82,19 @@ abstract class CellBase extends Module {
       () => `${kind}.forward: x must be [B, ${I}] or [${I}], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
     const unbatched = x.ndim === 1, B = unbatched ? 1 : x.shape[0];
     const stateShape = unbatched ? [H] : [B, H];
-    for (const [name, s] of [['h', h], ['c', c]] as const) {
-      check(!s || (s.ndim === stateShape.length && s.shape.every((d, i) => d === stateShape[i])), 'SHAPE_MISMATCH',
-        () => `${kind}.forward: ${name} must have shape ${fmtShape(stateShape)}, got ${fmtShape(s!.shape)}`);
-    }
+    const fits = (s: Tensor): boolean => s.ndim === stateShape.length && s.shape[0] === stateShape[0] && s.shape[s.ndim - 1] === H;
+    if (h && !fits(h)) throw new GatedError('SHAPE_MISMATCH', `${kind}.forward: h must have shape ${fmtShape(stateShape)}, got ${fmtShape(h.shape)}`);
+    if (c && !fits(c)) throw new GatedError('SHAPE_MISMATCH', `${kind}.forward: c must have shape ${fmtShape(stateShape)}, got ${fmtShape(c.shape)}`);
     const run: DirRun = {
       T: 1, B, I, H, P: H, x: x.data, reverse: false, lengths: null,
       ...dirWeights({ wih: this.weight_ih, whh: this.weight_hh, bih: this.bias_ih, bhh: this.bias_hh, whr: null }),
       h0: h ? h.data : new Float32Array(B * H), c0: withCell ? (c ? c.data : new Float32Array(B * H)) : null,
     };
     const cache = withPinnedWeights(run, () => math.forward(run));
-    const outs = [new Tensor(cache.hx.slice(B * H), stateShape)];
-    if (withCell) outs.push(new Tensor(cache.cx!.slice(B * H), stateShape));
+    // the new state: hx's second slot — a view when no backward will read hx (no copy per streaming step)
+    const next = (a: Float32Array): Float32Array => (isGradEnabled() ? a.slice(B * H) : a.subarray(B * H));
+    const outs = [new Tensor(next(cache.hx), stateShape)];
+    if (withCell) outs.push(new Tensor(next(cache.cx!), stateShape));
     const params = [this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh];
     return record({
       name: kind, inputs: [x, h, c, ...params], numOutputs: outs.length,
