@@ -1,5 +1,5 @@
-// `gated task` as a user meets it: a quick training writes a model directory that eval and predict read back,
-// and usage mistakes are one-line errors with exit code 2.
+// `gated task` as a user meets it: a quick training writes a model directory that eval and predict read back, --seeds
+// writes one result.json with every seed's raw numbers and their mean ± sd, and usage mistakes are one-line errors with exit code 2.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,53 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
     expect(p.stdout).toMatch(/1988-11-24 {2}Thu/);
     expect(p.stdout.trim().split('\n')).toHaveLength(15);
   });
+  // --seeds: one result.json with every seed's raw test numbers and their aggregate, recomputed here from the raw values
+  const meanSd = (xs: number[]): [number, number] => {
+    const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+    return [m, Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))];
+  };
+  const expectAggregate = (agg: { mean: number; sd: number; values: number[] }, raw: number[]): void => {
+    const [m, sd] = meanSd(raw);
+    expect(agg.values).toEqual(raw);
+    expect(agg.mean).toBeCloseTo(m, 10);
+    expect(agg.sd).toBeCloseTo(sd, 10);
+  };
+  const seededRun = (task: string, checkModelDir: string[]) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), task);
+    const t = gated(task, 'train', '--quick', '--seeds', '2', '--seed', '3', '--out', out);
+    expect(t.status, t.stderr).toBe(0);
+    const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(r.seeds).toEqual([3, 4]);
+    expect(r.perSeed.map((x: { seed: number }) => x.seed)).toEqual([3, 4]);
+    expect(r.perSeedSeconds.map((x: { seed: number }) => x.seed)).toEqual([3, 4]);
+    expect(r.complete).toBe(true);
+    expect(r.machine.cores).toBeGreaterThan(0);
+    expect(r.selection).toMatch(/validation/);
+    for (const s of [3, 4]) for (const f of checkModelDir) expect(existsSync(join(out, `seed-${s}`, f)), `seed-${s}/${f}`).toBe(true);
+    expect(readFileSync(join(out, 'table.md'), 'utf8')).toContain('mean ± sd over 2 seeds (3, 4)');
+    return r;
+  };
+  it('spam --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, () => {
+    const r = seededRun('spam', ['model.safetensors', 'baseline.safetensors', 'results.json']);
+    // each seed draws its own split, so even the deterministic baseline differs between seeds
+    expect(r.perSeed[0].test.baseline.confusion).not.toEqual(r.perSeed[1].test.baseline.confusion);
+    for (const who of ['model', 'baseline']) {
+      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'prAuc']) {
+        expectAggregate(r.summary[who][k], r.perSeed.map((x: { test: Record<string, Record<string, number>> }) => x.test[who][k]));
+      }
+    }
+  });
+  it('births --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, () => {
+    const r = seededRun('births', ['model.safetensors', 'baseline.safetensors', 'forecast.svg']);
+    expect(r.perSeed[0].test.model.mae).not.toBe(r.perSeed[1].test.model.mae);
+    type Run = { test: Record<string, Record<string, number>> & { maeByHorizon: Record<string, number[]> } };
+    for (const m of ['model', 'linear', 'seasonalNaive']) {
+      for (const e of ['mae', 'rmse', 'mape']) expectAggregate(r.summary.errors[m][e], r.perSeed.map((x: Run) => x.test[m][e]));
+      for (let h = 0; h < 14; h++) expectAggregate(r.summary.maeByHorizon[m][h], r.perSeed.map((x: Run) => x.test.maeByHorizon[m][h]));
+    }
+  });
   it('usage errors exit 2 with one line', { timeout: 60_000 }, () => {
-    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict']]) {
+    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '2']]) {
       const r = gated(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
