@@ -2,7 +2,8 @@
 // run's generated table, so that no number in a table is typed by hand:
 //   <!-- table: experiments/adding -->  …  <!-- /table -->   ←  docs/results/experiments/adding/table.md
 // Usage: node docs/results/sync.mjs [RUNS_DIR]   (RUNS_DIR/experiments/<dir>/{result.json,table.md,<experiment>.svg}; default
-// runs); the figure goes to docs/img/experiments/<dir>-seeds.svg.
+// runs); the figure goes to docs/img/experiments/<dir>-seeds.svg. Tasks run with --seeds: RUNS_DIR/tasks/<dir>/{result.json,
+// table.md} → docs/results/tasks/<dir>/ (their models and per-seed figures stay in the run directory).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,14 @@ for (const dir of runDirs) {
   mkdirSync(dst, { recursive: true });
   for (const f of ['result.json', 'table.md']) copyFileSync(join(src, f), join(dst, f));
   copyFileSync(join(src, `${experiment}.svg`), join(docs, 'img', 'experiments', `${dir}-seeds.svg`));
+}
+const taskDirs = existsSync(join(runs, 'tasks')) ? readdirSync(join(runs, 'tasks')) : [];
+for (const dir of taskDirs) {
+  const src = join(runs, 'tasks', dir);
+  if (!existsSync(join(src, 'result.json')) || !existsSync(join(src, 'table.md'))) continue;
+  const dst = join(here, 'tasks', dir);
+  mkdirSync(dst, { recursive: true });
+  for (const f of ['result.json', 'table.md']) copyFileSync(join(src, f), join(dst, f));
 }
 for (const doc of ['experiments.md', 'tasks.md']) {
   const path = join(docs, doc), text = readFileSync(path, 'utf8');

@@ -1,7 +1,6 @@
 // `gated experiment <name>`: runs one of the experiments of src/apps/experiments/ and writes DIR/result.json (the raw
 // numbers), DIR/<name>.svg (the figure) and DIR/table.md (the summary, also printed). Progress goes to stderr.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +14,7 @@ import { musicFigure, musicSeededTable } from '../../apps/experiments/music-repo
 import { runSeeds, seedList, type Seeded } from '../../apps/experiments/seeds.js';
 import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingSelection, vanishingTable } from '../../apps/experiments/vanishing.js';
 import { jsonBytes } from '../json.js';
+import { machine, stamp, stopwatch } from '../notebook.js';
 import { MAX_TEXT_BYTES, readFileChecked, readModelDir, writeFileAtomic } from 'gated/node';
 import { GatedError, decodeModelDir, loadCharLM, parseJsonLimited, type LMConfig } from 'gated';
 import { choice, num, parse, UsageError } from '../args.js';
@@ -108,12 +108,6 @@ const experiments: Record<string, Experiment> = {
   },
 };
 
-/** The machine a result was measured on (result.json's `machine`). */
-export function machine(): { os: string; cpu: string; cores: number; node: string; load: number[] } {
-  const c = cpus();
-  return { os: `${platform()} ${release()}`, cpu: c[0]?.model ?? 'unknown', cores: c.length, node: process.version, load: loadavg().map((v) => Number(v.toFixed(2))) };
-}
-
 /** The notes' was/were pairs scored by each character model directory. */
 function scoreLMs(dirs: string[]) {
   return dirs.map((dir) => {
@@ -198,8 +192,7 @@ export function run(argv: string[]): void {
     process.stdout.write(`redrew ${join(out, `${name}.svg`)} and ${join(out, 'table.md')}\n`);
     return;
   }
-  const t0 = performance.now(), cpu0 = process.cpuUsage();
-  const time = (): [number, number] => { const c = process.cpuUsage(cpu0); return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6]; };
+  const time = stopwatch();
   const o: RunOptions = {
     quick: Boolean(v.quick), seed, dataset, maxEpochs, ...(initList ? { inits: initList as InitKind[] } : {}),
     ...(v.lengths !== undefined ? { lengths: intList(v, 'lengths', 2) } : {}), ...(v.delays !== undefined ? { delays: intList(v, 'delays', 0) } : {}),
@@ -209,8 +202,7 @@ export function run(argv: string[]): void {
   mkdirSync(out, { recursive: true });
   /** result.json (the notebook), the figure and the table; called after every seed and at the end. */
   const save = (r: Seeded<unknown>, complete: boolean): string => {
-    const [seconds, cpuSeconds] = time();
-    const full: Seeded<unknown> = { ...r, machine: start, seconds: Number(seconds.toFixed(1)), cpuSeconds: Number(cpuSeconds.toFixed(1)), complete };
+    const full = stamp(r, start, time, complete);
     writeFileAtomic(join(out, 'result.json'), jsonBytes(full));
     writeFileAtomic(join(out, `${name}.svg`), exp.figure(full as never));
     const table = exp.table(full as never);

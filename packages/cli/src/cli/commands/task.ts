@@ -1,6 +1,7 @@
 // `gated task <g2p|spam|births> <train|eval|predict>`: the three applications on their shipped data sets, each a thin
 // shell over src/apps/tasks/ — progress on stderr, a model directory (model.safetensors, config.json, metrics.json,
-// results.json) written atomically, test metrics beside the baselines.
+// results.json) written atomically, test metrics beside the baselines. spam and births train once per seed (--seeds)
+// and keep the lab notebook (result.json, table.md: mean ± sd over seeds) through ../notebook.ts.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { birthsFigure } from '../../apps/tasks/births-plot.js';
@@ -12,9 +13,12 @@ import {
 import { dedupeDocs, splitDocs, type Dedup } from '../../apps/tasks/spam-data.js';
 import { defaultSpamOptions, loadSpam, quickSpamOptions, spamDocs, spamProbs, testSpam, trainSpam, type SpamConfig, type SpamOptions, type SpamResults } from '../../apps/tasks/spam.js';
 import { heatmapSvg } from '../../apps/tasks/svg.js';
+import { bestEpoch, birthsSelection, birthsSeededTable, birthsSummary, spamSelection, spamSeededTable, spamSummary, type BirthsRun, type SpamRun } from '../../apps/tasks/seeded.js';
+import { seedList } from '../../apps/experiments/seeds.js';
+import { runNotebook } from '../notebook.js';
 import { decodeModelDir, encodeModelDir, type ModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
 import { jsonBytes } from '../json.js';
-import { readModelDir, readText, writeFileAtomic, writeModelDir } from 'gated/node';
+import { prepareOutDir, readModelDir, readText, writeFileAtomic, writeModelDir } from 'gated/node';
 import { claimOutDir } from '../outdir.js';
 import { cmudict, spamAssassin, usBirths } from '../../task-datasets.js';
 import type { EpochMetrics } from 'gated';
@@ -31,6 +35,7 @@ Tasks (each on a real data set shipped by an npm package):
 
 Actions:
   train [--quick] [--out DIR] [options]   train, then report test metrics beside the baselines
+                                          (spam, births: --seeds N runs N seeds; OUT/result.json, OUT/table.md)
   eval --model DIR                        test metrics of a saved model (and its baselines)
   predict --model DIR ...                 g2p: WORD…   spam: --text T | FILE…   births: [--from YYYY-MM-DD]
 
@@ -77,6 +82,21 @@ export function writeRun<C>(out: string, dir: ModelDir<C>, metrics: EpochMetrics
   writeModelDir(out, encodeModelDir(dir));
   writeFileAtomic(join(out, 'metrics.json'), jsonBytes(metrics));
   if (results !== undefined) writeFileAtomic(join(out, 'results.json'), jsonBytes(results));
+}
+
+/** --seeds of spam and births (docs/protocol.md §2). */
+const seedsHelp = `  --seeds N                      seeds --seed, --seed + 1, …, each a full run  [1]
+                                 (1 by default: train is also how a model for eval/predict is made; the tables
+                                 in docs/tasks.md use --seeds 3, the protocol's minimum for runs over a minute).
+                                 OUT/result.json keeps every seed's raw test numbers, OUT/table.md their mean ± sd;
+                                 with N > 1 the model of seed S goes to OUT/seed-S/, with N = 1 to OUT itself.`;
+
+/** The model directory of one seed: OUT itself for a single seed (as before --seeds), OUT/seed-S for several. */
+function seedDir(out: string, seed: number, nSeeds: number): string {
+  if (nSeeds === 1) return out;
+  const dir = join(out, `seed-${seed}`);
+  prepareOutDir(dir);
+  return dir;
 }
 
 // ------------------------------------------------------------------------------------------ g2p
@@ -183,6 +203,8 @@ train:
   --embed N --hidden N --dropout P                                             [${sp.embed}, ${sp.hidden}, ${sp.dropout}]
   --class-weights balanced|none  loss weights per class                        [${sp.classWeights}]
   --epochs N --batch N --lr X --clip X --seed N                                [${sp.epochs}, ${sp.batch}, ${sp.lr}, ${sp.clip}, ${sp.seed}]
+${seedsHelp}
+                                 A seed draws the split, the initial weights, the batch order and dropout.
 eval:     --model DIR
 predict:  --model DIR (--text "raw message" | FILE…)   prints p(spam) of the model and of the baseline
 `;
@@ -191,12 +213,15 @@ const spamFlags: Flags = {
   quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, text: { type: 'string' }, vocab: { type: 'string' },
   'max-tokens': { type: 'string' }, cell: { type: 'string' }, pool: { type: 'string' }, unidirectional: { type: 'boolean' },
   embed: { type: 'string' }, hidden: { type: 'string' }, dropout: { type: 'string' }, 'class-weights': { type: 'string' },
-  epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' },
+  epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' },
 };
 
-/** The split after near-duplicate removal (dedupeDocs): no message of validation or test has a near-copy in training. */
-function spamData(maxTokens: number, seed: number): ReturnType<typeof splitDocs> & { dedup: Omit<Dedup, 'docs'> } {
-  const { docs, ...dedup } = dedupeDocs(spamDocs(spamAssassin(), maxTokens));
+/** The messages after near-duplicate removal (dedupeDocs): no message of validation or test has a near-copy in training. */
+function spamDeduped(maxTokens: number): Dedup { return dedupeDocs(spamDocs(spamAssassin(), maxTokens)); }
+
+/** The seeded split of the deduplicated messages. */
+function spamData(maxTokens: number, seed: number, deduped = spamDeduped(maxTokens)): ReturnType<typeof splitDocs> & { dedup: Omit<Dedup, 'docs'> } {
+  const { docs, ...dedup } = deduped;
   return { ...splitDocs(docs, seed), dedup };
 }
 
@@ -222,27 +247,41 @@ function spam(action: string, argv: string[]): void {
       clip: num(v, 'clip', base.clip, { min: 0 }), seed: num(v, 'seed', base.seed, { int: true, min: 0 }),
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'spam-quick' : 'spam');
+    const seeds = seedList(o.seed, num(v, 'seeds', 1, { int: true, min: 1 }));
     claimOutDir(out, 'gated task spam train');
-    const elapsed = clock();
-    const split = spamData(o.maxTokens, o.seed);
-    say(`spam: SpamAssassin: ${split.dedup.removed} near-duplicates removed (${split.dedup.clusters} clusters at Jaccard ≥ ${split.dedup.threshold}, ${split.dedup.mixedLabels} with both labels)`);
-    say(`spam: ${split.train.length + split.val.length + split.test.length} messages → train ${o.trainLimit || split.train.length}, test ${o.testLimit || split.test.length}; `
-      + `${o.bidirectional ? 'bi-' : ''}${o.cell.toUpperCase()} ${o.hidden}, ${o.pool} pooling → ${out}`);
-    const metrics: EpochMetrics[] = [];
-    const t = trainSpam(split, o, {
-      onEvent: progressReporter(),
-      onEpochEnd: ({ metrics: m, checkpoint }) => {
-        metrics.push(m); writeRun(out, checkpoint, metrics);
-        say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)}  val accuracy ${pct(m.valAccuracy)}  F1 ${pct(m.valF1)}  ${m.seconds.toFixed(0)}s`);
-      },
+    const deduped = spamDeduped(o.maxTokens);
+    /** One seed's full run: its own split, training with best-validation selection, test once; the model in its directory. */
+    const one = (seed: number): SpamRun => {
+      const os: SpamOptions = { ...o, seed }, dir = seedDir(out, seed, seeds.length), elapsed = clock();
+      const split = spamData(os.maxTokens, seed, deduped);
+      say(`spam (seed ${seed}): SpamAssassin: ${split.dedup.removed} near-duplicates removed (${split.dedup.clusters} clusters at Jaccard ≥ ${split.dedup.threshold}, ${split.dedup.mixedLabels} with both labels)`);
+      say(`spam (seed ${seed}): ${split.train.length + split.val.length + split.test.length} messages → train ${os.trainLimit || split.train.length}, test ${os.testLimit || split.test.length}; `
+        + `${os.bidirectional ? 'bi-' : ''}${os.cell.toUpperCase()} ${os.hidden}, ${os.pool} pooling → ${dir}`);
+      const metrics: EpochMetrics[] = [];
+      const t = trainSpam(split, os, {
+        onEvent: progressReporter(),
+        onEpochEnd: ({ metrics: m, checkpoint }) => {
+          metrics.push(m); writeRun(dir, checkpoint, metrics);
+          say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)}  val accuracy ${pct(m.valAccuracy)}  F1 ${pct(m.valF1)}  ${m.seconds.toFixed(0)}s`);
+        },
+      });
+      const test = os.testLimit ? split.test.slice(0, os.testLimit) : split.test;
+      const r = testSpam(t.model, t.baseline, t.vocab, test);
+      const time = elapsed();
+      printSpam(r);
+      writeRun(dir, t.dir, metrics, { ...r, dedup: split.dedup, ...time });
+      writeFileAtomic(join(dir, 'baseline.safetensors'), writeSafetensors({ 'bow.weight_bias': t.baseline.toTensor() }));
+      say(`seed ${seed} done in ${fmtClock(time)}; model in ${dir} (weights of the best validation epoch)`);
+      return {
+        seed, options: os, epochs: metrics, bestEpoch: bestEpoch(metrics),
+        split: { train: t.dir.config.data.train, val: t.dir.config.data.val, test: test.length }, test: { model: r.model, baseline: r.baseline },
+      };
+    };
+    const { result, table } = runNotebook({
+      experiment: 'task spam', out, seeds, selection: spamSelection, one, table: spamSeededTable,
+      extra: (r) => ({ dedup: { removed: deduped.removed, clusters: deduped.clusters, mixedLabels: deduped.mixedLabels, threshold: deduped.threshold }, summary: spamSummary(r.perSeed) }),
     });
-    const test = o.testLimit ? split.test.slice(0, o.testLimit) : split.test;
-    const r = testSpam(t.model, t.baseline, t.vocab, test);
-    const time = elapsed();
-    printSpam(r);
-    writeRun(out, t.dir, metrics, { ...r, dedup: split.dedup, ...time });
-    writeFileAtomic(join(out, 'baseline.safetensors'), writeSafetensors({ 'bow.weight_bias': t.baseline.toTensor() }));
-    say(`done in ${fmtClock(time)}; model in ${out} (weights of the best validation epoch)`);
+    say(`\n${table}\nspam: ${seeds.length} seed${seeds.length > 1 ? 's' : ''} done in ${result.seconds}s wall, ${result.cpuSeconds}s CPU; wrote ${join(out, 'result.json')} and ${join(out, 'table.md')}`);
     return;
   }
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
@@ -277,6 +316,8 @@ train:
   --mode seq2seq|direct   GRU encoder–decoder over the target days, or one Linear(h) → ${HORIZON}   [${bo.mode}]
   --hidden N --layers N   GRU sizes                                     [${bo.hidden}, ${bo.layers}]
   --epochs N --batch N --lr X --clip X --seed N --ridge L               [${bo.epochs}, ${bo.batch}, ${bo.lr}, ${bo.clip}, ${bo.seed}, ${bo.ridge}]
+${seedsHelp}
+                                 A seed fixes the initial weights and the batch order; the split is by time.
 eval:     --model DIR
 predict:  --model DIR [--from YYYY-MM-DD]   forecast the ${HORIZON} days after that date (default: the last day, 1988-12-31)
 `;
@@ -284,7 +325,7 @@ predict:  --model DIR [--from YYYY-MM-DD]   forecast the ${HORIZON} days after t
 const birthsFlags: Flags = {
   quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, from: { type: 'string' }, mode: { type: 'string' },
   hidden: { type: 'string' }, layers: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
-  clip: { type: 'string' }, seed: { type: 'string' }, ridge: { type: 'string' },
+  clip: { type: 'string' }, seed: { type: 'string' }, ridge: { type: 'string' }, seeds: { type: 'string' },
 };
 
 function printBirths(r: BirthsResults, n: number, out?: string): void {
@@ -310,24 +351,34 @@ function births(action: string, argv: string[]): void {
       seed: num(v, 'seed', base.seed, { int: true, min: 0 }), ridge: num(v, 'ridge', base.ridge, { min: 0 }),
     };
     const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'births-quick' : 'births');
+    const seeds = seedList(o.seed, num(v, 'seeds', 1, { int: true, min: 1 }));
     claimOutDir(out, 'gated task births train');
-    const elapsed = clock();
     const split = birthsSplit(days);
-    say(`births: ${days.length} days → ${Math.ceil(split.train.length / o.trainStride)} training / ${split.val.length} validation / ${split.test.length} test origins; GRU ${o.hidden} ${o.mode} → ${out}`);
-    const metrics: EpochMetrics[] = [];
-    const t = trainBirths(split, o, {
-      onEvent: progressReporter(),
-      onEpochEnd: ({ metrics: m, checkpoint }) => {
-        metrics.push(m); writeRun(out, checkpoint, metrics);
-        say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(5)} (scaled MSE)  val MAE ${m.valLoss.toFixed(1)} births/day  ${m.seconds.toFixed(1)}s`);
-      },
+    /** One seed's full run: training with best-validation selection, test once; the model in its directory. */
+    const one = (seed: number): BirthsRun => {
+      const os: BirthsOptions = { ...o, seed }, dir = seedDir(out, seed, seeds.length), elapsed = clock();
+      say(`births (seed ${seed}): ${days.length} days → ${Math.ceil(split.train.length / os.trainStride)} training / ${split.val.length} validation / ${split.test.length} test origins; GRU ${os.hidden} ${os.mode} → ${dir}`);
+      const metrics: EpochMetrics[] = [];
+      const t = trainBirths(split, os, {
+        onEvent: progressReporter(),
+        onEpochEnd: ({ metrics: m, checkpoint }) => {
+          metrics.push(m); writeRun(dir, checkpoint, metrics);
+          say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(5)} (scaled MSE)  val MAE ${m.valLoss.toFixed(1)} births/day  ${m.seconds.toFixed(1)}s`);
+        },
+      });
+      const r = testBirths(t.model, t.ridge, split);
+      const time = elapsed();
+      printBirths(r, split.test.length, dir);
+      writeRun(dir, t.dir, metrics, { ...r, ...time });
+      writeFileAtomic(join(dir, 'baseline.safetensors'), writeSafetensors({ 'ridge.weight': new Tensor(Float32Array.from(t.ridge.W), [t.ridge.W.length]) }));
+      say(`seed ${seed} done in ${fmtClock(time)}; model in ${dir} (weights of the best validation epoch)`);
+      const { examples: _examples, seconds: _seconds, ...test } = r;   // the examples stay in the seed's results.json and figure
+      return { seed, options: os, epochs: metrics, bestEpoch: bestEpoch(metrics), split: { train: t.dir.config.data.train, val: split.val.length, test: split.test.length }, test };
+    };
+    const { result, table } = runNotebook({
+      experiment: 'task births', out, seeds, selection: birthsSelection, one, table: birthsSeededTable, extra: (r) => ({ summary: birthsSummary(r.perSeed) }),
     });
-    const r = testBirths(t.model, t.ridge, split);
-    const time = elapsed();
-    printBirths(r, split.test.length, out);
-    writeRun(out, t.dir, metrics, { ...r, ...time });
-    writeFileAtomic(join(out, 'baseline.safetensors'), writeSafetensors({ 'ridge.weight': new Tensor(Float32Array.from(t.ridge.W), [t.ridge.W.length]) }));
-    say(`done in ${fmtClock(time)}; model in ${out} (weights of the best validation epoch)`);
+    say(`\n${table}\nbirths: ${seeds.length} seed${seeds.length > 1 ? 's' : ''} done in ${result.seconds}s wall, ${result.cpuSeconds}s CPU; wrote ${join(out, 'result.json')} and ${join(out, 'table.md')}`);
     return;
   }
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');

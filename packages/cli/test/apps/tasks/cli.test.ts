@@ -1,6 +1,6 @@
-// `gated task` as a user meets it: a quick training writes a model directory that eval and predict read back,
-// and usage mistakes are one-line errors with exit code 2.
-import { spawnSync } from 'node:child_process';
+// `gated task` as a user meets it: a quick training writes a model directory that eval and predict read back, --seeds
+// writes one result.json with every seed's raw numbers and their mean ± sd, and usage mistakes are one-line errors with exit code 2.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,30 +8,83 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const gated = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'task', ...args], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+/** Runs `gated task …` in a child process; asynchronous, so that the test worker keeps answering vitest while it waits. */
+const gated = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'task', ...args], { cwd: ROOT, timeout: 120_000 });
+  let stdout = '', stderr = '';
+  p.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  p.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  p.on('error', reject);
+  p.on('close', (status) => resolve({ status, stdout, stderr }));
+});
 
 // the child process picks its own kernels, so one run of this file covers it
 describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
-  it('births --quick: train, eval and predict agree on the saved model', { timeout: 180_000 }, () => {
+  it('births --quick: train, eval and predict agree on the saved model', { timeout: 180_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), 'births');
-    const t = gated('births', 'train', '--quick', '--out', out);
+    const t = await gated('births', 'train', '--quick', '--out', out);
     expect(t.status, t.stderr).toBe(0);
     for (const f of ['model.safetensors', 'config.json', 'metrics.json', 'results.json', 'baseline.safetensors', 'forecast.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.model.mae).toBeLessThan(results.seasonalNaive.mae);
     expect(results.maeByHorizon.model).toHaveLength(14);
     const gatedLine = (s: string): string => s.split('\n').find((l) => l.includes('gated GRU'))!;
-    const e = gated('births', 'eval', '--model', out);
+    const e = await gated('births', 'eval', '--model', out);
     expect(e.status, e.stderr).toBe(0);
     expect(gatedLine(e.stdout)).toBe(gatedLine(t.stdout));
-    const p = gated('births', 'predict', '--model', out, '--from', '1988-11-20');
+    const p = await gated('births', 'predict', '--model', out, '--from', '1988-11-20');
     expect(p.status, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/1988-11-24 {2}Thu/);
     expect(p.stdout.trim().split('\n')).toHaveLength(15);
   });
-  it('usage errors exit 2 with one line', { timeout: 60_000 }, () => {
-    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict']]) {
-      const r = gated(...args);
+  // --seeds: one result.json with every seed's raw test numbers and their aggregate, recomputed here from the raw values
+  const meanSd = (xs: number[]): [number, number] => {
+    const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+    return [m, Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))];
+  };
+  const expectAggregate = (agg: { mean: number; sd: number; values: number[] }, raw: number[]): void => {
+    const [m, sd] = meanSd(raw);
+    expect(agg.values).toEqual(raw);
+    expect(agg.mean).toBeCloseTo(m, 10);
+    expect(agg.sd).toBeCloseTo(sd, 10);
+  };
+  const seededRun = async (task: string, checkModelDir: string[]) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), task);
+    const t = await gated(task, 'train', '--quick', '--seeds', '2', '--seed', '3', '--out', out);
+    expect(t.status, t.stderr).toBe(0);
+    const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(r.seeds).toEqual([3, 4]);
+    expect(r.perSeed.map((x: { seed: number }) => x.seed)).toEqual([3, 4]);
+    expect(r.perSeedSeconds.map((x: { seed: number }) => x.seed)).toEqual([3, 4]);
+    expect(r.complete).toBe(true);
+    expect(r.machine.cores).toBeGreaterThan(0);
+    expect(r.selection).toMatch(/validation/);
+    for (const s of [3, 4]) for (const f of checkModelDir) expect(existsSync(join(out, `seed-${s}`, f)), `seed-${s}/${f}`).toBe(true);
+    expect(readFileSync(join(out, 'table.md'), 'utf8')).toContain('mean ± sd over 2 seeds (3, 4)');
+    return r;
+  };
+  it('spam --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, async () => {
+    const r = await seededRun('spam', ['model.safetensors', 'baseline.safetensors', 'results.json']);
+    // each seed draws its own split, so even the deterministic baseline differs between seeds
+    expect(r.perSeed[0].test.baseline.confusion).not.toEqual(r.perSeed[1].test.baseline.confusion);
+    for (const who of ['model', 'baseline']) {
+      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'prAuc']) {
+        expectAggregate(r.summary[who][k], r.perSeed.map((x: { test: Record<string, Record<string, number>> }) => x.test[who][k]));
+      }
+    }
+  });
+  it('births --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, async () => {
+    const r = await seededRun('births', ['model.safetensors', 'baseline.safetensors', 'forecast.svg']);
+    expect(r.perSeed[0].test.model.mae).not.toBe(r.perSeed[1].test.model.mae);
+    type Run = { test: Record<string, Record<string, number>> & { maeByHorizon: Record<string, number[]> } };
+    for (const m of ['model', 'linear', 'seasonalNaive']) {
+      for (const e of ['mae', 'rmse', 'mape']) expectAggregate(r.summary.errors[m][e], r.perSeed.map((x: Run) => x.test[m][e]));
+      for (let h = 0; h < 14; h++) expectAggregate(r.summary.maeByHorizon[m][h], r.perSeed.map((x: Run) => x.test.maeByHorizon[m][h]));
+    }
+  });
+  it('usage errors exit 2 with one line', { timeout: 120_000 }, async () => {
+    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '2']]) {
+      const r = await gated(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }

@@ -1,0 +1,135 @@
+// The spam and births tasks over several seeds (docs/protocol.md §2): what one seed's run records, the mean ± sd of
+// every test metric computed from those raw per-seed numbers (seeds.ts: spread), the orderings the spread allows
+// (seeds.ts: separated) and the markdown table. Browser-safe; running the seeds and timing them is the CLI's job.
+import type { EpochMetrics } from 'gated';
+import { fmtSpread, separated, spread, type Seeded, type Spread } from '../experiments/seeds.js';
+import type { BirthsOptions, BirthsResults } from './births.js';
+import type { ScoredMetrics, SpamOptions, SpamResults } from './spam.js';
+
+/** One seed's run: its options, the per-epoch curve, the epoch whose weights were kept, the split sizes and the test numbers. */
+export interface TaskRun<O, T> { seed: number; options: O; epochs: EpochMetrics[]; bestEpoch: number; split: { train: number; val: number; test: number }; test: T }
+export type SpamRun = TaskRun<SpamOptions, Omit<SpamResults, 'seconds'>>;
+export type BirthsRun = TaskRun<BirthsOptions, Omit<BirthsResults, 'seconds' | 'examples'>>;
+
+/** The epoch (1-based, as EpochMetrics counts) of the lowest validation loss; the first of equals, as training keeps it (`<`). */
+export function bestEpoch(epochs: readonly EpochMetrics[]): number {
+  let best = 0;
+  epochs.forEach((m, i) => { if (m.valLoss < epochs[best].valLoss) best = i; });
+  return epochs[best]?.epoch ?? 0;
+}
+
+export const spamSelection = 'Per seed (the seed draws the stratified 80/10/10 split of the deduplicated messages, the initial weights, '
+  + 'the batch order and dropout): the GRU keeps the weights of the epoch with the lowest validation cross entropy; the bag-of-words '
+  + 'baseline trains a fixed 200 full-batch steps (no selection). Hyperparameters are the defaults for every seed. The test split is '
+  + 'evaluated once per seed, on the kept weights, and never used to choose.';
+
+export const birthsSelection = 'Per seed (the seed fixes the initial weights and the batch order; the split is by time and the same for every seed): '
+  + 'the GRU keeps the weights of the epoch with the lowest validation MAE (targets in 1987); ridge (fixed λ) and seasonal naive have '
+  + 'nothing to select. Hyperparameters are the defaults for every seed. The test origins (targets in 1988) are evaluated once per seed, '
+  + 'on the kept weights, and never used to choose.';
+
+// ------------------------------------------------------------------------------------------ spam
+
+export const SPAM_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'prAuc'] as const;
+type SpamMetric = typeof SPAM_METRICS[number];
+export interface SpamSummary { model: Record<SpamMetric, Spread>; baseline: Record<SpamMetric, Spread> }
+
+/** Mean ± sd over seeds of each test metric of the GRU (`model`) and the bag of words (`baseline`), from the raw per-seed values. */
+export function spamSummary(perSeed: readonly SpamRun[]): SpamSummary {
+  const of = (who: 'model' | 'baseline') => Object.fromEntries(SPAM_METRICS.map((k) => [k, spread(perSeed.map((r) => (r.test[who] as ScoredMetrics)[k]))])) as Record<SpamMetric, Spread>;
+  return { model: of('model'), baseline: of('baseline') };
+}
+
+const spamNames: Record<SpamMetric, string> = { accuracy: 'accuracy', precision: 'precision', recall: 'recall', f1: 'F1', rocAuc: 'ROC AUC', prAuc: 'PR AUC' };
+/** Rates as percent with 2 decimals, AUCs with 4 decimals. */
+const spamFmt = (k: SpamMetric, s: Spread): string => (k === 'rocAuc' || k === 'prAuc' ? fmtSpread(s, 4) : `${fmtSpread(scale(s, 100), 2)}%`);
+const scale = (s: Spread, c: number): Spread => spread(s.values.map((v) => v * c));
+
+/** "higher"/"lower" for a claimed ordering, or the words saying there is none. */
+function ordering(a: Spread, b: Spread, aName: string, bName: string, higherIsBetter: boolean): string {
+  if (!separated(a, b)) return a.n < 3 ? `no ordering claimed (${a.n} seed${a.n > 1 ? 's' : ''}; the protocol needs 3)` : 'within the spread (intervals mean ± sd overlap): no ordering';
+  const aBetter = higherIsBetter ? a.mean > b.mean : a.mean < b.mean;
+  return `${aBetter ? aName : bName} better (intervals mean ± sd separate)`;
+}
+
+export function spamSeededTable(r: Seeded<SpamRun>): string {
+  const s = spamSummary(r.perSeed), n = r.seeds.length;
+  const cols = SPAM_METRICS.map((k) => spamNames[k]);
+  const row = (name: string, who: 'model' | 'baseline') => `| ${name} | ${SPAM_METRICS.map((k) => spamFmt(k, s[who][k])).join(' | ')} |`;
+  const perSeed = r.perSeed.map((x) => `| ${x.seed} | ${x.split.train} / ${x.split.val} / ${x.split.test} | ${x.bestEpoch} / ${x.epochs.length} | `
+    + `${(100 * x.test.model.f1).toFixed(2)}% | ${(100 * x.test.baseline.f1).toFixed(2)}% | ${(100 * x.test.model.accuracy).toFixed(2)}% | ${(100 * x.test.baseline.accuracy).toFixed(2)}% | `
+    + `${x.test.model.rocAuc.toFixed(4)} | ${x.test.baseline.rocAuc.toFixed(4)} | ${x.test.model.prAuc.toFixed(4)} | ${x.test.baseline.prAuc.toFixed(4)} | `
+    + `${JSON.stringify(x.test.model.confusion)} | ${JSON.stringify(x.test.baseline.confusion)} |`);
+  return [
+    `Spam (SpamAssassin, deduplicated): test metrics for class spam at p ≥ 0.5, ROC AUC and PR AUC of p(spam); mean ± sd over ${n} seed${n > 1 ? 's' : ''} (${r.seeds.join(', ')}), each seed its own split`, '',
+    `| model | ${cols.join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
+    row('bidirectional GRU', 'model'), row('bag-of-words logistic regression', 'baseline'), '',
+    'GRU vs bag of words:', '',
+    ...SPAM_METRICS.map((k) => `- ${spamNames[k]}: ${ordering(s.model[k], s.baseline[k], 'GRU', 'bag of words', true)}`), '',
+    'Per seed (raw values in result.json, `perSeed[i].test`):', '',
+    '| seed | train / val / test | best epoch | F1 GRU | F1 BoW | accuracy GRU | accuracy BoW | ROC AUC GRU | ROC AUC BoW | PR AUC GRU | PR AUC BoW | confusion GRU | confusion BoW |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |', ...perSeed,
+  ].join('\n') + '\n';
+}
+
+// ------------------------------------------------------------------------------------------ births
+
+export const BIRTHS_MODELS = ['model', 'linear', 'seasonalNaive'] as const;
+type BirthsModel = typeof BIRTHS_MODELS[number];
+const ERRORS = ['mae', 'rmse', 'mape'] as const;
+export interface BirthsSummary {
+  errors: Record<BirthsModel, Record<typeof ERRORS[number], Spread>>;
+  /** MAE by horizon day h = 1 … 14, one spread per day. */
+  maeByHorizon: Record<BirthsModel, Spread[]>;
+}
+
+/** Mean ± sd over seeds of MAE, RMSE, MAPE and each horizon day's MAE, per model, from the raw per-seed values. */
+export function birthsSummary(perSeed: readonly BirthsRun[]): BirthsSummary {
+  const errors = Object.fromEntries(BIRTHS_MODELS.map((m) => [m, Object.fromEntries(ERRORS.map((e) => [e, spread(perSeed.map((r) => r.test[m][e]))]))])) as BirthsSummary['errors'];
+  const H = perSeed[0]?.test.maeByHorizon.model.length ?? 0;
+  const maeByHorizon = Object.fromEntries(BIRTHS_MODELS.map((m) => [m, Array.from({ length: H }, (_, h) => spread(perSeed.map((r) => r.test.maeByHorizon[m][h])))])) as BirthsSummary['maeByHorizon'];
+  return { errors, maeByHorizon };
+}
+
+const birthsNames: Record<BirthsModel, string> = { model: 'GRU encoder–decoder', linear: 'ridge linear', seasonalNaive: 'seasonal naive' };
+const shortNames: Record<BirthsModel, string> = { model: 'GRU', linear: 'ridge', seasonalNaive: 'seasonal naive' };
+const PAIRS: [BirthsModel, BirthsModel][] = [['model', 'linear'], ['model', 'seasonalNaive'], ['linear', 'seasonalNaive']];
+
+/** Horizon days (1-based) as a compact list: "1–5, 8". */
+function days(hs: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < hs.length;) {
+    let j = i;
+    while (j + 1 < hs.length && hs[j + 1] === hs[j] + 1) j++;
+    parts.push(j > i ? `${hs[i]}–${hs[j]}` : `${hs[i]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+export function birthsSeededTable(r: Seeded<BirthsRun>): string {
+  const s = birthsSummary(r.perSeed), n = r.seeds.length, H = s.maeByHorizon.model.length;
+  const hs = Array.from({ length: H }, (_, h) => h + 1);
+  const horizonOrder = ([a, b]: [BirthsModel, BirthsModel]): string => {
+    if (n < 3) return `- by horizon, ${shortNames[a]} vs ${shortNames[b]}: no ordering claimed (${n} seed${n > 1 ? 's' : ''}; the protocol needs 3)`;
+    const lower = hs.filter((h) => separated(s.maeByHorizon[a][h - 1], s.maeByHorizon[b][h - 1]) && s.maeByHorizon[a][h - 1].mean < s.maeByHorizon[b][h - 1].mean);
+    const higher = hs.filter((h) => separated(s.maeByHorizon[a][h - 1], s.maeByHorizon[b][h - 1]) && s.maeByHorizon[a][h - 1].mean > s.maeByHorizon[b][h - 1].mean);
+    const within = hs.filter((h) => !lower.includes(h) && !higher.includes(h));
+    return `- by horizon, ${shortNames[a]} vs ${shortNames[b]}: ${shortNames[a]} lower at h = ${lower.length ? days(lower) : 'none'}; `
+      + `${shortNames[b]} lower at h = ${higher.length ? days(higher) : 'none'}; within the spread at h = ${within.length ? days(within) : 'none'}`;
+  };
+  const perSeed = r.perSeed.map((x) => `| ${x.seed} | ${x.bestEpoch} / ${x.epochs.length} | ${BIRTHS_MODELS.map((m) => x.test[m].mae.toFixed(1)).join(' | ')} | ${BIRTHS_MODELS.map((m) => x.test[m].rmse.toFixed(1)).join(' | ')} |`);
+  return [
+    `Births (test: origins whose 14 days lie in 1988; births/day): mean ± sd over ${n} seed${n > 1 ? 's' : ''} (${r.seeds.join(', ')}); the split is the same for every seed`, '',
+    '| model | MAE | RMSE | MAPE |', '| --- | ---: | ---: | ---: |',
+    ...BIRTHS_MODELS.map((m) => `| ${birthsNames[m]} | ${fmtSpread(s.errors[m].mae, 1)} | ${fmtSpread(s.errors[m].rmse, 1)} | ${fmtSpread(s.errors[m].mape, 2)}% |`), '',
+    `| test MAE by horizon day | ${hs.map((h) => (h === 1 ? 'h = 1' : `${h}`)).join(' | ')} |`, `| --- | ${hs.map(() => '---:').join(' | ')} |`,
+    ...BIRTHS_MODELS.map((m) => `| ${birthsNames[m]} | ${s.maeByHorizon[m].map((x) => fmtSpread(x, 0)).join(' | ')} |`), '',
+    'Orderings (lower is better; claimed only where the intervals mean ± sd separate with at least 3 seeds):', '',
+    ...PAIRS.map(([a, b]) => `- MAE, ${shortNames[a]} vs ${shortNames[b]}: ${ordering(s.errors[a].mae, s.errors[b].mae, shortNames[a], shortNames[b], false)}`),
+    ...PAIRS.map(horizonOrder), '',
+    'Per seed (raw values in result.json, `perSeed[i].test`):', '',
+    `| seed | best epoch | MAE ${BIRTHS_MODELS.map((m) => shortNames[m]).join(' | MAE ')} | RMSE ${BIRTHS_MODELS.map((m) => shortNames[m]).join(' | RMSE ')} |`,
+    `| ---: | ---: | ${BIRTHS_MODELS.map(() => '---:').join(' | ')} | ${BIRTHS_MODELS.map(() => '---:').join(' | ')} |`, ...perSeed,
+  ].join('\n') + '\n';
+}
