@@ -11,11 +11,12 @@ export const paperNll: Record<'jsb' | 'nottingham', Partial<Record<ModelKind, nu
   nottingham: { rnn: 3.13, gru: 3.23, 'gru-cho': 3.23, lstm: 3.20 },
 };
 
-const names: Record<ModelKind, string> = { rnn: 'tanh-RNN', gru: 'GRU (PyTorch, reset after)', 'gru-cho': 'GRU (Cho 2014, reset before)', lstm: 'LSTM' };
+/** Row labels of the music tables. */
+export const musicNames: Record<ModelKind, string> = { rnn: 'tanh-RNN', gru: 'GRU (PyTorch, reset after)', 'gru-cho': 'GRU (Cho 2014, reset before)', lstm: 'LSTM' };
 
 export function musicTable(r: MusicResult): string {
   const paper = paperNll[r.dataset];
-  const rows = r.results.map((x) => `| ${names[x.model]} | ${x.hidden} | ${x.params} | ${x.trainNll.toFixed(2)} | ${x.validNll.toFixed(2)} | **${x.testNll.toFixed(2)}** | ${paper[x.model]?.toFixed(2) ?? '–'} | ${x.bestEpoch} / ${x.epochs} | ${x.seconds.toFixed(0)} |`);
+  const rows = r.results.map((x) => `| ${musicNames[x.model]} | ${x.hidden} | ${x.params} | ${x.trainNll.toFixed(2)} | ${x.validNll.toFixed(2)} | **${x.testNll.toFixed(2)}** | ${paper[x.model]?.toFixed(2) ?? '–'} | ${x.bestEpoch} / ${x.epochs} | ${x.seconds.toFixed(0)} |`);
   return [
     `${r.dataset === 'jsb' ? 'JSB Chorales' : 'Nottingham'}: NLL per time step (nats, summed over 88 pitches), lower is better`, '',
     '| model | units | params | train | valid | test | paper (test) | best epoch / run | wall time (s) |',
@@ -56,7 +57,8 @@ export function musicSeededTable(r: Seeded<MusicResult>): string {
   const first = r.perSeed[0], paper = paperNll[first.dataset], n = r.seeds.length;
   const rows = [...groupBy(r.perSeed.flatMap((x) => x.results), (x) => x.model).values()].map((g) => {
     const s = (f: (x: MusicRun) => number) => fmtSpread(spread(g.map(f)), 2);
-    return `| ${names[g[0].model]} | ${g[0].hidden} | ${g[0].params} | ${s((x) => x.trainNll)} | ${s((x) => x.validNll)} | **${s((x) => x.testNll)}** | ${paper[g[0].model]?.toFixed(2) ?? '–'} | ${g.map((x) => `${x.bestEpoch}/${x.epochs}`).join(', ')} | ${s((x) => x.seconds).replace(/\.\d+/g, '')} |`;
+    const set = g[0].setting ? ` (σ ${g[0].setting.weightNoise}, lr ${g[0].setting.lr})` : '';
+    return `| ${musicNames[g[0].model]}${set} | ${g[0].hidden} | ${g[0].params} | ${s((x) => x.trainNll)} | ${s((x) => x.validNll)} | **${s((x) => x.testNll)}** | ${paper[g[0].model]?.toFixed(2) ?? '–'} | ${g.map((x) => `${x.bestEpoch}/${x.epochs}`).join(', ')} | ${s((x) => x.seconds).replace(/\.\d+/g, '')} |`;
   });
   return [
     `${first.dataset === 'jsb' ? 'JSB Chorales' : 'Nottingham'}: NLL per time step (nats, summed over 88 pitches), lower is better; mean ± sd over ${n} seed${n > 1 ? 's' : ''} (${r.seeds.join(', ')})`, '',

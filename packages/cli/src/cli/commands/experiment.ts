@@ -4,13 +4,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { initKinds, type InitKind, type OnProgress } from '../../apps/experiments/common.js';
+import { initKinds, modelKinds, type InitKind, type ModelKind, type OnProgress } from '../../apps/experiments/common.js';
 import { addingExperiment, addingFigure, addingQuick, addingSelection, addingTable } from '../../apps/experiments/adding.js';
 import { agreementExperiment, agreementFigure, agreementQuick, agreementSelection, agreementTable, scoreVerbPairs } from '../../apps/experiments/agreement.js';
 import { copyExperiment, copyFigure, copyQuick, copySelection, copyTable } from '../../apps/experiments/copy.js';
 import { costExperiment, costFigure, costQuick, costTable, type CostResult } from '../../apps/experiments/cost.js';
 import { musicExperiment, musicQuick, musicSelection, type MusicData, type MusicResult } from '../../apps/experiments/music.js';
 import { musicFigure, musicSeededTable } from '../../apps/experiments/music-report.js';
+import { isMusicGrid, mergeMusicGrids, musicGridDefaults, musicGridQuick, musicProtocol, type MusicGridResult } from '../../apps/experiments/music-grid.js';
+import { musicGridFigure, musicGridTables } from '../../apps/experiments/music-grid-report.js';
 import { runSeeds, seedList, type Seeded } from '../../apps/experiments/seeds.js';
 import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingSelection, vanishingTable } from '../../apps/experiments/vanishing.js';
 import { jsonBytes } from '../json.js';
@@ -53,16 +55,23 @@ Options:
   --dataset jsb|nottingham   music only: the data set                                [jsb]
   --max-epochs N             music only: epoch budget per model (early stopping may end sooner)
                                                                            [jsb 200, nottingham 12]
+  --models LIST              music only: models, comma-separated, of rnn, gru, lstm, gru-cho      [all four]
+  --grid                     music only: select weight noise σ ∈ {0, 0.1, 0.15} × learning rate ∈ {1e-3, 3e-3} per
+                             model on validation (seed 0, test never evaluated; --quick: σ ∈ {0, 0.1}, lr 3e-3),
+                             then train the selected setting for each of --seeds and evaluate test once per seed
+  --merge DIRS               music only: join --grid runs of disjoint --models (comma-separated result
+                             directories, e.g. one process per core) into --out
   -h, --help                 show this help
 `;
 
 const flags = {
   quick: { type: 'boolean' }, replot: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' },
   inits: { type: 'string' }, lengths: { type: 'string' }, delays: { type: 'string' }, lm: { type: 'string' }, distances: { type: 'string' }, mixed: { type: 'string' }, dataset: { type: 'string' }, 'max-epochs': { type: 'string' },
+  models: { type: 'string' }, grid: { type: 'boolean' }, merge: { type: 'string' },
 } as const;
 
 interface RunOptions {
-  quick: boolean; seed: number; dataset: string; maxEpochs?: number; inits?: InitKind[]; lengths?: number[]; delays?: number[]; distances?: number[]; mixed?: number;
+  quick: boolean; seed: number; dataset: string; maxEpochs?: number; models?: ModelKind[]; inits?: InitKind[]; lengths?: number[]; delays?: number[]; distances?: number[]; mixed?: number;
 }
 
 interface Experiment {
@@ -76,6 +85,11 @@ interface Experiment {
   /** Flags of this experiment only. */
   own?: string[];
 }
+
+/** The music flags as options (--quick's smaller budget first, so that --models and --max-epochs override it). */
+const musicOptions = (o: RunOptions) => ({
+  ...(o.quick ? musicQuick : {}), dataset: o.dataset as 'jsb' | 'nottingham', ...(o.maxEpochs ? { maxEpochs: o.maxEpochs } : {}), ...(o.models ? { models: o.models } : {}),
+});
 
 const inits = (o: RunOptions) => (o.inits ? { inits: o.inits } : {});
 
@@ -95,10 +109,12 @@ const experiments: Record<string, Experiment> = {
   },
   music: {
     run: (o, p) => musicExperiment(loadMusic(o.dataset), {
-      ...(o.quick ? musicQuick : {}), dataset: o.dataset as 'jsb' | 'nottingham', seed: o.seed, ...(o.maxEpochs ? { maxEpochs: o.maxEpochs } : {}),
+      ...musicOptions(o), seed: o.seed,
     }, p),
     selection: musicSelection,
-    figure: (r: Seeded<MusicResult>) => musicFigure(r.perSeed[0]), table: musicSeededTable, own: ['dataset', 'max-epochs'],
+    figure: (r: Seeded<MusicResult> | MusicGridResult) => (isMusicGrid(r) ? musicGridFigure(r) : musicFigure(r.perSeed[0])),
+    table: (r: Seeded<MusicResult> | MusicGridResult) => (isMusicGrid(r) ? musicGridTables(r) : musicSeededTable(r)),
+    own: ['dataset', 'max-epochs', 'models', 'grid', 'merge'],
   },
   agreement: {
     run: (o, p) => agreementExperiment({
@@ -165,17 +181,34 @@ export function run(argv: string[]): void {
   if (positionals.length > 1) throw new UsageError(`one experiment at a time, got '${positionals.join("', '")}'`);
   const exp = experiments[name];
   if (!exp) throw new UsageError(`unknown experiment '${name}' (expected one of: ${Object.keys(experiments).join(', ')})`);
-  for (const f of ['dataset', 'max-epochs', 'inits', 'lengths', 'delays', 'lm', 'distances', 'mixed']) {
+  for (const f of ['dataset', 'max-epochs', 'models', 'grid', 'merge', 'inits', 'lengths', 'delays', 'lm', 'distances', 'mixed']) {
     if (v[f] !== undefined && !exp.own?.includes(f)) throw new UsageError(`--${f} does not apply to the ${name} experiment`);
   }
   if (name === 'cost' && v.seeds !== undefined) throw new UsageError('--seeds does not apply to cost (a timing; its spread is the timed repeats)');
   const initList = list(v, 'inits');
+  const modelList = list(v, 'models');
+  for (const m of modelList ?? []) if (!modelKinds.includes(m as ModelKind)) throw new UsageError(`--models: each must be one of ${modelKinds.join(', ')}, got '${m}'`);
   for (const i of initList ?? []) if (!initKinds.includes(i as InitKind)) throw new UsageError(`--inits: each must be one of ${initKinds.join(', ')}, got '${i}'`);
   const nSeeds = num(v, 'seeds', v.quick || name === 'cost' ? 1 : 3, { int: true, min: 1 });
   const maxEpochs = v['max-epochs'] === undefined ? undefined : num(v, 'max-epochs', 1, { int: true, min: 1 });
   const dataset = choice(v, 'dataset', ['jsb', 'nottingham'] as const, 'jsb');
   const seed = num(v, 'seed', 0, { int: true, min: 0 });
   const out = (v.out as string | undefined) ?? join('runs', 'experiments', name);
+  const mergeDirs = list(v, 'merge');
+  if (mergeDirs) {
+    const parts = mergeDirs.map((dir) => {
+      const file = join(dir, 'result.json'), r = parseJsonLimited(readFileChecked(file, { maxBytes: MAX_TEXT_BYTES, what: 'a result file' }), `--merge: ${file}`, { maxBytes: MAX_TEXT_BYTES }) as MusicGridResult;
+      if (!isMusicGrid(r)) throw new GatedError('FORMAT', `--merge: ${file} is not a music --grid result`);
+      return r;
+    });
+    const merged = mergeMusicGrids(parts);
+    mkdirSync(out, { recursive: true });
+    writeFileAtomic(join(out, 'result.json'), jsonBytes(merged));
+    writeFileAtomic(join(out, `${name}.svg`), exp.figure(merged as never));
+    writeFileAtomic(join(out, 'table.md'), exp.table(merged as never));
+    process.stdout.write(`${exp.table(merged as never)}\nmerged ${mergeDirs.join(', ')} into ${join(out, 'result.json')}\n`);
+    return;
+  }
   if (v.replot) {
     let result: { experiment?: string; perSeed?: unknown };
     const file = join(out, 'result.json');
@@ -194,7 +227,7 @@ export function run(argv: string[]): void {
   }
   const time = stopwatch();
   const o: RunOptions = {
-    quick: Boolean(v.quick), seed, dataset, maxEpochs, ...(initList ? { inits: initList as InitKind[] } : {}),
+    quick: Boolean(v.quick), seed, dataset, maxEpochs, ...(modelList ? { models: modelList as ModelKind[] } : {}), ...(initList ? { inits: initList as InitKind[] } : {}),
     ...(v.lengths !== undefined ? { lengths: intList(v, 'lengths', 2) } : {}), ...(v.delays !== undefined ? { delays: intList(v, 'delays', 0) } : {}),
     ...(v.distances !== undefined ? { distances: intList(v, 'distances', 0) } : {}), ...(v.mixed !== undefined ? { mixed: num(v, 'mixed', 0, { int: true, min: 0 }) } : {}),
   };
@@ -209,7 +242,10 @@ export function run(argv: string[]): void {
     writeFileAtomic(join(out, 'table.md'), table);
     return table;
   };
-  const seeded = runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time, (soFar) => save(soFar, false));
+  const seeded = v.grid
+    // the grid's candidates use seed 0 (or --seed); the final seeds are --seed, --seed + 1, …
+    ? musicProtocol(loadMusic(dataset), musicOptions(o), { ...(o.quick ? musicGridQuick : musicGridDefaults), seed }, seedList(seed, nSeeds), onProgress, time, (soFar) => save(soFar, false))
+    : runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time, (soFar) => save(soFar, false));
   const lmDirs = list(v, 'lm'), lm = lmDirs ? scoreLMs(lmDirs) : undefined;
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const table = save({ ...seeded, ...(lm ? { lm: { models: lm } } : {}) } as Seeded<unknown>, true);

@@ -29,6 +29,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated experiment / inspect'
   it('rejects unknown experiments and misplaced flags with one line and exit 2', () => {
     for (const [args, msg] of [[['experiment', 'nope'], /unknown experiment 'nope'/], [['experiment', 'adding', '--dataset', 'jsb'], /--dataset does not apply to the adding experiment/],
       [['experiment', 'cost', '--seeds', '3'], /--seeds does not apply to cost/], [['experiment', 'copy', '--inits', 'pytorch,keras'], /--inits: each must be one of pytorch, bias1, chrono, got 'keras'/],
+      [['experiment', 'adding', '--grid'], /--grid does not apply to the adding experiment/], [['experiment', 'music', '--models', 'rnn,gpt'], /--models: each must be one of rnn, gru, lstm, gru-cho, got 'gpt'/],
       [['inspect', '--text', 'hi'], /--model DIR is required/]] as [string[], RegExp][]) {
       const r = gated(...args);
       expect(r.status, r.stderr).toBe(2);
@@ -51,6 +52,28 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated experiment / inspect'
     for (const row of res.perSeed[0].rows) expect(row.params).toBe(row.formula);
     expect(readFileSync(join(out, 'cost.svg'), 'utf8')).toMatch(/^<svg xmlns/);
     expect(r.stdout).toContain('| gru | 256 |');
+  }, 120_000);
+
+  it('music --grid --quick: the grid has validation numbers only, the finals test; --merge joins two model sets', () => {
+    const part = (models: string) => {
+      const out = join(dir, `music-${models}`);
+      const r = gated('experiment', 'music', '--grid', '--quick', '--max-epochs', '1', '--models', models, '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    };
+    const a = part('rnn'), b = part('gru');
+    const res = JSON.parse(readFileSync(join(a, 'result.json'), 'utf8'));
+    expect(res.grid).toEqual({ weightNoise: [0, 0.1], lr: [0.003], seed: 0 });
+    expect(res.candidates.map((c: { model: string; weightNoise: number }) => `${c.model} ${c.weightNoise}`)).toEqual(['rnn 0', 'rnn 0.1']);
+    for (const c of res.candidates) expect(Object.keys(c.fit)).not.toContain('testNll');
+    expect(res.selection).toContain('test is never evaluated for a candidate');
+    expect(res.perSeed[0].results[0].testNll).toBeGreaterThan(0);
+    const merged = join(dir, 'music-merged'), m = gated('experiment', 'music', '--merge', `${a},${b}`, '--out', merged);
+    expect(m.status, m.stderr).toBe(0);
+    const mres = JSON.parse(readFileSync(join(merged, 'result.json'), 'utf8'));
+    expect(mres.selected.map((s: { model: string }) => s.model)).toEqual(['rnn', 'gru']);
+    expect(readFileSync(join(merged, 'table.md'), 'utf8')).toContain('Selection grid (seed 0, validation only)');
+    expect(readFileSync(join(merged, 'music.svg'), 'utf8')).toMatch(/^<svg xmlns/);
   }, 120_000);
 
   it('inspect writes gates.json, gates.svg and gates.html for a GRU model', () => {
