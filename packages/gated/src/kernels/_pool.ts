@@ -188,17 +188,12 @@ export class Pool {
     let ownChunks = 0, ownMs = 0;
     this.gen = (this.gen + 1) & 4095;
     Atomics.store(h, DONE, 0);
-    // chunk 0 is the caller's before the job is published: a job that comes back again and again (a time loop's
-    // GEMM) then finds each thread on the same part of its operands, still in that core's cache, call after call
-    Atomics.store(h, CLAIM, (this.gen << 20) | (n << 10) | 1);
+    Atomics.store(h, CLAIM, (this.gen << 20) | (n << 10));
     if (Atomics.load(h, SLEEPERS) > 0) Atomics.notify(h, CLAIM);
-    for (let c = 0; ; c = -1) {
-      if (c < 0) {
-        const v = Atomics.load(h, CLAIM);
-        c = v & 1023;
-        if (c >= n) break;
-        if (Atomics.compareExchange(h, CLAIM, v, v + 1) !== v) continue;
-      }
+    for (;;) {
+      const v = Atomics.load(h, CLAIM), c = v & 1023;
+      if (c >= n) break;
+      if (Atomics.compareExchange(h, CLAIM, v, v + 1) !== v) continue;
       const o = c * STRIDE, s0 = performance.now();
       fns[t[o]](t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7], t[o + 8],
         t[o + 9], t[o + 10], t[o + 11], t[o + 12], t[o + 13], t[o + 14], t[o + 15], t[o + 16]);
