@@ -140,7 +140,7 @@ export class Session {
     const config: LMConfig = {
       format: 'gated-charlm', version: 1, model: m, vocab: this.vocab.toJSON(), data: this.data,
       training: { ...defaultLMOptions, cell: m.cell, hidden: m.hidden, layers: m.layers, embed: m.embed, dropout: m.dropout,
-        epochs: Math.max(1, this.epochs), batch: o.batch, lr: o.lr, optimizer: 'adam', clip: o.clip, seed: o.seed, chunk: o.chunk,
+        epochs: Math.max(1, this.epochs), batch: o.batch, lr: o.lr, optimizer: 'adam', weightDecay: null, clip: o.clip, seed: o.seed, chunk: o.chunk,
         valFraction: VAL_FRACTION, patience: 0, schedule: 'constant' },
     };
     // no state.json: the playground does not stop at epoch ends, so a CLI --resume would not be exact

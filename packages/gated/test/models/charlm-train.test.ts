@@ -63,4 +63,21 @@ describe('trainCharLM', () => {
     expect(() => trainCharLM({ kind: 'lines', lines: ['abc', 'xyz'], source: 'x' }, {}, { init: plain })).toThrow(/character "x" .* not in the model's vocabulary/);
     expect(() => trainCharLM(more, {}, { init: plain, resume: trained })).toThrow(/either resume or init/);
   });
+
+  it("weight decay: 0.1 with the default AdamW, another optimizer's own when only the optimizer is given, old checkpoints unchanged", () => {
+    const tiny = { ...opts, epochs: 1 };
+    const opt = (d: ModelDir<LMConfig>) => (d.optimizer as { hyper: { weightDecay: number } }).hyper.weightDecay;
+    const byDefault = trainCharLM(data, tiny).dir, adam = trainCharLM(data, { ...tiny, optimizer: 'adam' }).dir;
+    const set = trainCharLM(data, { ...tiny, optimizer: 'sgd', weightDecay: 0.05 }).dir;
+    expect(byDefault.config.training).toMatchObject({ optimizer: 'adamw', weightDecay: 0.1 });
+    expect(adam.config.training).toMatchObject({ optimizer: 'adam', weightDecay: null });
+    expect(set.config.training).toMatchObject({ optimizer: 'sgd', weightDecay: 0.05 });
+    expect([opt(byDefault), opt(adam), opt(set)]).toEqual([0.1, 0, 0.05]);   // what the optimizers got
+    // a checkpoint written before weightDecay existed resumes with its optimizer's own decay, not the new default
+    const old = decodeModelDir<LMConfig>(encodeModelDir(adam));
+    delete (old.config.training as Partial<LMConfig['training']>).weightDecay;
+    const resumed = trainCharLM(data, { epochs: 2 }, { resume: old }).dir;
+    expect(resumed.config.training).toMatchObject({ optimizer: 'adam', weightDecay: null });
+    expect(() => trainCharLM(data, { ...tiny, weightDecay: -1 })).toThrow(/weightDecay must be ≥ 0 or null/);
+  });
 });

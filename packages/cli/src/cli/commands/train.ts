@@ -34,7 +34,7 @@ Training:
   --batch N                  sequences per batch                                    [${d.batch}]
   --lr X                     learning rate                                          [${d.lr}]
   --optimizer NAME           adam | adamw | sgd (momentum 0.9) | rmsprop      [${d.optimizer}]
-  --weight-decay X           weight decay (decoupled for adamw)        [the optimizer's: 0; adamw 0.01]
+  --weight-decay X           weight decay (decoupled for adamw)   [${d.weightDecay} with ${d.optimizer}; else the optimizer's own]
   --clip X                   gradient-norm clipping, 0 = off                        [${d.clip}]
   --schedule cosine|constant learning rate: cosine decay to lr/100 over the run, or constant [${d.schedule}]
   --chunk N                  truncated-BPTT chunk length for streams                [${d.chunk}]
@@ -100,7 +100,7 @@ export function run(argv: string[]): void {
       embed: num(v, 'embed', d.embed, { int: true, min: 1 }), dropout: num(v, 'dropout', d.dropout, { min: 0 }),
       epochs: num(v, 'epochs', d.epochs, { int: true, min: 1 }), batch: num(v, 'batch', d.batch, { int: true, min: 1 }),
       lr: num(v, 'lr', d.lr), optimizer: choice(v, 'optimizer', ['adam', 'adamw', 'sgd', 'rmsprop'] as const, d.optimizer),
-      weightDecay: v['weight-decay'] === undefined ? d.weightDecay : num(v, 'weight-decay', 0, { min: 0 }),
+      ...(v['weight-decay'] === undefined ? {} : { weightDecay: num(v, 'weight-decay', 0, { min: 0 }) }),   // else the library's rule
       clip: num(v, 'clip', d.clip, { min: 0 }), schedule: choice(v, 'schedule', ['cosine', 'constant'] as const, d.schedule),
       onNan: choice(v, 'on-nan', ['error', 'skip'] as const, d.onNan), chunk: num(v, 'chunk', d.chunk, { int: true, min: 1 }),
       patience: num(v, 'patience', d.patience, { int: true, min: 0 }), valFraction: num(v, 'val-fraction', d.valFraction),
