@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 BOUNDARY, IGNORE, M32 = 0, -100, 0xFFFFFFFF
-DEFAULTS = dict(cell='gru', hidden=256, layers=2, embed=32, dropout=0.25, epochs=10, batch=32, lr=3e-3, optimizer='adam',
-                clip=1.0, seed=42, chunk=64, valFraction=0.1, patience=0, schedule='cosine', onNan='error')
+DEFAULTS = dict(cell='gru', hidden=256, layers=2, embed=32, dropout=0.25, epochs=10, batch=32, lr=3e-3, optimizer='adamw',
+                weightDecay=0.1, clip=1.0, seed=42, chunk=64, valFraction=0.1, patience=0, schedule='cosine', onNan='error')
 ARCH = ('cell', 'embed', 'hidden', 'layers')
 
 
@@ -267,7 +267,10 @@ def worker(rank, world, args):
     say = (lambda *a: print(*a, flush=True)) if rank == 0 else (lambda *a: None)
 
     saved = read_model_dir(args.resume)[0] if args.resume else None  # parse() has pointed args.data at its data
-    o = {**DEFAULTS, **(saved['training'] if saved else {}), **{k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}}
+    given = {k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}
+    # as gated: the default weight decay belongs to the default optimizer; a saved run without one keeps its optimizer's
+    decay = {'weightDecay': None} if (saved and 'weightDecay' not in saved['training']) or given.get('optimizer', DEFAULTS['optimizer']) != DEFAULTS['optimizer'] else {}
+    o = {**DEFAULTS, **decay, **(saved['training'] if saved else {}), **given}
     kind, data, source = read_data(args)
     init = read_model_dir(args.init) if args.init else None
     if init:  # the architecture and vocabulary are the directory's
@@ -288,8 +291,10 @@ def worker(rank, world, args):
         model.load_state_dict(init[1], strict=True)
     torch.manual_seed(o['seed'] * 1000 + rank + 1)  # dropout masks differ between ranks
     ddp = DDP(model, device_ids=[local] if cuda else None)
-    optim = {'adam': lambda p: torch.optim.Adam(p, lr=o['lr']), 'adamw': lambda p: torch.optim.AdamW(p, lr=o['lr']),
-             'sgd': lambda p: torch.optim.SGD(p, lr=o['lr'], momentum=0.9), 'rmsprop': lambda p: torch.optim.RMSprop(p, lr=o['lr'])}[o['optimizer']](ddp.parameters())
+    wd = {} if o.get('weightDecay') is None else {'weight_decay': o['weightDecay']}  # None: the optimizer's own default
+    optim = {'adam': lambda p: torch.optim.Adam(p, lr=o['lr'], **wd), 'adamw': lambda p: torch.optim.AdamW(p, lr=o['lr'], **wd),
+             'sgd': lambda p: torch.optim.SGD(p, lr=o['lr'], momentum=0.9, **wd),
+             'rmsprop': lambda p: torch.optim.RMSprop(p, lr=o['lr'], **wd)}[o['optimizer']](ddp.parameters())
     steps = o['epochs'] * len(epoch_batches(Rng(0)))
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, T_max=steps, eta_min=o['lr'] / 100) if o['schedule'] == 'cosine' else None
     baseline = bigram_loss(all_train, val_batches, V)
@@ -382,6 +387,7 @@ def parse(argv):
         p.add_argument(f'--{k}', type=int, help='global: sequences per step, split across processes' if k == 'batch' else None)
     for k in ('dropout', 'lr', 'clip'):
         p.add_argument(f'--{k}', type=float)
+    p.add_argument('--weight-decay', dest='weightDecay', type=float)
     p.add_argument('--val-fraction', dest='valFraction', type=float)
     p.add_argument('--optimizer', choices=['adam', 'adamw', 'sgd', 'rmsprop'])
     p.add_argument('--schedule', choices=['cosine', 'constant'])
