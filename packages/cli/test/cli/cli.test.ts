@@ -1,7 +1,7 @@
 // The `gated` CLI as a user meets it: help text, one-line errors with non-zero exits, a run killed mid-way and
 // resumed to the same weights as an uninterrupted run, and a trained model that loads and generates.
 import { describe, expect, it } from 'vitest';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +10,13 @@ import { readSafetensors } from '../../../gated/src/io/safetensors.js';
 import { CharLM, sample } from '../../../gated/src/models/charlm.js';
 import { CharVocab } from '../../../gated/src/train/data.js';
 import { Rng } from '../../../gated/src/random.js';
+import { runCli } from '../_util/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 // node itself runs the CLI (tsx as a loader, not its wrapper process), so a kill reaches the training process
 const NODE_ARGS = ['--import', 'tsx', MAIN];
 const gated = (...args: string[]) => spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
-/** gated without blocking the test worker (a blocked worker misses vitest's RPC deadline on a busy machine). */
-function gatedAsync(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 120_000, env },
-      (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }));
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'gated-cli-'));
 const rng = new Rng(9);
@@ -38,7 +32,7 @@ describe('gated CLI', () => {
   it('prints help for every command', async () => {
     const cases = [[[], ['train', 'generate', 'eval']], [['train'], ['--dataset', '--data', '--stream', '--cell', '--hidden', '--layers', '--embed', '--dropout', '--epochs', '--batch', '--lr', '--optimizer', '--weight-decay', '--clip', '--seed', '--out', '--resume']],
       [['generate'], ['--model', '--prompt', '--temperature', '--top-k', '--count', '--max-length', '--seed']], [['eval'], ['--model', '--data']]] as [string[], string[]][];
-    const runs = await Promise.all(cases.map(([cmd]) => gatedAsync([...cmd, '--help'])));
+    const runs = await Promise.all(cases.map(([cmd]) => runCli([...cmd, '--help'])));
     cases.forEach(([, flags], i) => {
       expect(runs[i].status, runs[i].stderr).toBe(0);
       for (const f of flags) expect(runs[i].stdout).toContain(f);
@@ -48,7 +42,7 @@ describe('gated CLI', () => {
   it('prints its version for --version and -v', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-v']) {
-      const r = await gatedAsync([flag]);
+      const r = await runCli([flag]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toBe(`${version}\n`);
       expect(r.stderr).toBe('');
@@ -66,7 +60,7 @@ describe('gated CLI', () => {
       [['generate', '--model', join(dir, 'nope')], 1, /does not exist/],
       [['frobnicate'], 2, /unknown command 'frobnicate'/],
     ];
-    const runs = await Promise.all(cases.map(([args]) => gatedAsync(args)));
+    const runs = await Promise.all(cases.map(([args]) => runCli(args)));
     for (const [k, [args, code, msg]] of cases.entries()) {
       const r = runs[k];
       expect(r.status, args.join(' ')).toBe(code);
@@ -74,7 +68,7 @@ describe('gated CLI', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const r = await gatedAsync(['train', '--help'], { ...process.env, GATED_NUM_THREADS: '0' });
+    const r = await runCli(['train', '--help'], { ...process.env, GATED_NUM_THREADS: '0' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/GATED_NUM_THREADS must be a whole number ≥ 1, got '0'/);
   }, 60_000);

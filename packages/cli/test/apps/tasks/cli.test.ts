@@ -1,22 +1,13 @@
 // `gated task` as a user meets it: a quick training writes a model directory that eval and predict read back, --seeds
 // writes one result.json with every seed's raw numbers and their mean ± sd, and usage mistakes are one-line errors with exit code 2.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../_util/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-/** Runs `gated task …` in a child process; asynchronous, so that the test worker keeps answering vitest while it waits. */
-const gated = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'task', ...args], { cwd: ROOT, timeout: 120_000 });
-  let stdout = '', stderr = '';
-  p.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  p.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  p.on('error', reject);
-  p.on('close', (status) => resolve({ status, stdout, stderr }));
-});
+/** Runs `gated task …` (see runCli: asynchronous, so that the test worker keeps answering vitest while it waits). */
+const gated = (...args: string[]) => runCli(['task', ...args]);
 
 // the child process picks its own kernels, so one run of this file covers it
 describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
