@@ -5,7 +5,7 @@
 //   gi rows of every gate   = W_i· x_t + b_i·   (when x is given: a GEMV on W_ih's row panels; else read from gi[t])
 //   gh rows of every gate   = W_h· h_{t−1} + b_h·   (a GEMV on W_hh's row panels)
 //   the gate math of its units into h_t (and c_t), and save[t] when save ≠ 0.
-// Each thread owns some blocks and runs them step after step (below); before step s a thread waits, spinning, until
+// Each thread owns a block and runs it step after step (below); before step s a thread waits, spinning, until
 // every block of step s − 1 is done — the only synchronisation. A thread that never arrives leaves its blocks to the
 // others, so one thread alone runs the whole loop, and nothing can deadlock.
 // Every row sum is gemvRowPanels' and every gate element goes through the operations of gates.ts, so the bits do not

@@ -144,8 +144,9 @@ export class Pool {
   // time from the caller's own chunks (own time · n / own chunks) — or takes the caller's estimate (a batch-1 time loop,
   // whose threads wait for each other every step, counts the time they spent waiting) — and compares it with the job's
   // time; when the time saved over a window (WINDOW jobs, or WINDOW_MS of them) is negative, jobs stay on the calling
-  // thread for BACKOFF_MS, then threads are tried again. A whole window, not a running average, so that one stall (a worker descheduled once for a few ms on
-  // an otherwise idle machine) does not outweigh the many small jobs that threads did speed up.
+  // thread for BACKOFF_MS, then threads are tried again. A whole window, not a running average, so that one stall (a
+  // worker descheduled once for a few ms on an otherwise idle machine) does not outweigh the many small jobs that
+  // threads did speed up.
   private saved = 0;          // Σ (one-thread estimate − job time) over this window, ms
   private samples = 0;
   private windowMs = 0;       // the time of this window's jobs
