@@ -55,12 +55,13 @@ export const musicDefaults: MusicOptions = {
 };
 
 /**
- * Per-dataset changes to the defaults. Nottingham has 13× JSB's time steps, so within ~10 minutes each model gets
- * 12 epochs on 50-step pieces at a higher learning rate, without weight noise (it underfits rather than overfits).
+ * Per-dataset changes to the defaults. Nottingham (13× JSB's time steps) learns with the number of updates, so it
+ * trains on 50-step pieces two at a time (1,936 updates an epoch), at most 50 epochs with patience 10 — chosen on
+ * validation with the GRU (docs/experiments.md §5, "Nottingham: what keeps it at 3.85").
  */
 export const musicPresets: Record<MusicOptions['dataset'], Partial<MusicOptions>> = {
   jsb: {},
-  nottingham: { lr: 1e-2, weightNoise: 0, lrDecay: 1, maxEpochs: 12, maxLength: 50 },
+  nottingham: { lr: 3e-3, batch: 2, maxLength: 50, weightNoise: 0, maxEpochs: 50, patience: 10 },
 };
 
 export const musicQuick: Partial<MusicOptions> = { models: ['rnn', 'gru'], maxEpochs: 3 };

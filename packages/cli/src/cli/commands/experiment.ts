@@ -11,7 +11,7 @@ import { copyExperiment, copyFigure, copyQuick, copySelection, copyTable } from 
 import { costExperiment, costFigure, costQuick, costTable, type CostResult } from '../../apps/experiments/cost.js';
 import { musicExperiment, musicQuick, musicSelection, type MusicData, type MusicResult } from '../../apps/experiments/music.js';
 import { musicFigure, musicSeededTable } from '../../apps/experiments/music-report.js';
-import { isMusicGrid, mergeMusicGrids, musicGridDefaults, musicGridQuick, musicProtocol, type MusicGridResult } from '../../apps/experiments/music-grid.js';
+import { isMusicGrid, mergeMusicGrids, musicGridPresets, musicGridQuick, musicProtocol, type MusicGridResult } from '../../apps/experiments/music-grid.js';
 import { musicGridFigure, musicGridTables } from '../../apps/experiments/music-grid-report.js';
 import { runSeeds, seedList, type Seeded } from '../../apps/experiments/seeds.js';
 import { vanishingExperiment, vanishingFigure, vanishingQuick, vanishingSelection, vanishingTable } from '../../apps/experiments/vanishing.js';
@@ -54,11 +54,12 @@ Options:
                              notes' "The cat(s), which already ate a bunch of food, was / were full." and similar pairs
   --dataset jsb|nottingham   music only: the data set                                [jsb]
   --max-epochs N             music only: epoch budget per model (early stopping may end sooner)
-                                                                           [jsb 200, nottingham 12]
+                                                                           [jsb 200, nottingham 50]
   --models LIST              music only: models, comma-separated, of rnn, gru, lstm, gru-cho      [all four]
-  --grid                     music only: select weight noise σ ∈ {0, 0.1, 0.15} × learning rate ∈ {1e-3, 3e-3} per
-                             model on validation (seed 0, test never evaluated; --quick: σ ∈ {0, 0.1}, lr 3e-3),
-                             then train the selected setting for each of --seeds and evaluate test once per seed
+  --grid                     music only: select weight noise σ × learning rate per model on validation (jsb:
+                             σ ∈ {0, 0.1, 0.15} × lr ∈ {1e-3, 3e-3}; nottingham: σ ∈ {0, 0.075}, lr 3e-3; seed 0,
+                             test never evaluated; --quick: σ ∈ {0, 0.1}, lr 3e-3), then train the selected
+                             setting for each of --seeds and evaluate test once per seed
   --merge DIRS               music only: join --grid runs of disjoint --models (comma-separated result
                              directories, e.g. one process per core) into --out
   -h, --help                 show this help
@@ -244,7 +245,7 @@ export function run(argv: string[]): void {
   };
   const seeded = v.grid
     // the grid's candidates use seed 0 (or --seed); the final seeds are --seed, --seed + 1, …
-    ? musicProtocol(loadMusic(dataset), musicOptions(o), { ...(o.quick ? musicGridQuick : musicGridDefaults), seed }, seedList(seed, nSeeds), onProgress, time, (soFar) => save(soFar, false))
+    ? musicProtocol(loadMusic(dataset), musicOptions(o), { ...(o.quick ? musicGridQuick : musicGridPresets[dataset]), seed }, seedList(seed, nSeeds), onProgress, time, (soFar) => save(soFar, false))
     : runSeeds(name, seedList(seed, nSeeds), exp.selection, (s) => exp.run({ ...o, seed: s }, onProgress), time, (soFar) => save(soFar, false));
   const lmDirs = list(v, 'lm'), lm = lmDirs ? scoreLMs(lmDirs) : undefined;
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
