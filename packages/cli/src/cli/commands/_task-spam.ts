@@ -29,8 +29,8 @@ train:
                                  (lower-cased, whitespace runs → one space); the baseline always reads words  [${sp.level}]
   --max-chars N --char-vocab N   level char: characters kept per message, character vocabulary cap (the
                                  most frequent in training; others → unknown)   [${ch.maxChars}, ${ch.charVocab}]
-                                 level char changes the defaults of --embed, --hidden, --epochs to
-                                 [${charSpamOptions.embed}, ${charSpamOptions.hidden}, ${charSpamOptions.epochs}] (chosen on validation; docs/tasks.md)
+                                 level char changes the defaults of --embed, --hidden, --epochs, --lr to
+                                 [${charSpamOptions.embed}, ${charSpamOptions.hidden}, ${charSpamOptions.epochs}, ${charSpamOptions.lr}] (chosen on validation; docs/tasks.md)
   --vocab N --max-tokens N       vocabulary cap, tokens kept per message       [${sp.vocab}, ${sp.maxTokens}]
   --cell gru|lstm|rnn --pool mean|max|last --unidirectional                    [${sp.cell}, ${sp.pool}]
   --embed N --hidden N --dropout P                                             [${sp.embed}, ${sp.hidden}, ${sp.dropout}]

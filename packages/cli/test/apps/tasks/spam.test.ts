@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../gated/src/random.js';
 import { CharVocab, WordVocab, dedupeDocs, jaccard, messageChars, shingles, spamBatches, splitDocs, tokenizeMessage, type SpamDoc } from '../../../src/apps/tasks/spam-data.js';
-import { BowLogReg, defaultSpamOptions, quickSpamOptions, spamDefaults, spamDocs, spamProbs, testSpam, trainSpam } from '../../../src/apps/tasks/spam.js';
+import { BowLogReg, charSpamOptions, defaultSpamOptions, quickSpamOptions, spamDefaults, spamDocs, spamProbs, testSpam, trainSpam, type SpamOptions } from '../../../src/apps/tasks/spam.js';
 import { spamAssassin } from '../../../src/task-datasets.js';
 
 describe('spam data', () => {
@@ -63,11 +63,12 @@ describe('spam data', () => {
     expect(() => trainSpam({ ...split, train: split.train.map(({ chars: _c, ...d }) => d) }, o)).toThrow(/no characters/);
     expect(() => trainSpam(split, { ...o, maxChars: 0 })).toThrow(/maxChars/);
   });
-  it('level defaults: word is defaultSpamOptions itself; char narrows the GRU and keeps every other default', () => {
+  it('level defaults: word is defaultSpamOptions itself; char changes only what charSpamOptions names', () => {
     expect(spamDefaults()).toEqual(defaultSpamOptions);
     const c = spamDefaults('char');
     expect(c.level).toBe('char');
-    for (const k of ['maxTokens', 'vocab', 'lr', 'batch', 'dropout', 'pool', 'classWeights', 'maxChars', 'charVocab'] as const) expect(c[k]).toEqual(defaultSpamOptions[k]);
+    for (const k of Object.keys(defaultSpamOptions) as (keyof SpamOptions)[]) expect(c[k], k).toEqual(k in charSpamOptions ? charSpamOptions[k] : defaultSpamOptions[k]);
+    expect(Object.keys(charSpamOptions)).not.toContain('maxTokens');   // the baseline's words are the word level's
   });
   it('splits 80/10/10 with the same spam share in every part', () => {
     const docs: SpamDoc[] = Array.from({ length: 200 }, (_, i) => ({ id: String(i), label: i < 60 ? 1 : 0, tokens: ['x'] }));
