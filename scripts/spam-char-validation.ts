@@ -4,14 +4,19 @@
 //   SETTING: comma-separated key=value pairs of SpamOptions, e.g. maxChars=800,epochs=8 (level is always 'char').
 // OUT.json is rewritten after every setting: the seed, the machine, and per setting its options, every epoch's
 // validation loss / accuracy / F1, the kept (lowest validation loss) epoch, its validation ROC AUC / PR AUC and the time.
+// The kernels are set up as `gated` sets them (relaxed-SIMD build, GATED_NUM_THREADS), so that a setting here and the
+// same setting trained by `gated task spam train` compute the same numbers.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { prAuc, rocAuc, type EpochMetrics } from 'gated';
+import { getNumThreads, getWasmBuild, prAuc, rocAuc, setNumThreads, type EpochMetrics } from 'gated';
+import { enableRelaxedSimd } from 'gated/node';
 import { dedupeDocs, splitDocs } from '../packages/cli/src/apps/tasks/spam-data.js';
 import { defaultSpamOptions, spamDocs, spamProbs, trainSpam, type SpamOptions } from '../packages/cli/src/apps/tasks/spam.js';
 import { bestEpoch } from '../packages/cli/src/apps/tasks/seeded.js';
 import { spamAssassin } from '../packages/cli/src/task-datasets.js';
 
+enableRelaxedSimd();
+if (process.env.GATED_NUM_THREADS) setNumThreads(Number(process.env.GATED_NUM_THREADS));
 const args = process.argv.slice(2), out = args.shift();
 let seed = 1;
 if (args[0] === '--seed') { args.shift(); seed = Number(args.shift()); }
@@ -45,6 +50,7 @@ for (const a of args) {
     wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, loadAverage: loadavg()[0],
   });
   writeFileSync(out, JSON.stringify({ experiment: 'spam character-level validation sweep', split: 'validation of the seed', seed,
-    sizes: { train: split.train.length, val: split.val.length }, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, runs }, null, 2) + '\n');
+    sizes: { train: split.train.length, val: split.val.length }, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
+    kernels: { build: getWasmBuild(), threads: getNumThreads() }, runs }, null, 2) + '\n');
   console.log(`${a}: kept epoch ${bestEpoch(epochs)}, ${((performance.now() - t0) / 1000).toFixed(0)}s wall, ${((c.user + c.system) / 1e6).toFixed(0)}s CPU`);
 }
