@@ -1,26 +1,47 @@
 // Spam data: SpamAssassin messages → word tokens of the subject and body (headers dropped, HTML tags and
-// quoted-printable soft breaks removed, lower-cased, numbers → <num>), a seeded stratified 80/10/10 split, a
-// frequency-capped vocabulary, and length-bucketed batches for the recurrent classifier.
-import { Rng, shuffle } from 'gated';
+// quoted-printable soft breaks removed, lower-cased, numbers → <num>) or the characters of that same cleaned text, a
+// seeded stratified 80/10/10 split, frequency-capped vocabularies, and length-bucketed batches for the recurrent classifier.
+import { GatedError, Rng, shuffle } from 'gated';
 
-export interface SpamDoc { tokens: string[]; label: 0 | 1; id: string }
+/** One message: its word tokens, and its characters (code points) when the documents were made for the character level. */
+export interface SpamDoc { tokens: string[]; label: 0 | 1; id: string; chars?: string[] }
 export interface SpamSplit { train: SpamDoc[]; val: SpamDoc[]; test: SpamDoc[] }
 
-/** Word tokens of one raw message (the first `maxTokens`): its Subject header line, then the body. */
-export function tokenizeMessage(raw: string, maxTokens: number): string[] {
+/**
+ * The text both tokenizers read: the Subject header line, then the body, with quoted-printable soft breaks and escapes,
+ * HTML tags and entities replaced, lower-cased (so case is not information for either level).
+ */
+export function cleanMessage(raw: string): string {
   const cut = raw.search(/\r?\n\r?\n/);
   const head = cut >= 0 ? raw.slice(0, cut) : '', body = cut >= 0 ? raw.slice(cut) : raw;
   const subject = /^subject:(.*)$/im.exec(head)?.[1] ?? '';
-  const text = `${subject}\n${body}`
+  return `${subject}\n${body}`
     .replace(/=\r?\n/g, '')                       // quoted-printable soft line breaks
     .replace(/=([0-9A-F]{2})/g, ' ')              // quoted-printable escapes
     .replace(/<[^>]*>/g, ' ')                     // HTML tags
     .replace(/&[a-z]+;|&#\d+;/gi, ' ')            // HTML entities
     .toLowerCase();
+}
+
+/** Word tokens of one raw message (the first `maxTokens`): its Subject header line, then the body. */
+export function tokenizeMessage(raw: string, maxTokens: number): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/[a-z][a-z']*|\d+|[$!]/g)) {
+  for (const m of cleanMessage(raw).matchAll(/[a-z][a-z']*|\d+|[$!]/g)) {
     out.push(/^\d/.test(m[0]) ? '<num>' : m[0]);
     if (out.length >= maxTokens) break;
+  }
+  return out;
+}
+
+/**
+ * Characters of one raw message: the first `maxChars` code points of cleanMessage's text with each run of whitespace
+ * (spaces, line breaks, the gaps removed tags leave) made one space and the ends trimmed, so that the budget holds text.
+ */
+export function messageChars(raw: string, maxChars: number): string[] {
+  const out: string[] = [];
+  for (const c of cleanMessage(raw).replace(/\s+/g, ' ').trim()) {
+    if (out.length >= maxChars) break;
+    out.push(c);
   }
   return out;
 }
@@ -103,25 +124,44 @@ export function splitDocs(docs: readonly SpamDoc[], seed: number, valFraction = 
   return { train: shuffle(out.train, rng), val: shuffle(out.val, rng), test: shuffle(out.test, rng) };
 }
 
+/** The `n` items in the most lists (each list counted once per item; at least 2 lists; ties by item). */
+function mostFrequent(lists: Iterable<readonly string[]>, n: number): string[] {
+  const df = new Map<string, number>();
+  for (const l of lists) for (const w of new Set(l)) df.set(w, (df.get(w) ?? 0) + 1);
+  return [...df].filter(([, k]) => k >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(0, n)).map(([w]) => w);
+}
+
 /** Word ids: 0 padding, 1 unknown, then the `size` − 2 words in the most training documents (at least 2; ties by word). */
 export class WordVocab {
   private readonly index = new Map<string, number>();
   constructor(readonly words: readonly string[]) { words.forEach((w, i) => this.index.set(w, i)); }
-  static fit(docs: readonly SpamDoc[], size: number): WordVocab {
-    const df = new Map<string, number>();
-    for (const d of docs) for (const w of new Set(d.tokens)) df.set(w, (df.get(w) ?? 0) + 1);
-    const top = [...df].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(0, size - 2));
-    return new WordVocab(['<pad>', '<unk>', ...top.map(([w]) => w)]);
-  }
+  static fit(docs: readonly SpamDoc[], size: number): WordVocab { return new WordVocab(['<pad>', '<unk>', ...mostFrequent(docs.map((d) => d.tokens), size - 2)]); }
   get size(): number { return this.words.length; }
   encode(tokens: readonly string[]): number[] { return tokens.map((t) => this.index.get(t) ?? 1); }
+  /** The classifier's input ids of a document: its word ids (a document without tokens becomes one <unk>). */
+  ids(d: SpamDoc): number[] { return d.tokens.length ? this.encode(d.tokens) : [1]; }
+}
+
+/**
+ * Character ids for the character-level classifier: 0 padding, 1 unknown, then the `size` − 2 characters in the most
+ * training documents (at least 2; ties by character); any other character, rare or unseen in training, is unknown.
+ */
+export class CharVocab extends WordVocab {
+  static override fit(docs: readonly SpamDoc[], size: number): CharVocab { return new CharVocab(['<pad>', '<unk>', ...mostFrequent(docs.map(docChars), size - 2)]); }
+  /** The classifier's input ids of a document: its character ids (a document without characters becomes one <unk>). */
+  override ids(d: SpamDoc): number[] { const c = docChars(d); return c.length ? this.encode(c) : [1]; }
+}
+
+function docChars(d: SpamDoc): string[] {
+  if (!d.chars) throw new GatedError('INVALID_ARGUMENT', `spam: document ${d.id} has no characters (make the documents with spamDocs(…, maxChars))`);
+  return d.chars;
 }
 
 export interface SpamBatch { ids: Int32Array; lengths: Int32Array; B: number; T: number; labels: Int32Array }
 
-/** Batches of documents of similar length (a document without tokens becomes one <unk>). */
+/** Batches of documents of similar length, as ids of `vocab` (words, or characters for a CharVocab). */
 export function spamBatches(docs: readonly SpamDoc[], vocab: WordVocab, size: number, rng?: Rng): SpamBatch[] {
-  const enc = docs.map((d) => ({ ids: d.tokens.length ? vocab.encode(d.tokens) : [1], label: d.label }));
+  const enc = docs.map((d) => ({ ids: vocab.ids(d), label: d.label }));
   let order = enc;
   if (rng) {
     const s = shuffle([...enc], rng), pool = size * 20;

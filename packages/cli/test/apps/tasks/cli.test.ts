@@ -64,6 +64,29 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
       }
     }
   });
+  it('spam --quick --level char: train, eval and predict agree on a character-level model directory', { timeout: 180_000 }, async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), 'spam-char');
+    const t = await gated('spam', 'train', '--quick', '--level', 'char', '--max-chars', '120', '--epochs', '2', '--out', out);
+    expect(t.status, t.stderr).toBe(0);
+    for (const f of ['model.safetensors', 'config.json', 'metrics.json', 'results.json', 'baseline.safetensors', 'result.json', 'table.md']) expect(existsSync(join(out, f)), f).toBe(true);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.training).toMatchObject({ level: 'char', maxChars: 120, epochs: 2 });
+    expect(config.chars.slice(0, 2)).toEqual(['<pad>', '<unk>']);
+    expect(config.model.vocabSize).toBe(config.chars.length);
+    expect(config.vocab.length).toBeGreaterThan(config.chars.length);   // the baseline's words are kept beside the characters
+    const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(r.experiment).toBe('task spam --level char');
+    expect(r.selection).toMatch(/character-level/);
+    expect(readFileSync(join(out, 'table.md'), 'utf8')).toContain('character-level bidirectional GRU (first 120 characters)');
+    const line = (s: string, who: string): string => s.split('\n').find((l) => l.includes(who))!;
+    const e = await gated('spam', 'eval', '--model', out);
+    expect(e.status, e.stderr).toBe(0);
+    expect(line(e.stdout, 'gated char GRU')).toBe(line(t.stdout, 'gated char GRU'));
+    expect(line(e.stdout, 'BoW')).toBe(line(t.stdout, 'BoW'));
+    const p = await gated('spam', 'predict', '--model', out, '--text', 'Subject: WIN $$$ now!!!\n\nclick here to claim your prize');
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/^--text\t(spam|ham)\tp\(spam\) [01]\.\d{3} {2}\(baseline [01]\.\d{3}\)\n$/);
+  });
   it('births --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, async () => {
     const r = await seededRun('births', ['model.safetensors', 'baseline.safetensors', 'forecast.svg']);
     expect(r.perSeed[0].test.model.mae).not.toBe(r.perSeed[1].test.model.mae);
@@ -79,5 +102,24 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+  it('spam --level: bad values are one-line usage errors naming the flag; --help lists the flags with defaults', { timeout: 120_000 }, async () => {
+    const bad: [string[], RegExp][] = [
+      [['--level', 'bytes'], /--level must be one of word, char, got 'bytes'/],
+      [['--level', 'char', '--max-chars', '0'], /--max-chars must be ≥ 1, got 0/],
+      [['--level', 'char', '--max-chars', '1.5'], /--max-chars expects an integer/],
+      [['--level', 'char', '--char-vocab', 'many'], /--char-vocab expects a number/],
+      [['--max-chars', '300'], /--max-chars needs --level char/],
+    ];
+    for (const [args, message] of bad) {
+      const r = await gated('spam', 'train', ...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    const h = await gated('spam', '--help');
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/--level word\|char .*\n.*\[word\]/);
+    expect(h.stdout).toMatch(/--max-chars N --char-vocab N[\s\S]*\[\d+, \d+\]/);
   });
 });
