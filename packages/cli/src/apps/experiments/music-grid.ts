@@ -21,8 +21,6 @@ export const musicGridPresets: Record<MusicOptions['dataset'], MusicGrid> = {
   jsb: { weightNoise: [0, 0.1, 0.15], lr: [1e-3, 3e-3], seed: 0 },
   nottingham: { weightNoise: [0, 0.075], lr: [3e-3], seed: 0 },
 };
-/** JSB's grid (the default data set's). */
-export const musicGridDefaults: MusicGrid = musicGridPresets.jsb;
 export const musicGridQuick: MusicGrid = { weightNoise: [0, 0.1], lr: [3e-3], seed: 0 };
 
 /** One grid candidate: a model trained with one setting; train and validation NLL only (there is no test field). */
