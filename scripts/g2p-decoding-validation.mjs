@@ -10,7 +10,7 @@ import { cmudict } from '../packages/cli/dist/task-datasets.js';
 const [dir, beams = '1,4,8', penalties = '0.6,1,1.4'] = process.argv.slice(2);
 if (!dir) { console.error('usage: node scripts/g2p-decoding-validation.mjs MODEL_DIR [BEAMS] [PENALTIES]'); process.exit(2); }
 const g = loadG2P(decodeModelDir(readModelDir(dir)));
-const { val } = splitEntries(cleanCmudict(cmudict()), g.config.training.seed);
+const { val } = splitEntries(cleanCmudict(cmudict()), g.config.data.seed);
 const rows = [];
 for (const beam of beams.split(',').map(Number)) {
   for (const lengthPenalty of (beam === 1 ? [1] : penalties.split(',').map(Number))) {

@@ -11,7 +11,12 @@ export interface G2PEntry { word: string; phones: string[]; alts?: string[][] }
 
 /** Every acceptable pronunciation of an entry, the first one first (what multi-reference scoring compares against). */
 export const references = (e: G2PEntry): string[][] => (e.alts ? [e.phones, ...e.alts] : [e.phones]);
-export interface G2PSplit { train: G2PEntry[]; val: G2PEntry[]; test: G2PEntry[] }
+/** A split of the words; `seed` is the shuffle's (the committed lists in data/g2p/ are seed G2P_SPLIT_SEED's). */
+export interface G2PSplit { train: G2PEntry[]; val: G2PEntry[]; test: G2PEntry[]; seed: number }
+
+/** The seed of the split every G2P run uses (docs/tasks.md; its validation and test word lists are committed): a
+ * training seed changes the initial weights, the batch order and dropout, never the words. */
+export const G2P_SPLIT_SEED = 1;
 
 /** Cleans a CMUdict record (see the file header). */
 export function cleanCmudict(dict: Record<string, string>): G2PEntry[] {
@@ -38,11 +43,11 @@ export function cleanCmudict(dict: Record<string, string>): G2PEntry[] {
 }
 
 /** Seeded split of words: `fractions` of validation and test (default 5% each), the rest training. */
-export function splitEntries(entries: readonly G2PEntry[], seed: number, valFraction = 0.05, testFraction = 0.05): G2PSplit {
+export function splitEntries(entries: readonly G2PEntry[], seed = G2P_SPLIT_SEED, valFraction = 0.05, testFraction = 0.05): G2PSplit {
   const sorted = [...entries].sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
   const all = shuffle(sorted, new Rng(seed));
   const nVal = Math.round(all.length * valFraction), nTest = Math.round(all.length * testFraction);
-  return { test: all.slice(0, nTest), val: all.slice(nTest, nTest + nVal), train: all.slice(nTest + nVal) };
+  return { test: all.slice(0, nTest), val: all.slice(nTest, nTest + nVal), train: all.slice(nTest + nVal), seed };
 }
 
 /** Symbols ↔ ids; id 0 is reserved (padding for letters, the start symbol for phonemes). */

@@ -80,6 +80,8 @@ export interface G2PData {
   letters: SymbolVocab; phonemes: SymbolVocab;
   train: EncodedWords; val: readonly G2PEntry[]; test: readonly G2PEntry[];
   baseline: LetterBaseline;
+  /** The seed of the split the words came from (G2PSplit.seed). */
+  splitSeed: number;
 }
 
 /** The training data of `split` under `options` (trainLimit / testLimit applied). */
@@ -91,17 +93,21 @@ export function prepareG2P(split: G2PSplit, options: Partial<G2POptions> = {}): 
     letters, phonemes, train: encodeEntries(train, letters, phonemes),
     val: split.val.slice(0, o.trainLimit ? Math.max(200, Math.round(o.trainLimit / 10)) : split.val.length),
     test: o.testLimit ? split.test.slice(0, o.testLimit) : split.test,
-    baseline: LetterBaseline.fit(train),
+    baseline: LetterBaseline.fit(train), splitSeed: split.seed,
   };
 }
 
 const isPrepared = (d: G2PSplit | G2PData): d is G2PData => 'baseline' in d;
 
-/** Trains on the training words (validation loss on the validation words each epoch); returns the model and its directory contents. */
+/**
+ * Trains on the training words (validation loss on the validation words after each epoch) and keeps the weights of the
+ * epoch with the lowest validation loss (the protocol's selection; with the cosine schedule usually the last); returns
+ * the model and its directory contents. `seed` fixes the initial weights, the batch order and dropout, not the split.
+ */
 export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> = {}, hooks: G2PHooks = {}): { model: Seq2Seq; dir: ModelDir<G2PConfig> } {
   const o: G2POptions = { ...defaultG2POptions, ...options };
   validate(o);
-  const { letters, phonemes, train, val, test, baseline } = isPrepared(data) ? data : prepareG2P(data, o);
+  const { letters, phonemes, train, val, test, baseline, splitSeed } = isPrepared(data) ? data : prepareG2P(data, o);
   manualSeed(o.seed);
   const modelOptions: Seq2SeqOptions = {
     srcVocab: letters.size, tgtVocab: phonemes.size, embed: o.embed, hidden: o.hidden, encoderLayers: o.encoderLayers,
@@ -111,7 +117,7 @@ export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> 
   const model = new Seq2Seq(modelOptions);
   const config: G2PConfig = {
     format: 'gated-task-g2p', version: 1, model: modelOptions, letters: [...letters.symbols], phonemes: [...phonemes.symbols],
-    data: { source: 'cmudict', cleaning: CLEANING, seed: o.seed, train: train.size, val: val.length, test: test.length },
+    data: { source: 'cmudict', cleaning: CLEANING, seed: splitSeed, train: train.size, val: val.length, test: test.length },
     training: o, baseline: baseline.table,
   };
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
@@ -119,6 +125,7 @@ export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> 
   const scheduler = new CosineAnnealingLR(optimizer, { tMax: steps, etaMin: o.lr / 20 });
   const valBatches = g2pBatches(encodeEntries(val, letters, phonemes), 256);
   const valSample = val.slice(0, 500);
+  let best = Infinity, bestWeights = snapshot(model);
   model.train();
   fit({
     params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip,
@@ -129,6 +136,7 @@ export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> 
       let sum = 0, n = 0;
       noGrad(() => { for (const b of valBatches) { const r = model.loss(b.src, b.tgt); sum += r.loss.item() * r.count; n += r.count; } });
       model.train();
+      if (sum / n < best) { best = sum / n; bestWeights = snapshot(model); }
       return sum / n;
     },
     extraMetrics: () => {
@@ -140,8 +148,9 @@ export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> 
     onEvent: hooks.onEvent,
     onEpochEnd: (s) => hooks.onEpochEnd?.({ metrics: s.metrics[s.metrics.length - 1], checkpoint: { weights: snapshot(model), config } }),
   });
+  model.loadStateDict(bestWeights);
   model.eval();
-  return { model, dir: { weights: snapshot(model), config } };
+  return { model, dir: { weights: bestWeights, config } };
 }
 
 /** Decodes words in batches (sorted by length) with greedy (beam 1) or beam search; returns phonemes in input order. */
@@ -197,7 +206,7 @@ export function predictG2P(g: LoadedG2P, words: readonly string[], o: { beam?: n
   return clean.map((word, i) => ({ word, phones: r.phones[i], weights: r.weights[i] }));
 }
 
-/** The split used for a saved model: the same seed and cleaning over the same dictionary. */
+/** The test words of a saved model's split (the split itself: splitEntries with the model's `config.data.seed`). */
 export function testEntries(split: G2PSplit, config: G2PConfig): G2PEntry[] {
   return config.training.testLimit ? split.test.slice(0, config.training.testLimit) : split.test;
 }

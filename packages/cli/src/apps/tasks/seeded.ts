@@ -1,15 +1,17 @@
-// The spam and births tasks over several seeds (docs/protocol.md §2): what one seed's run records, the mean ± sd of
+// The G2P, spam and births tasks over several seeds (docs/protocol.md §2): what one seed's run records, the mean ± sd of
 // every test metric computed from those raw per-seed numbers (seeds.ts: spread), the orderings the spread allows
 // (seeds.ts: separated) and the markdown table. Browser-safe; running the seeds and timing them is the CLI's job.
 import type { EpochMetrics } from 'gated';
 import { fmtSpread, separated, spread, type Seeded, type Spread } from '../experiments/seeds.js';
 import type { BirthsOptions, BirthsResults } from './births.js';
+import type { G2POptions, G2PResults } from './g2p.js';
 import type { ScoredMetrics, SpamOptions, SpamResults } from './spam.js';
 
 /** One seed's run: its options, the per-epoch curve, the epoch whose weights were kept, the split sizes and the test numbers. */
 export interface TaskRun<O, T> { seed: number; options: O; epochs: EpochMetrics[]; bestEpoch: number; split: { train: number; val: number; test: number }; test: T }
 export type SpamRun = TaskRun<SpamOptions, Omit<SpamResults, 'seconds'>>;
 export type BirthsRun = TaskRun<BirthsOptions, Omit<BirthsResults, 'seconds' | 'examples'>>;
+export type G2PRun = TaskRun<G2POptions, Omit<G2PResults, 'seconds'>>;
 
 /** The epoch (1-based, as EpochMetrics counts) of the lowest validation loss; the first of equals, as training keeps it (`<`). */
 export function bestEpoch(epochs: readonly EpochMetrics[]): number {
@@ -17,6 +19,23 @@ export function bestEpoch(epochs: readonly EpochMetrics[]): number {
   epochs.forEach((m, i) => { if (m.valLoss < epochs[best].valLoss) best = i; });
   return epochs[best]?.epoch ?? 0;
 }
+
+/** A spread of rates scaled (to percent). */
+const scale = (s: Spread, c: number): Spread => spread(s.values.map((v) => v * c));
+
+/** "higher"/"lower" for a claimed ordering, or the words saying there is none. */
+function ordering(a: Spread, b: Spread, aName: string, bName: string, higherIsBetter: boolean): string {
+  if (!separated(a, b)) return a.n < 3 ? `no ordering claimed (${a.n} seed${a.n > 1 ? 's' : ''}; the protocol needs 3)` : 'within the spread (intervals mean ± sd overlap): no ordering';
+  const aBetter = higherIsBetter ? a.mean > b.mean : a.mean < b.mean;
+  return `${aBetter ? aName : bName} better (intervals mean ± sd separate)`;
+}
+
+export const g2pSelection = 'Per seed (the seed fixes the initial weights, the batch order and dropout; the split of the words is the same '
+  + 'for every seed, the committed seed-1 lists): the model keeps the weights of the epoch with the lowest validation loss '
+  + '(6,194 validation words, teacher forced); the letter baseline has nothing to select. The decoding (beam 4, length penalty 1) was '
+  + 'chosen on validation (docs/results/tasks/g2p/decoding-validation.jsonl); the other hyperparameters are the defaults for every '
+  + 'seed, set in earlier revisions from single runs some of which were compared on test (docs/tasks.md lists them); none was changed for this run. '
+  + 'The test words are decoded once per seed, on the kept weights, and never used to choose.';
 
 export const spamSelection = 'Per seed (the seed draws the stratified 80/10/10 split of the deduplicated messages, the initial weights, '
   + 'the batch order and dropout): the GRU keeps the weights of the epoch with the lowest validation cross entropy; the bag-of-words '
@@ -35,6 +54,42 @@ export const birthsSelection = 'Per seed (the seed fixes the initial weights and
   + 'nothing to select. Hyperparameters are the defaults for every seed. The test origins (targets in 1988) are evaluated once per seed, '
   + 'on the kept weights, and never used to choose.';
 
+// ------------------------------------------------------------------------------------------ g2p
+
+export interface G2PSummary {
+  /** Any listed pronunciation counts (the literature's scoring). */
+  model: { per: Spread; wer: Spread };
+  /** The same outputs against the first pronunciation only. */
+  firstReference: { per: Spread; wer: Spread };
+  /** The letter baseline (deterministic: the same for every seed, as the split is). */
+  baseline: { per: Spread; wer: Spread };
+}
+
+/** Mean ± sd over seeds of the test PER and WER of the model (both scorings) and the baseline, from the raw per-seed values. */
+export function g2pSummary(perSeed: readonly G2PRun[]): G2PSummary {
+  const of = (pick: (r: G2PRun) => { per: number; wer: number }) => ({ per: spread(perSeed.map((r) => pick(r).per)), wer: spread(perSeed.map((r) => pick(r).wer)) });
+  return { model: of((r) => r.test.model), firstReference: of((r) => r.test.model.firstReference), baseline: of((r) => r.test.baseline) };
+}
+
+export function g2pSeededTable(r: Seeded<G2PRun>): string {
+  const s = g2pSummary(r.perSeed), n = r.seeds.length, o = r.perSeed[0]?.options;
+  const p = (x: Spread): string => `${fmtSpread(scale(x, 100), 2)}%`;
+  const name = o ? `bi-${o.cell.toUpperCase()} ${o.hidden} encoder, ${o.attention} attention decoder, ${r.perSeed[0].test.model.decoding}` : 'model';
+  const perSeed = r.perSeed.map((x) => `| ${x.seed} | ${x.bestEpoch} / ${x.epochs.length} | ${(100 * x.test.model.per).toFixed(2)}% | ${(100 * x.test.model.wer).toFixed(2)}% | `
+    + `${(100 * x.test.model.firstReference.per).toFixed(2)}% | ${(100 * x.test.model.firstReference.wer).toFixed(2)}% |`);
+  return [
+    `G2P (CMUdict, ${r.perSeed[0]?.split.test ?? 0} test words): PER and WER, mean ± sd over ${n} seed${n > 1 ? 's' : ''} (${r.seeds.join(', ')}); the split is the same for every seed`, '',
+    '| model | test PER | test WER |', '| --- | ---: | ---: |',
+    `| ${name}, any listed pronunciation | ${p(s.model.per)} | ${p(s.model.wer)} |`,
+    `| same outputs, first pronunciation only | ${p(s.firstReference.per)} | ${p(s.firstReference.wer)} |`,
+    `| letter baseline, any listed pronunciation | ${p(s.baseline.per)} | ${p(s.baseline.wer)} |`, '',
+    `Model vs letter baseline (lower is better): PER ${ordering(s.model.per, s.baseline.per, 'model', 'letter baseline', false)}; `
+      + `WER ${ordering(s.model.wer, s.baseline.wer, 'model', 'letter baseline', false)}`, '',
+    'Per seed (raw values in result.json, `perSeed[i].test`):', '',
+    '| seed | best epoch | PER | WER | PER, first ref. | WER, first ref. |', '| ---: | ---: | ---: | ---: | ---: | ---: |', ...perSeed,
+  ].join('\n') + '\n';
+}
+
 // ------------------------------------------------------------------------------------------ spam
 
 export const SPAM_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'prAuc'] as const;
@@ -50,14 +105,7 @@ export function spamSummary(perSeed: readonly SpamRun[]): SpamSummary {
 const spamNames: Record<SpamMetric, string> = { accuracy: 'accuracy', precision: 'precision', recall: 'recall', f1: 'F1', rocAuc: 'ROC AUC', prAuc: 'PR AUC' };
 /** Rates as percent with 2 decimals, AUCs with 4 decimals. */
 const spamFmt = (k: SpamMetric, s: Spread): string => (k === 'rocAuc' || k === 'prAuc' ? fmtSpread(s, 4) : `${fmtSpread(scale(s, 100), 2)}%`);
-const scale = (s: Spread, c: number): Spread => spread(s.values.map((v) => v * c));
 
-/** "higher"/"lower" for a claimed ordering, or the words saying there is none. */
-function ordering(a: Spread, b: Spread, aName: string, bName: string, higherIsBetter: boolean): string {
-  if (!separated(a, b)) return a.n < 3 ? `no ordering claimed (${a.n} seed${a.n > 1 ? 's' : ''}; the protocol needs 3)` : 'within the spread (intervals mean ± sd overlap): no ordering';
-  const aBetter = higherIsBetter ? a.mean > b.mean : a.mean < b.mean;
-  return `${aBetter ? aName : bName} better (intervals mean ± sd separate)`;
-}
 
 export function spamSeededTable(r: Seeded<SpamRun>): string {
   const s = spamSummary(r.perSeed), n = r.seeds.length, char = r.perSeed[0]?.options.level === 'char';

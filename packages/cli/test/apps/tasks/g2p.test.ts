@@ -2,8 +2,9 @@
 // dictionary — the model beats the baseline, beam width 1 decodes exactly like greedy, and a saved model round-trips.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BOS, EOS, LetterBaseline, buildVocabs, cleanCmudict, references, splitEntries, type G2PEntry } from '../../../src/apps/tasks/g2p-data.js';
-import { decodeWords, g2pErrors, loadG2P, predictG2P, testG2P, trainG2P, type G2PConfig } from '../../../src/apps/tasks/g2p.js';
+import { BOS, EOS, LetterBaseline, buildVocabs, cleanCmudict, encodeEntries, g2pBatches, references, splitEntries, type G2PEntry } from '../../../src/apps/tasks/g2p-data.js';
+import { decodeWords, g2pErrors, loadG2P, predictG2P, prepareG2P, testG2P, trainG2P, type G2PConfig } from '../../../src/apps/tasks/g2p.js';
+import { noGrad } from '../../../../gated/src/tensor/tensor.js';
 import { decodeModelDir, encodeModelDir } from '../../../../gated/src/io/checkpoint.js';
 import { beamDecode, greedyDecode } from '../../../../gated/src/nn/decode.js';
 import { padTokens } from '../../../../gated/src/nn/seq2seq.js';
@@ -45,9 +46,11 @@ describe('G2P data', () => {
 // is covered by the kernel, op and layer tests that run on both backends.
 describe.skipIf(process.env.GATED_BACKEND === 'js')('G2P quick pipeline on CMUdict', { timeout: 60_000 }, () => {
   let split: ReturnType<typeof splitEntries>, model: ReturnType<typeof trainG2P>['model'], dir: ReturnType<typeof trainG2P>['dir'], test: G2PEntry[];
+  const valLosses: number[] = [];
   beforeAll(() => {
-    split = splitEntries(cleanCmudict(cmudict()), 1);
-    ({ model, dir } = trainG2P(split, { embed: 24, hidden: 48, epochs: 3, batch: 32, trainLimit: 3000, testLimit: 200, beam: 2 }));
+    split = splitEntries(cleanCmudict(cmudict()));
+    ({ model, dir } = trainG2P(split, { embed: 24, hidden: 48, epochs: 3, batch: 32, trainLimit: 3000, testLimit: 200, beam: 2, seed: 5 },
+      { onEpochEnd: ({ metrics }) => valLosses.push(metrics.valLoss) }));
     test = split.test.slice(0, 200);
   }, 120_000);
 
@@ -56,6 +59,14 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('G2P quick pipeline on CMUdi
     expect(split.val.map((e) => e.word)).toEqual(list('val-words.txt'));
     expect(split.test.map((e) => e.word)).toEqual(list('test-words.txt'));
     expect(split.test.filter((e) => e.alts).length).toBeGreaterThan(200);
+  });
+  it('keeps the weights of the lowest validation loss, and records the split seed apart from the training seed', () => {
+    const l = loadG2P(dir), val = prepareG2P(split, dir.config.training).val;
+    let sum = 0, n = 0;
+    noGrad(() => { for (const b of g2pBatches(encodeEntries(val, l.letters, l.phonemes), 256)) { const r = l.model.loss(b.src, b.tgt); sum += r.loss.item() * r.count; n += r.count; } });
+    expect(valLosses).toHaveLength(3);
+    expect(sum / n).toBeCloseTo(Math.min(...valLosses), 5);
+    expect([dir.config.data.seed, dir.config.training.seed]).toEqual([1, 5]);
   });
   it('beats the letter baseline on held-out words', () => {
     const r = testG2P(model, dir.config, test);

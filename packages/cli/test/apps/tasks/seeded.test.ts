@@ -1,10 +1,11 @@
-// The spam and births tasks over seeds: per-seed test numbers → mean ± sample sd, checked against values worked out
+// The G2P, spam and births tasks over seeds: per-seed test numbers → mean ± sample sd, checked against values worked out
 // by hand; orderings only where the intervals separate; the table shows the aggregate and every seed's raw value.
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from 'gated';
 import type { Seeded } from '../../../src/apps/experiments/seeds.js';
 import { defaultBirthsOptions } from '../../../src/apps/tasks/births.js';
-import { bestEpoch, birthsSeededTable, birthsSummary, spamSeededTable, spamSummary, type BirthsRun, type SpamRun } from '../../../src/apps/tasks/seeded.js';
+import { bestEpoch, birthsSeededTable, birthsSummary, g2pSeededTable, g2pSummary, spamSeededTable, spamSummary, type BirthsRun, type G2PRun, type SpamRun } from '../../../src/apps/tasks/seeded.js';
+import { defaultG2POptions } from '../../../src/apps/tasks/g2p.js';
 import { defaultSpamOptions, type ScoredMetrics } from '../../../src/apps/tasks/spam.js';
 
 const epochs: EpochMetrics[] = [
@@ -98,5 +99,38 @@ describe('births over seeds', () => {
   it('a horizon day within the spread is said to be so', () => {
     const close = runs.map((r) => ({ ...r, test: { ...r.test, maeByHorizon: { ...r.test.maeByHorizon, linear: r.test.maeByHorizon.linear.map((v, h) => (h === 0 ? 205 : v)) } } }));
     expect(birthsSeededTable(seeded(close, [5, 6, 7]))).toContain('GRU lower at h = 2–14; ridge lower at h = none; within the spread at h = 1');
+  });
+});
+
+describe('g2p over seeds', () => {
+  const errors = (per: number, wer: number) => ({ per, wer, count: 100 });
+  // PER 0.07, 0.072, 0.074 → 7.20 ± 0.20%; WER 0.29, 0.30, 0.31 → 30.00 ± 1.00%; first ref. 0.3 points higher;
+  // the baseline is the same for every seed (0.50 / 0.97 → sd 0), far above: separated.
+  const run = (seed: number, d: number): G2PRun => ({
+    seed, options: { ...defaultG2POptions, seed }, epochs, bestEpoch: 2, split: { train: 900, val: 50, test: 100 },
+    test: {
+      model: { ...errors(0.072 + d / 500, 0.30 + d / 100), firstReference: errors(0.075 + d / 500, 0.303 + d / 100), decoding: 'beam 4, length penalty 1' },
+      baseline: { ...errors(0.5, 0.97), firstReference: errors(0.505, 0.972) },
+    },
+  });
+  const runs = [run(1, -1), run(2, 0), run(3, 1)];
+  it('mean and sample sd of PER and WER for both scorings and the baseline, from the raw per-seed values', () => {
+    const s = g2pSummary(runs);
+    expect(s.model.per.mean).toBeCloseTo(0.072, 12);
+    expect(s.model.per.sd).toBeCloseTo(0.002, 12);
+    expect(s.model.wer.values).toEqual([0.29, 0.30, 0.31]);
+    expect(s.model.wer.sd).toBeCloseTo(0.01, 12);
+    expect(s.firstReference.per.mean).toBeCloseTo(0.075, 12);
+    expect(s.baseline.wer.sd).toBeCloseTo(0, 12);
+  });
+  it('the table gives mean ± sd of both scorings, the baseline, the ordering and each seed', () => {
+    const t = g2pSeededTable(seeded(runs, [1, 2, 3]));
+    expect(t).toContain('PER and WER, mean ± sd over 3 seeds (1, 2, 3); the split is the same for every seed');
+    expect(t).toContain('| bi-GRU 128 encoder, bahdanau attention decoder, beam 4, length penalty 1, any listed pronunciation | 7.20 ± 0.20% | 30.00 ± 1.00% |');
+    expect(t).toContain('| same outputs, first pronunciation only | 7.50 ± 0.20% | 30.30 ± 1.00% |');
+    expect(t).toContain('| letter baseline, any listed pronunciation | 50.00 ± 0.00% | 97.00 ± 0.00% |');
+    expect(t).toContain('PER model better (intervals mean ± sd separate)');
+    expect(t).toContain('| 3 | 2 / 4 | 7.40% | 31.00% | 7.70% | 31.30% |');
+    expect(g2pSeededTable(seeded(runs.slice(0, 1), [1]))).toContain('no ordering claimed (1 seed; the protocol needs 3)');
   });
 });
