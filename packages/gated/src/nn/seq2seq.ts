@@ -381,12 +381,13 @@ export class Seq2Seq extends Module {
   /**
    * Teacher-forced mean cross entropy over the target tokens and the final end symbol. `tgt` holds the targets
    * without start/end symbols. With `teacherForcing` < 1 each step feeds the model's own argmax instead of the truth
-   * with probability 1 − teacherForcing (scheduled sampling, per row; runs step by step).
+   * with probability 1 − teacherForcing (scheduled sampling, per row; runs step by step). `labelSmoothing` ε mixes
+   * each one-hot target with the uniform distribution (see {@link crossEntropy}); 0 by default.
    * @throws ShapeError when `src` and `tgt` have different numbers of rows.
    * @property loss - the mean cross entropy, shape `[]`.
    * @property count - how many target tokens it averages over (end symbols included).
    */
-  loss(src: TokenBatch, tgt: TokenBatch, opts: { teacherForcing?: number; rng?: Rng } = {}): { loss: Tensor; count: number } {
+  loss(src: TokenBatch, tgt: TokenBatch, opts: { teacherForcing?: number; rng?: Rng; labelSmoothing?: number } = {}): { loss: Tensor; count: number } {
     check(src.B === tgt.B, 'SHAPE_MISMATCH', () => `Seq2Seq.loss: ${src.B} sources for ${tgt.B} targets`);
     const B = tgt.B, T = tgt.S + 1, tf = opts.teacherForcing ?? 1, rng = opts.rng ?? new Rng(0);
     const { mem, state } = this.decoder.start(this.encoder.forward(src));
@@ -407,7 +408,7 @@ export class Seq2Seq extends Module {
       }
       logits = concat(steps, 1);
     }
-    return { loss: crossEntropy(reshape(logits, [B * T, logits.shape[2]]), targets), count };
+    return { loss: crossEntropy(reshape(logits, [B * T, logits.shape[2]]), targets, { labelSmoothing: opts.labelSmoothing ?? 0 }), count };
   }
 }
 

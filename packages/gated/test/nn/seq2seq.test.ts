@@ -34,6 +34,12 @@ describe('Seq2Seq.loss', () => {
       expect(Math.abs(fused - stepped), att).toBeLessThan(1e-5);
     }
   });
+  it('label smoothing ε mixes the target with uniform over the counted tokens: L(ε) = (1 − ε)·L(0) + ε·L(1)', () => {
+    const m = make('bahdanau'), L = (e: number): number => m.loss(src, tgt, { labelSmoothing: e }).loss.item();
+    expect(L(0)).toBe(m.loss(src, tgt).loss.item());
+    expect(Math.abs(L(1) - L(0))).toBeGreaterThan(1e-3);                    // the option reaches the loss
+    expect(L(0.1)).toBeCloseTo(0.9 * L(0) + 0.1 * L(1), 5);
+  });
   it('counts target tokens plus one end symbol per row', () => {
     expect(make('none').loss(src, tgt).count).toBe(2 + 4 + 1 + 3);
   });

@@ -13,6 +13,8 @@ export interface G2POptions {
   /** Luong attention: feed the previous attentional state into the decoder cell. */
   inputFeeding: boolean;
   epochs: number; batch: number; lr: number; clip: number; seed: number;
+  /** Label smoothing ε of the training loss (validation loss is the plain cross entropy). */
+  labelSmoothing: number;
   /** Beam width for the test evaluation (1 = greedy). */
   beam: number; lengthPenalty: number;
   /** Use only this many training / test words (0 = all); for --quick. */
@@ -21,7 +23,7 @@ export interface G2POptions {
 
 export const defaultG2POptions: G2POptions = {
   embed: 64, hidden: 128, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'bahdanau', dropout: 0.1, inputFeeding: false,
-  epochs: 6, batch: 64, lr: 3e-3, clip: 5, seed: 1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
+  epochs: 6, batch: 64, lr: 3e-3, clip: 5, seed: 1, labelSmoothing: 0, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
 };
 
 /** --quick: a small model on 4000 training words for a seconds-scale end-to-end check (Luong attention: the fastest). */
@@ -64,6 +66,7 @@ function validate(o: G2POptions): void {
     if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new GatedError('INVALID_ARGUMENT', `g2p: ${k} must be an integer ≥ 1, got ${o[k]}`);
   }
   if (!(o.lr > 0)) throw new GatedError('INVALID_ARGUMENT', `g2p: lr must be > 0, got ${o.lr}`);
+  if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1)) throw new GatedError('INVALID_ARGUMENT', `g2p: labelSmoothing must be in [0, 1), got ${o.labelSmoothing}`);
   if (!(o.dropout >= 0 && o.dropout < 1)) throw new GatedError('INVALID_ARGUMENT', `g2p: dropout must be in [0, 1), got ${o.dropout}`);
 }
 
@@ -130,7 +133,7 @@ export function trainG2P(data: G2PSplit | G2PData, options: Partial<G2POptions> 
   fit({
     params: model.parameters(), optimizer, scheduler, epochs: o.epochs, seed: o.seed, clip: o.clip,
     batches: (_e, rng) => g2pBatches(train, o.batch, rng),
-    lossOf: (b) => model.loss(b.src, b.tgt),
+    lossOf: (b) => model.loss(b.src, b.tgt, { labelSmoothing: o.labelSmoothing }),
     validate: () => {
       model.eval();
       let sum = 0, n = 0;

@@ -37,6 +37,7 @@ train:
   --embed N --hidden N     sizes (encoder is bidirectional: memory 2·hidden) [${g.embed}, ${g.hidden}]
   --encoder-layers N --decoder-layers N                                      [${g.encoderLayers}, ${g.decoderLayers}]
   --dropout P --epochs N --batch N --lr X --clip X --seed N                  [${g.dropout}, ${g.epochs}, ${g.batch}, ${g.lr}, ${g.clip}, ${g.seed}]
+  --label-smoothing E      training loss: targets mixed with uniform (validation loss stays plain)  [${g.labelSmoothing}]
   --beam K --length-penalty A   test decoding: beam width (1 = greedy), score / length^A  [${g.beam}, ${g.lengthPenalty}]
 ${seedsHelp}
                                  A seed fixes the initial weights, the batch order and dropout; the split is fixed.
@@ -48,7 +49,7 @@ const g2pFlags: Flags = {
   quick: { type: 'boolean' }, out: { type: 'string' }, model: { type: 'string' }, attention: { type: 'string' }, cell: { type: 'string' },
   'input-feeding': { type: 'boolean' }, embed: { type: 'string' }, hidden: { type: 'string' }, 'encoder-layers': { type: 'string' }, 'decoder-layers': { type: 'string' },
   dropout: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' },
-  seed: { type: 'string' }, seeds: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' }, plot: { type: 'string' },
+  seed: { type: 'string' }, seeds: { type: 'string' }, beam: { type: 'string' }, 'length-penalty': { type: 'string' }, 'label-smoothing': { type: 'string' }, plot: { type: 'string' },
 };
 
 /** The split of CMUdict with the given shuffle seed (every run uses G2P_SPLIT_SEED; a saved model names its own). */
@@ -66,6 +67,13 @@ function printG2P(r: G2PResults): void {
   say(`against the first pronunciation only: gated PER ${pct(r.model.firstReference.per)}  WER ${pct(r.model.firstReference.wer)}; baseline PER ${pct(r.baseline.firstReference.per)}  WER ${pct(r.baseline.firstReference.wer)}`);
 }
 
+/** --label-smoothing: ε in [0, 1). */
+function smoothing(v: Record<string, string | boolean | undefined>, fallback: number): number {
+  const e = num(v, 'label-smoothing', fallback, { min: 0 });
+  if (e >= 1) throw new UsageError(`--label-smoothing must be < 1, got ${String(v['label-smoothing'])}`);
+  return e;
+}
+
 /** The training options from the flags: the defaults, --quick's over them, then each flag. */
 function trainOptions(v: Record<string, string | boolean | undefined>): G2POptions {
   const base: G2POptions = { ...g, ...(v.quick ? quickG2POptions : {}) };
@@ -79,7 +87,7 @@ function trainOptions(v: Record<string, string | boolean | undefined>): G2POptio
     dropout: num(v, 'dropout', base.dropout, { min: 0 }), epochs: num(v, 'epochs', base.epochs, { int: true, min: 1 }),
     batch: num(v, 'batch', base.batch, { int: true, min: 1 }), lr: num(v, 'lr', base.lr), clip: num(v, 'clip', base.clip, { min: 0 }),
     seed: num(v, 'seed', base.seed, { int: true, min: 0 }), beam: num(v, 'beam', base.beam, { int: true, min: 1 }),
-    lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }),
+    lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }), labelSmoothing: smoothing(v, base.labelSmoothing),
   };
 }
 

@@ -115,7 +115,7 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
     expect(e.stdout).toContain(`gated PER ${(100 * r.perSeed[1].test.model.per).toFixed(2)}%  WER ${(100 * r.perSeed[1].test.model.wer).toFixed(2)}%`);
   });
   it('usage errors exit 2 with one line', { timeout: 120_000 }, async () => {
-    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '0']]) {
+    for (const args of [['nope', 'train'], ['g2p', 'fly'], ['spam', 'train', '--bogus'], ['g2p', 'predict'], ['births', 'train', '--seeds', '0'], ['g2p', 'train', '--seeds', '0'], ['g2p', 'train', '--label-smoothing', '1']]) {
       const r = await gated(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
