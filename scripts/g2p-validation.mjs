@@ -3,6 +3,7 @@
 // one JSON line (greedy and the default beam, both scorings), appended to OUT.jsonl if given.
 //   npm run build && node scripts/g2p-validation.mjs '{"labelSmoothing":0.1}' [OUT.jsonl]   # train, then score
 //   node scripts/g2p-validation.mjs --model runs/g2p [OUT.jsonl]                             # score a saved model
+//   node scripts/g2p-validation.mjs --table OUT.jsonl      # the rows as a markdown table, mean ± sd per setting (docs/tasks.md)
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -12,7 +13,9 @@ import { cleanCmudict, splitEntries } from '../packages/cli/dist/apps/tasks/g2p-
 import { defaultG2POptions, evaluateG2P, loadG2P, prepareG2P, trainG2P } from '../packages/cli/dist/apps/tasks/g2p.js';
 import { cmudict } from '../packages/cli/dist/task-datasets.js';
 
-const args = process.argv.slice(2), saved = args[0] === '--model' ? args[1] : null, out = saved ? args[2] : args[1];
+const args = process.argv.slice(2);
+if (args[0] === '--table') { console.log(table(readFileSync(args[1], 'utf8').trim().split('\n').map((l) => JSON.parse(l)))); process.exit(0); }
+const saved = args[0] === '--model' ? args[1] : null, out = saved ? args[2] : args[1];
 const t0 = performance.now(), c0 = process.cpuUsage();
 const split = splitEntries(cleanCmudict(cmudict()));
 let row;
@@ -40,4 +43,26 @@ if (out) appendFileSync(out, JSON.stringify(row) + '\n');
 function scores(model, val, letters, phonemes, o) {
   const one = (beam) => { const e = evaluateG2P(model, val, letters, phonemes, { beam, lengthPenalty: o.lengthPenalty }); return { per: e.per, wer: e.wer, firstReference: e.firstReference }; };
   return { words: val.length, greedy: one(1), [`beam${o.beam}`]: one(o.beam) };
+}
+
+/** One row per setting (what differs from the defaults): greedy and beam PER / WER on validation, mean ± sd over its seeds. */
+function table(rows) {
+  const key = (r) => {
+    // label smoothing always named (models trained before the option have none: 0); other options where they differ
+    const d = Object.entries(r.options).filter(([k, v]) => !['seed', 'trainLimit', 'testLimit', 'labelSmoothing'].includes(k) && JSON.stringify(defaultG2POptions[k]) !== JSON.stringify(v));
+    return [`label smoothing ${r.options.labelSmoothing ?? 0}`, ...d.map(([k, v]) => `${k} ${v}`)].join(', ');
+  };
+  const groups = new Map();
+  for (const r of rows) { const k = key(r); if (!groups.has(k)) groups.set(k, []); groups.get(k).push(r); }
+  const ms = (xs) => {
+    const m = xs.reduce((a, x) => a + x, 0) / xs.length, sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
+    return xs.length > 1 ? `${(100 * m).toFixed(2)} ± ${(100 * sd).toFixed(2)}%` : `${(100 * m).toFixed(2)}%`;
+  };
+  const beamKey = (r) => Object.keys(r).find((k) => /^beam\d+$/.test(k));
+  const lines = ['| setting | seeds | greedy PER | greedy WER | beam PER | beam WER |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  for (const [k, rs] of groups) {
+    const b = rs.map((r) => r[beamKey(r)]);
+    lines.push(`| ${k} | ${rs.map((r) => r.seed).join(', ')} | ${ms(rs.map((r) => r.greedy.per))} | ${ms(rs.map((r) => r.greedy.wer))} | ${ms(b.map((x) => x.per))} | ${ms(b.map((x) => x.wer))} |`);
+  }
+  return lines.join('\n');
 }
