@@ -4,7 +4,7 @@
 import { Rng, manualSeed, noGrad, clipGradNorm, mse, Adam } from 'gated';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
+import { INIT_STYLE_NOTE, RecurrentHead, checkInt, checkKinds, initDash, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
 import { chunkedRun } from './chunked.js';
 import { curveBand, fmtSpread, groupBy, spread, type Seeded } from './seeds.js';
 import { ADDING_BASELINE, addingBatch } from './tasks.js';
@@ -131,14 +131,13 @@ const addingGroups = (r: Seeded<AddingResult>) => groupBy(r.perSeed.flatMap((x) 
 /** One panel per T: validation MSE (log) against training steps, mean over seeds with the min–max band. */
 export function addingFigure(r: Seeded<AddingResult>): string {
   const o = r.perSeed[0].options, groups = [...addingGroups(r).values()];
-  const dashed = (init: InitKind): boolean => init !== 'pytorch';
   const panels = o.lengths.map((T) => lineChart({
     title: `T = ${T}`,
     x: { label: 'training step (batch of ' + o.batch + ')', min: 0 },
     y: { label: 'validation MSE', log: true, min: 1e-4, max: 1 },
     series: groups.filter((g) => g[0].T === T).map((g) => {
       const { mean, band } = curveBand(g.map((x) => x.curve));
-      return { name: variantName(g[0].model, g[0].init), points: mean, band, color: modelColors[g[0].model], dashed: dashed(g[0].init) };
+      return { name: variantName(g[0].model, g[0].init), points: mean, band, color: modelColors[g[0].model], dashed: initDash(g[0].init) };
     }),
     refLines: [
       { y: r.perSeed[0].baseline.find((b) => b.T === T)?.mse ?? ADDING_BASELINE, label: 'always predict 1 (≈0.167)' },
@@ -148,7 +147,7 @@ export function addingFigure(r: Seeded<AddingResult>): string {
   }));
   return figure(panels, {
     columns: 2, title: 'Adding problem: validation MSE while training (mean over seeds, band min–max)',
-    note: `hidden ${o.hidden}, Adam lr ${o.lr}, clip ${o.clip}, seeds ${r.seeds.join(', ')}; a run stops once solved (then held at its last value)`,
+    note: `hidden ${o.hidden}, Adam lr ${o.lr}, clip ${o.clip}, seeds ${r.seeds.join(', ')}; a run stops once solved (then held at its last value); ${INIT_STYLE_NOTE}`,
   });
 }
 

@@ -6,7 +6,7 @@
 import { GatedError, Rng, Tensor, manualSeed, noGrad, clipGradNorm, crossEntropy, Adam, logSoftmax, type CharLM, type CharVocab } from 'gated';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress } from './common.js';
+import { INIT_STYLE_NOTE, RecurrentHead, checkInt, checkKinds, initDash, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress } from './common.js';
 import { fmtSpread, groupBy, spread, type Seeded } from './seeds.js';
 
 /** Count nouns: singular and plural forms. Only these carry number; the clause's other words are number-neutral. */
@@ -239,7 +239,7 @@ export function agreementFigure(r: Seeded<AgreementResult> & { lm?: LMScores }):
   const line = (pick: (c: (typeof cs)[number]) => boolean, x: (c: (typeof cs)[number]) => number) =>
     [...groupBy(cs.filter(pick), (c) => `${c.model}|${c.init}|${c.train[0] === c.train[1] ? 'fixed' : 'mixed'}`).values()].map((g) => ({
       name: `${variantName(g[0].model, g[0].init)}, ${g[0].train[0] === g[0].train[1] ? 'trained at d' : `trained 0–${g[0].train[1]}`}`, color: modelColors[g[0].model], markers: true,
-      dashed: g[0].init !== 'pytorch', points: g.map((c) => [x(c), c.s.mean] as [number, number]), band: g.map((c) => [x(c), c.s.min, c.s.max] as [number, number, number]),
+      dashed: initDash(g[0].init), points: g.map((c) => [x(c), c.s.mean] as [number, number]), band: g.map((c) => [x(c), c.s.min, c.s.max] as [number, number, number]),
     }));
   const fixed = (c: (typeof cs)[number]): boolean => c.train[0] === c.train[1];
   const dist = lineChart({
@@ -262,7 +262,7 @@ export function agreementFigure(r: Seeded<AgreementResult> & { lm?: LMScores }):
   return figure(o.mixed > 0 ? [dist, mixed, attr] : [dist, attr], {
     columns: 2,
     title: 'Number agreement ("the cat who … was" / "the cats who … were"): mean over seeds, band min–max',
-    note: `hidden ${o.hidden}, ${o.steps} steps of ${o.batch} sentences, Adam ${o.lr}, clip ${o.clip}; seeds ${r.seeds.join(', ')}; ${o.testSize} test sentences per point; dashed: gate bias 1`,
+    note: `hidden ${o.hidden}, ${o.steps} steps of ${o.batch} sentences, Adam ${o.lr}, clip ${o.clip}; seeds ${r.seeds.join(', ')}; ${o.testSize} test sentences per point; ${INIT_STYLE_NOTE}`,
   });
 }
 

@@ -108,6 +108,9 @@ export function variants(models: readonly ModelKind[], inits: readonly InitKind[
 
 /** "gru" or "gru (bias1)": the label of a model under an initialisation in tables and legends. */
 export const variantName = (model: string, init: InitKind | undefined): string => (!init || init === 'pytorch' ? model : `${model} (${init})`);
+/** How a figure draws an initialisation's series: PyTorch's solid, gate bias 1 dashed, chrono dotted (INIT_STYLE_NOTE). */
+export const initDash = (init: InitKind | undefined): boolean | string => (!init || init === 'pytorch' ? false : init === 'chrono' ? '1.5,2.5' : true);
+export const INIT_STYLE_NOTE = 'solid: PyTorch init, dashed: gate bias 1, dotted: chrono';
 
 export function checkKinds(kinds: readonly string[]): ModelKind[] {
   for (const k of kinds) {

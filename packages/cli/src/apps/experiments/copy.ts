@@ -3,7 +3,7 @@
 import { Rng, manualSeed, noGrad, clipGradNorm, crossEntropy, Adam } from 'gated';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
+import { INIT_STYLE_NOTE, RecurrentHead, checkInt, checkKinds, initDash, now, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress, type TaskTraining } from './common.js';
 import { chunkedRun } from './chunked.js';
 import { curveBand, fmtSpread, groupBy, spread, type Seeded } from './seeds.js';
 import { copyBatch, type CopyBatch } from './tasks.js';
@@ -125,7 +125,7 @@ export function copyFigure(r: Seeded<CopyResult>): string {
     series: [...byVariant.values()].map((gs) => {
       const s = gs.map((g) => ({ D: g[0].D, sp: spread(g.map((x) => x.testAccuracy)) }));
       return {
-        name: variantName(gs[0][0].model, gs[0][0].init), color: modelColors[gs[0][0].model], markers: true, dashed: gs[0][0].init !== 'pytorch',
+        name: variantName(gs[0][0].model, gs[0][0].init), color: modelColors[gs[0][0].model], markers: true, dashed: initDash(gs[0][0].init),
         points: s.map((x) => [x.D, x.sp.mean] as [number, number]), band: s.map((x) => [x.D, x.sp.min, x.sp.max] as [number, number, number]),
       };
     }),
@@ -140,14 +140,14 @@ export function copyFigure(r: Seeded<CopyResult>): string {
     x: { label: 'training step', min: 0 }, y: { label: 'validation accuracy per symbol', min: 0, max: 1 },
     series: groups.filter((g) => g[0].D === shown).map((g) => {
       const { mean: m, band } = curveBand(g.map((x) => x.curve));
-      return { name: variantName(g[0].model, g[0].init), color: modelColors[g[0].model], dashed: g[0].init !== 'pytorch', points: m, band };
+      return { name: variantName(g[0].model, g[0].init), color: modelColors[g[0].model], dashed: initDash(g[0].init), points: m, band };
     }),
     refLines: [{ y: chance, label: 'chance' }],
     width: 460, height: 300,
   });
   return figure([acc, curves], {
     title: `Copy task: recall ${o.k} of ${o.symbols} symbols after D blanks (mean over seeds, band min–max)`,
-    note: `hidden ${o.hidden}, batch ${o.batch}, Adam lr ${o.lr}, clip ${o.clip}, seeds ${r.seeds.join(', ')}; a run stops at validation accuracy ≥ ${o.target}`,
+    note: `hidden ${o.hidden}, batch ${o.batch}, Adam lr ${o.lr}, clip ${o.clip}, seeds ${r.seeds.join(', ')}; a run stops at validation accuracy ≥ ${o.target}; ${INIT_STYLE_NOTE}`,
   });
 }
 

@@ -4,7 +4,7 @@
 import { Rng, manualSeed, mse } from 'gated';
 import { lineChart } from '../plot/line.js';
 import { figure, modelColors, pow10 } from '../plot/svg.js';
-import { RecurrentHead, checkInt, checkKinds, median, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress } from './common.js';
+import { INIT_STYLE_NOTE, RecurrentHead, checkInt, checkKinds, initDash, median, paramCount, round, variantName, variants, type InitKind, type ModelKind, type OnProgress } from './common.js';
 import { groupBy, type Seeded } from './seeds.js';
 import { addingDefaults, trainAdding, type AddingRun } from './adding.js';
 import { hiddenGradients, meanRowNorm, type OneLayer } from './hidden-grads.js';
@@ -117,7 +117,7 @@ export function vanishingFigure(r: Seeded<VanishingResult>): string {
   const profile = (which: 'init' | 'trained') => groups.filter((ms) => ms[0][which]).map((ms) => {
     const b = normBands(ms, which);
     return {
-      name: variantName(ms[0].model, ms[0].gateInit) + (which === 'trained' ? solved(ms) : ''), color: modelColors[ms[0].model], dashed: ms[0].gateInit !== 'pytorch',
+      name: variantName(ms[0].model, ms[0].gateInit) + (which === 'trained' ? solved(ms) : ''), color: modelColors[ms[0].model], dashed: initDash(ms[0].gateInit),
       points: b.med.map((v, k) => [k, v] as [number, number]),
       band: b.med.map((_, k) => [k, Math.max(b.lo[k], ymin), Math.max(b.hi[k], ymin)] as [number, number, number]),
     };
@@ -141,7 +141,7 @@ export function vanishingFigure(r: Seeded<VanishingResult>): string {
   }
   return figure(panels, {
     columns: 3, title: 'Vanishing gradients: ‖∂L/∂hₜ‖ for a loss on the last state, by distance (median over seeds, band min–max)',
-    note: `hidden ${o.hidden}; loss: squared error of the read-out of h_T on ${o.batch} adding-problem sequences of length ${o.T}; seeds ${r.seeds.join(', ')}; dashed: gate bias 1`,
+    note: `hidden ${o.hidden}; loss: squared error of the read-out of h_T on ${o.batch} adding-problem sequences of length ${o.T}; seeds ${r.seeds.join(', ')}; ${INIT_STYLE_NOTE}`,
   });
 }
 

@@ -18,7 +18,8 @@ export interface Series {
   name: string;
   points: readonly (readonly [number, number])[];
   color?: string;
-  dashed?: boolean;
+  /** true: dashed; a string: that SVG dash pattern (e.g. '1.5,2.5', dotted). */
+  dashed?: boolean | string;
   markers?: boolean;
   /** Connect the points (default true); false draws markers only. */
   line?: boolean;
@@ -84,8 +85,7 @@ export function lineChart(spec: LineChartSpec): Panel {
     }
   });
   spec.series.forEach((s, i) => {
-    const color = s.color ?? palette[i % palette.length];
-    const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';
+    const color = s.color ?? palette[i % palette.length], dash = dashAttr(s);
     for (const seg of segments(s.points, sx, sy)) {
       if (seg.length > 1 && s.line !== false) inner += `<polyline fill="none" stroke="${color}" stroke-width="1.8"${dash} points="${seg.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`;
       if (s.markers || s.line === false || seg.length === 1) for (const [a, b] of seg) inner += `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="2.8" fill="${color}"/>`;
@@ -137,10 +137,12 @@ function axisY(s: Scale, a: Axis, x0: number, x1: number): string {
   return out + `<text transform="translate(14,${cy}) rotate(-90)" text-anchor="middle" font-size="12">${esc(a.label)}</text>`;
 }
 
+/** The stroke-dasharray attribute of a series ('' for a solid line). */
+const dashAttr = (s: Series): string => (s.dashed ? ` stroke-dasharray="${typeof s.dashed === 'string' ? s.dashed : '6,3'}"` : '');
+
 function legend(series: readonly Series[], x: number, y: number): string {
   return series.map((s, i) => {
-    const color = s.color ?? palette[i % palette.length], yy = y + 16 * i + 6;
-    const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';
+    const color = s.color ?? palette[i % palette.length], yy = y + 16 * i + 6, dash = dashAttr(s);
     const key = s.line === false ? `<circle cx="${x + 8}" cy="${yy}" r="3.5" fill="${color}"/>` : `<line x1="${x}" x2="${x + 16}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-width="2.2"${dash}/>`;
     return key + text(x + 20, yy + 4, s.name, 'font-size="11"');
   }).join('');

@@ -62,6 +62,11 @@ describe('lineChart', () => {
     for (const s of ['T = 50', 'step', 'MSE (log)', '>gru<', 'rnn &lt;tanh&gt;', 'baseline', 'Adding &amp; more']) expect(svg).toContain(s);
     expect(svg).toContain('stroke-dasharray="6,3"');
   });
+  it('draws a dash pattern given as a string (dotted chrono lines), in the plot and its legend', () => {
+    const dotted = lineChart({ title: 't', x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 'gru (chrono)', points: [[0, 1], [1, 2]], dashed: '1.5,2.5' }] }).body;
+    expect(dotted.match(/stroke-dasharray="1\.5,2\.5"/g)).toHaveLength(2);
+    expect(dotted).not.toContain('stroke-dasharray="6,3"');
+  });
   it('breaks a line at a point a log axis cannot show instead of inventing it', () => {
     const gru = [...chart.body.matchAll(/<polyline[^>]*stroke="#0072B2"[^>]*points="([^"]*)"/g)].map((m) => m[1].split(' ').length);
     expect(gru).toEqual([2, 2]); // (0,1)-(1,0.1) and (3,0.01)-(4,0.001): the 0 at step 2 splits the line
