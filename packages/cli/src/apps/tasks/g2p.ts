@@ -23,7 +23,7 @@ export interface G2POptions {
 
 export const defaultG2POptions: G2POptions = {
   embed: 64, hidden: 128, encoderLayers: 1, decoderLayers: 1, cell: 'gru', attention: 'bahdanau', dropout: 0.1, inputFeeding: false,
-  epochs: 6, batch: 64, lr: 3e-3, clip: 5, seed: 1, labelSmoothing: 0, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
+  epochs: 6, batch: 64, lr: 3e-3, clip: 5, seed: 1, labelSmoothing: 0.1, beam: 4, lengthPenalty: 1, trainLimit: 0, testLimit: 0,
 };
 
 /** --quick: a small model on 4000 training words for a seconds-scale end-to-end check (Luong attention: the fastest). */

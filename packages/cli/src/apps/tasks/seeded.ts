@@ -74,7 +74,7 @@ export function g2pSummary(perSeed: readonly G2PRun[]): G2PSummary {
 export function g2pSeededTable(r: Seeded<G2PRun>): string {
   const s = g2pSummary(r.perSeed), n = r.seeds.length, o = r.perSeed[0]?.options;
   const p = (x: Spread): string => `${fmtSpread(scale(x, 100), 2)}%`;
-  const name = o ? `bi-${o.cell.toUpperCase()} ${o.hidden} encoder, ${o.attention} attention decoder, ${r.perSeed[0].test.model.decoding}` : 'model';
+  const name = o ? `bi-${o.cell.toUpperCase()} ${o.hidden} encoder, ${o.attention} attention decoder${o.labelSmoothing ? `, label smoothing ${o.labelSmoothing}` : ''}, ${r.perSeed[0].test.model.decoding}` : 'model';
   const perSeed = r.perSeed.map((x) => `| ${x.seed} | ${x.bestEpoch} / ${x.epochs.length} | ${(100 * x.test.model.per).toFixed(2)}% | ${(100 * x.test.model.wer).toFixed(2)}% | `
     + `${(100 * x.test.model.firstReference.per).toFixed(2)}% | ${(100 * x.test.model.firstReference.wer).toFixed(2)}% |`);
   return [
