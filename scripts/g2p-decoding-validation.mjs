@@ -2,10 +2,12 @@
 // against every listed pronunciation; the test split is not read. Prints one JSON line per setting, then the choice.
 //   npm run build && node scripts/g2p-decoding-validation.mjs runs/g2p [BEAMS=1,4,8] [PENALTIES=0.6,1,1.4]
 import { decodeModelDir } from 'gated';
-import { readModelDir } from 'gated/node';
+import { enableRelaxedSimd, readModelDir } from 'gated/node';
 import { cleanCmudict, splitEntries } from '../packages/cli/dist/apps/tasks/g2p-data.js';
 import { evaluateG2P, loadG2P } from '../packages/cli/dist/apps/tasks/g2p.js';
 import { cmudict } from '../packages/cli/dist/task-datasets.js';
+
+enableRelaxedSimd();   // the kernels the CLI uses (Node 20: the fused multiply-add build), so numbers match `gated task g2p`
 
 const [dir, beams = '1,4,8', penalties = '0.6,1,1.4'] = process.argv.slice(2);
 if (!dir) { console.error('usage: node scripts/g2p-decoding-validation.mjs MODEL_DIR [BEAMS] [PENALTIES]'); process.exit(2); }

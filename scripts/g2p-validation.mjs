@@ -7,11 +7,13 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { decodeModelDir } from 'gated';
-import { readModelDir } from 'gated/node';
+import { decodeModelDir, getWasmBuild } from 'gated';
+import { enableRelaxedSimd, readModelDir } from 'gated/node';
 import { cleanCmudict, splitEntries } from '../packages/cli/dist/apps/tasks/g2p-data.js';
 import { defaultG2POptions, evaluateG2P, loadG2P, prepareG2P, trainG2P } from '../packages/cli/dist/apps/tasks/g2p.js';
 import { cmudict } from '../packages/cli/dist/task-datasets.js';
+
+enableRelaxedSimd();   // the kernels the CLI uses (Node 20: the fused multiply-add build), so numbers match `gated task g2p`
 
 const args = process.argv.slice(2);
 if (args[0] === '--table') { console.log(table(readFileSync(args[1], 'utf8').trim().split('\n').map((l) => JSON.parse(l)))); process.exit(0); }
@@ -35,7 +37,7 @@ if (saved) {
     trainSeconds: Math.round((performance.now() - t0) / 1000), cpuSeconds: Math.round((cpu.user + cpu.system) / 1e6), threads: process.env.GATED_NUM_THREADS ?? 'default',
   };
 }
-row.machine = { cpu: cpus()[0]?.model, cores: cpus().length, load: loadavg()[0] };
+row.machine = { cpu: cpus()[0]?.model, cores: cpus().length, load: loadavg()[0], node: process.version, kernels: getWasmBuild() };
 console.log(JSON.stringify(row));
 if (out) appendFileSync(out, JSON.stringify(row) + '\n');
 
