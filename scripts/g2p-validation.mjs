@@ -12,6 +12,7 @@ import { enableRelaxedSimd, readModelDir } from 'gated/node';
 import { cleanCmudict, splitEntries } from '../packages/cli/dist/apps/tasks/g2p-data.js';
 import { defaultG2POptions, evaluateG2P, loadG2P, prepareG2P, trainG2P } from '../packages/cli/dist/apps/tasks/g2p.js';
 import { cmudict } from '../packages/cli/dist/task-datasets.js';
+import { fmtSpread, spread } from '../packages/cli/dist/apps/experiments/seeds.js';
 
 enableRelaxedSimd();   // the kernels the CLI uses (Node 20: the fused multiply-add build), so numbers match `gated task g2p`
 
@@ -56,10 +57,7 @@ function table(rows) {
   };
   const groups = new Map();
   for (const r of rows) { const k = key(r); if (!groups.has(k)) groups.set(k, []); groups.get(k).push(r); }
-  const ms = (xs) => {
-    const m = xs.reduce((a, x) => a + x, 0) / xs.length, sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
-    return xs.length > 1 ? `${(100 * m).toFixed(2)} ± ${(100 * sd).toFixed(2)}%` : `${(100 * m).toFixed(2)}%`;
-  };
+  const ms = (xs) => `${fmtSpread(spread(xs.map((x) => 100 * x)), 2)}%`;
   const beamKey = (r) => Object.keys(r).find((k) => /^beam\d+$/.test(k));
   const lines = ['| setting | seeds | greedy PER | greedy WER | beam PER | beam WER |', '| --- | --- | ---: | ---: | ---: | ---: |'];
   for (const [k, rs] of groups) {

@@ -30,13 +30,14 @@ export function parse(argv: string[], options: Flags, positionals = false): { va
 }
 
 /** A flag's value as a number, or `fallback` when absent; anything non-numeric is a usage error. */
-export function num(values: Record<string, unknown>, name: string, fallback: number, opts: { int?: boolean; min?: number } = {}): number {
+export function num(values: Record<string, unknown>, name: string, fallback: number, opts: { int?: boolean; min?: number; below?: number } = {}): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} expects a number, got '${String(raw)}'`);
   if (opts.int && !Number.isInteger(v)) throw new UsageError(`--${name} expects an integer, got '${raw}'`);
   if (opts.min !== undefined && v < opts.min) throw new UsageError(`--${name} must be ≥ ${opts.min}, got ${raw}`);
+  if (opts.below !== undefined && v >= opts.below) throw new UsageError(`--${name} must be < ${opts.below}, got ${raw}`);
   return v;
 }
 

@@ -67,13 +67,6 @@ function printG2P(r: G2PResults): void {
   say(`against the first pronunciation only: gated PER ${pct(r.model.firstReference.per)}  WER ${pct(r.model.firstReference.wer)}; baseline PER ${pct(r.baseline.firstReference.per)}  WER ${pct(r.baseline.firstReference.wer)}`);
 }
 
-/** --label-smoothing: ε in [0, 1). */
-function smoothing(v: Record<string, string | boolean | undefined>, fallback: number): number {
-  const e = num(v, 'label-smoothing', fallback, { min: 0 });
-  if (e >= 1) throw new UsageError(`--label-smoothing must be < 1, got ${String(v['label-smoothing'])}`);
-  return e;
-}
-
 /** The training options from the flags: the defaults, --quick's over them, then each flag. */
 function trainOptions(v: Record<string, string | boolean | undefined>): G2POptions {
   const base: G2POptions = { ...g, ...(v.quick ? quickG2POptions : {}) };
@@ -87,7 +80,7 @@ function trainOptions(v: Record<string, string | boolean | undefined>): G2POptio
     dropout: num(v, 'dropout', base.dropout, { min: 0 }), epochs: num(v, 'epochs', base.epochs, { int: true, min: 1 }),
     batch: num(v, 'batch', base.batch, { int: true, min: 1 }), lr: num(v, 'lr', base.lr), clip: num(v, 'clip', base.clip, { min: 0 }),
     seed: num(v, 'seed', base.seed, { int: true, min: 0 }), beam: num(v, 'beam', base.beam, { int: true, min: 1 }),
-    lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }), labelSmoothing: smoothing(v, base.labelSmoothing),
+    lengthPenalty: num(v, 'length-penalty', base.lengthPenalty, { min: 0 }), labelSmoothing: num(v, 'label-smoothing', base.labelSmoothing, { min: 0, below: 1 }),
   };
 }
 

@@ -121,6 +121,13 @@ describe.skipIf(process.env.GATED_BACKEND === 'js')('gated task', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+  it('g2p --label-smoothing outside [0, 1) names the flag and the bound', { timeout: 60_000 }, async () => {
+    for (const [value, msg] of [['1', /--label-smoothing must be < 1, got 1/], ['-0.1', /--label-smoothing must be ≥ 0, got -0.1/]] as const) {
+      const r = await gated('g2p', 'train', '--label-smoothing', value);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
   it('spam --level: bad values are one-line usage errors naming the flag; --help lists the flags with defaults', { timeout: 120_000 }, async () => {
     const bad: [string[], RegExp][] = [
       [['--level', 'bytes'], /--level must be one of word, char, got 'bytes'/],
